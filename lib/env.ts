@@ -1,0 +1,88 @@
+// The only module that reads process.env. It runs on the edge too, so it imports nothing from Node.
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().positive().default(3000),
+
+  // Secrets: no defaults. `npm start` writes fresh ones to .env on first run (scripts/secrets.mjs).
+  AUTH_SIGNING_KEYS: z.string({ error: "is required: a JSON array of private ES256 JWKs, each with a kid" }),
+  REFRESH_TOKEN_KEY: z
+    .string({ error: "is required: 32+ random bytes, base64url" })
+    .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes, base64url-encoded"),
+
+  DATABASE_URL: z.string().default("file:./data/keycard.db"),
+
+  AUTH_ISSUER: z.string().min(1).default("keycard"),
+  AUTH_AUDIENCE: z.string().min(1).default("keycard"),
+  ACCESS_TOKEN_TTL_SECONDS: seconds(5 * 60),
+  SESSION_IDLE_TTL_SECONDS: seconds(7 * 24 * 3600),
+  SESSION_ABSOLUTE_TTL_SECONDS: seconds(30 * 24 * 3600),
+  REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+
+  // Where the middleware reaches the refresh route handler. Never derived from the request's Host
+  // header: that would let whoever sets Host receive the refresh cookie.
+  INTERNAL_ORIGIN: z.url().optional(),
+  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+});
+
+export type Config = {
+  production: boolean;
+  signingKeys: string;
+  refreshTokenKey: string;
+  databaseUrl: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  sessionIdleTtlSeconds: number;
+  sessionAbsoluteTtlSeconds: number;
+  refreshGraceSeconds: number;
+  bcryptCost: number;
+  maxBodyBytes: number;
+  internalOrigin: string;
+  cookieSecure: boolean;
+};
+
+export class ConfigError extends Error {
+  readonly code = "config_invalid";
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+    throw new ConfigError(
+      `Keycard's configuration is incomplete:\n${lines.join("\n")}\n` +
+        "Run `npm start` once to write a .env with fresh secrets, or set them in the environment.",
+    );
+  }
+  const e = parsed.data;
+  return {
+    production: e.NODE_ENV === "production",
+    signingKeys: e.AUTH_SIGNING_KEYS,
+    refreshTokenKey: e.REFRESH_TOKEN_KEY,
+    databaseUrl: e.DATABASE_URL,
+    issuer: e.AUTH_ISSUER,
+    audience: e.AUTH_AUDIENCE,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    sessionIdleTtlSeconds: e.SESSION_IDLE_TTL_SECONDS,
+    sessionAbsoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
+    refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
+    bcryptCost: e.BCRYPT_COST,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    internalOrigin: (e.INTERNAL_ORIGIN ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ""),
+    cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, validated once. Throws ConfigError naming what is missing. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
