@@ -1,0 +1,83 @@
+// Signing and verifying access tokens. Edge-safe (jose only): the middleware and the Node-side
+// session helper both verify through verifyAccessToken, so there is one definition of "valid".
+import { SignJWT, errors, jwtVerify, type JWTHeaderParameters } from "jose";
+import { ACCESS_TOKEN_ALG, getKeyRing } from "./signing-keys";
+
+export const ACCESS_TOKEN_TYP = "at+jwt"; // RFC 9068: keeps other JWTs from passing as access tokens
+
+// A cookie value this long is not one of ours; refuse it before any parsing work.
+const MAX_TOKEN_LENGTH = 4096;
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export type AccessTokenSettings = {
+  signingKeys: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+};
+
+export type AccessClaims = { userId: string; sessionId: string; expiresAt: Date };
+
+export type AccessTokenResult =
+  | { ok: true; claims: AccessClaims }
+  | { ok: false; code: "expired" | "invalid" };
+
+export async function signAccessToken(
+  subject: { userId: string; sessionId: string },
+  settings: AccessTokenSettings,
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
+  const { signing } = await getKeyRing(settings.signingKeys);
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + settings.accessTokenTtlSeconds;
+  const token = await new SignJWT({ sid: subject.sessionId })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP, kid: signing.kid })
+    .setSubject(subject.userId)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(signing.key);
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+/** Any token that is not exactly one of ours is `invalid`; throws only on broken configuration. */
+export async function verifyAccessToken(
+  token: string,
+  settings: AccessTokenSettings,
+  now: Date,
+): Promise<AccessTokenResult> {
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, code: "invalid" };
+  // Outside the try: a broken key configuration is a fault to surface, not a reason to sign
+  // everyone out.
+  const { verifying } = await getKeyRing(settings.signingKeys);
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        const key = header.kid ? verifying.get(header.kid) : undefined;
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return key;
+      },
+      {
+        algorithms: [ACCESS_TOKEN_ALG],
+        typ: ACCESS_TOKEN_TYP,
+        issuer: settings.issuer,
+        audience: settings.audience,
+        requiredClaims: ["sub", "sid", "iat", "exp"],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: now,
+      },
+    );
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string") {
+      return { ok: false, code: "invalid" };
+    }
+    return {
+      ok: true,
+      claims: { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp! * 1000) },
+    };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, code: "expired" };
+    return { ok: false, code: "invalid" };
+  }
+}
