@@ -1,0 +1,186 @@
+// Sessions and their refresh tokens in the database. Node only.
+//
+// The one place that creates, rotates and revokes refresh tokens. Every function takes the
+// Prisma client and the clock as parameters so tests can use a throw-away database and a frozen
+// time. Expected outcomes are values; a thrown error means the store itself failed (callers answer
+// 503 and keep the person's cookies).
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import {
+  deriveSuccessorToken,
+  generateRefreshToken,
+  hashRefreshToken,
+  looksLikeRefreshToken,
+} from "./refresh-token";
+
+export type SessionSettings = {
+  refreshTokenKey: string;
+  sessionIdleTtlSeconds: number;
+  sessionAbsoluteTtlSeconds: number;
+  refreshGraceSeconds: number;
+};
+
+export type SessionRecord = {
+  id: string;
+  userId: string;
+  persistent: boolean;
+  createdAt: Date;
+  idleExpiresAt: Date;
+  expiresAt: Date;
+};
+
+export type IssuedRefreshToken = { session: SessionRecord; refreshToken: string };
+
+export type RotateFailure = "invalid" | "expired" | "revoked" | "reused";
+export type RotateResult = ({ ok: true } & IssuedRefreshToken) | { ok: false; code: RotateFailure };
+
+export type ClientInfo = { userAgent?: string | null; ip?: string | null };
+
+// How far the grace path follows a chain of successors (T → S → S2 …) to the live token. Two
+// rotations inside one grace window are already unusual; more than this is not honest traffic.
+const MAX_SUCCESSOR_HOPS = 4;
+
+const addSeconds = (date: Date, seconds: number) => new Date(date.getTime() + seconds * 1000);
+const earlier = (a: Date, b: Date) => (a < b ? a : b);
+
+export async function createSession(
+  db: PrismaClient,
+  input: { userId: string; persistent: boolean } & ClientInfo,
+  settings: SessionSettings,
+  now: Date,
+): Promise<IssuedRefreshToken> {
+  const refreshToken = generateRefreshToken();
+  const expiresAt = addSeconds(now, settings.sessionAbsoluteTtlSeconds);
+  const session = await db.session.create({
+    data: {
+      id: randomUUID(),
+      userId: input.userId,
+      persistent: input.persistent,
+      createdAt: now,
+      lastActiveAt: now,
+      idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), expiresAt),
+      expiresAt,
+      userAgent: input.userAgent ?? null,
+      ip: input.ip ?? null,
+      refreshTokens: {
+        create: { id: randomUUID(), tokenHash: hashRefreshToken(refreshToken), createdAt: now },
+      },
+    },
+  });
+  return { session, refreshToken };
+}
+
+/**
+ * Consumes `presented` and returns its successor in the same session.
+ *
+ * The consume is a compare-and-swap (`consumedAt` set only where it is still null), so of many
+ * concurrent requests exactly one rotates. The others, like any request that presents a token
+ * consumed less than the grace window ago, receive the same successor, derived again from the
+ * presented token. A token consumed longer ago than that is a replay: the whole session is revoked.
+ */
+export async function rotateRefreshToken(
+  db: PrismaClient,
+  presented: string,
+  settings: SessionSettings,
+  now: Date,
+  client: ClientInfo = {},
+): Promise<RotateResult> {
+  if (!looksLikeRefreshToken(presented)) return { ok: false, code: "invalid" };
+
+  const tokenHash = hashRefreshToken(presented);
+  const row = await db.refreshToken.findUnique({ where: { tokenHash }, include: { session: true } });
+  if (!row) return { ok: false, code: "invalid" };
+  const { session } = row;
+  if (session.revokedAt) return { ok: false, code: "revoked" };
+  if (now >= session.expiresAt || now >= session.idleExpiresAt) return { ok: false, code: "expired" };
+
+  const successor = deriveSuccessorToken(presented, settings.refreshTokenKey);
+
+  if (!row.consumedAt) {
+    const rotated = await db.$transaction(async (tx) => {
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id: row.id, consumedAt: null },
+        data: { consumedAt: now },
+      });
+      if (count === 0) return null; // another request rotated it first: take the grace path
+      await tx.refreshToken.create({
+        data: { id: randomUUID(), tokenHash: hashRefreshToken(successor), sessionId: session.id, createdAt: now },
+      });
+      return tx.session.update({
+        where: { id: session.id },
+        data: {
+          lastActiveAt: now,
+          idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), session.expiresAt),
+        },
+      });
+    });
+    if (rotated) return { ok: true, session: rotated, refreshToken: successor };
+  }
+
+  return resolveConsumedToken(db, tokenHash, successor, settings, now, client);
+}
+
+/** The presented token was already consumed: within the grace window, hand out the live successor. */
+async function resolveConsumedToken(
+  db: PrismaClient,
+  tokenHash: string,
+  successor: string,
+  settings: SessionSettings,
+  now: Date,
+  client: ClientInfo,
+): Promise<RotateResult> {
+  const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash }, include: { session: true } });
+  if (row.session.revokedAt) return { ok: false, code: "revoked" };
+
+  const graceEndsAt = addSeconds(row.consumedAt!, settings.refreshGraceSeconds);
+  if (now <= graceEndsAt) {
+    let candidate = successor;
+    for (let hop = 0; hop < MAX_SUCCESSOR_HOPS; hop++) {
+      const next = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(candidate) } });
+      if (!next) break;
+      if (!next.consumedAt) {
+        const session = await db.session.findUniqueOrThrow({ where: { id: row.sessionId } });
+        return { ok: true, session, refreshToken: candidate };
+      }
+      candidate = deriveSuccessorToken(candidate, settings.refreshTokenKey);
+    }
+  }
+
+  await revokeSession(db, row.sessionId, "refresh_token_reused", now);
+  await db.securityEvent.create({
+    data: {
+      id: randomUUID(),
+      userId: row.session.userId,
+      sessionId: row.sessionId,
+      type: "refresh_token_reused",
+      ip: client.ip ?? null,
+      userAgent: client.userAgent ?? null,
+      createdAt: now,
+    },
+  });
+  return { ok: false, code: "reused" };
+}
+
+/** Ends a session: every token of its family stops refreshing. Idempotent. */
+export async function revokeSession(db: PrismaClient, sessionId: string, reason: string, now: Date) {
+  await db.session.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
+}
+
+/** The session a refresh token belongs to, whatever its state; null for an unknown token. */
+export async function findSessionIdByRefreshToken(db: PrismaClient, token: string): Promise<string | null> {
+  if (!looksLikeRefreshToken(token)) return null;
+  const row = await db.refreshToken.findUnique({
+    where: { tokenHash: hashRefreshToken(token) },
+    select: { sessionId: true },
+  });
+  return row?.sessionId ?? null;
+}
+
+export async function getLiveSession(db: PrismaClient, sessionId: string, now: Date) {
+  const session = await db.session.findUnique({ where: { id: sessionId }, include: { user: true } });
+  if (!session || session.revokedAt || now >= session.expiresAt || now >= session.idleExpiresAt) return null;
+  return session;
+}
