@@ -1,0 +1,27 @@
+import { credentialsError } from "@/lib/auth/credentials-response";
+import { credentialsFromForm, loginInput, MESSAGES } from "@/lib/auth/credentials";
+import { startSession } from "@/lib/auth/sign-in";
+import { verifyUserPassword } from "@/lib/auth/users";
+import { getDb } from "@/lib/db";
+import { getConfig } from "@/lib/env";
+import { readInput } from "@/lib/http/read-input";
+import { withStoreFaults } from "@/lib/http/with-store-faults";
+
+export const POST = withStoreFaults(async (request: Request) => {
+  const config = getConfig();
+  const now = new Date();
+  const input = await readInput(request, loginInput, {
+    maxBytes: config.maxBodyBytes,
+    formToObject: credentialsFromForm,
+  });
+  if (!input.ok) return credentialsError(input.mode, input.error, "/login", input.raw);
+
+  const { email, password, remember, next } = input.data;
+  const user = await verifyUserPassword(getDb(), { email, password }, config);
+  if (!user) {
+    // One answer for an unknown email and a wrong password: the form must not reveal who has an account.
+    const error = { status: 401, code: "invalid_credentials", message: MESSAGES.invalid_credentials };
+    return credentialsError(input.mode, error, "/login", input.data);
+  }
+  return startSession(request, { mode: input.mode, status: 200, user, persistent: remember, next }, config, now);
+});
