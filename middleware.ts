@@ -1,0 +1,111 @@
+// Edge middleware: checks the access token on protected pages and API routes and, when it is
+// missing or expired, refreshes it silently from the refresh cookie so that the page the person
+// asked for renders signed in on the very first response.
+//
+// Runs on the Edge runtime, so it imports nothing that needs Node or the database; the refresh
+// itself happens in the Node route handler it calls (docs/decisions/0001-edge-middleware.md).
+import { NextResponse, type NextRequest } from "next/server";
+import { verifyAccessToken, type AccessClaims } from "@/lib/auth/access-token";
+import { ACCESS_COOKIE, REFRESH_COOKIE } from "@/lib/auth/cookies";
+import { refreshAtEdge, replaceCookies } from "@/lib/auth/edge-refresh";
+import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/auth/request-headers";
+import { routePolicy, type RoutePolicy } from "@/lib/auth/route-policy";
+import { getConfig } from "@/lib/env";
+import { unavailablePage } from "@/lib/http/unavailable-page";
+
+const PROTECTED_CACHE_CONTROL = "private, no-store, max-age=0";
+
+export async function middleware(request: NextRequest) {
+  const policy = routePolicy(request.nextUrl.pathname);
+  const headers = new Headers(request.headers);
+  for (const name of MIDDLEWARE_HEADERS) headers.delete(name);
+  if (policy === "public") return NextResponse.next({ request: { headers } });
+
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    console.error("[keycard]", error);
+    return unavailable(request, policy, headers);
+  }
+  const now = new Date();
+
+  const access = request.cookies.get(ACCESS_COOKIE)?.value;
+  if (access) {
+    const verified = await verifyAccessToken(access, config, now);
+    if (verified.ok) return proceed(headers, policy, verified.claims);
+  }
+
+  const refresh = request.cookies.get(REFRESH_COOKIE)?.value;
+  if (!refresh) return signedOut(request, policy, headers);
+
+  const outcome = await refreshAtEdge(refresh, {
+    internalOrigin: config.internalOrigin,
+    userAgent: request.headers.get("user-agent"),
+    forwardedFor: request.headers.get("x-forwarded-for"),
+  });
+
+  if (outcome.kind === "unavailable") return unavailable(request, policy, headers);
+  if (outcome.kind === "signed-out") return withSetCookie(signedOut(request, policy, headers), outcome.setCookie);
+
+  // The render must see the new access token in this same request: rewrite the Cookie header
+  // before NextResponse.next() copies the request headers.
+  headers.set("cookie", replaceCookies(headers.get("cookie"), outcome.values));
+  const verified = await verifyAccessToken(outcome.values.get(ACCESS_COOKIE) ?? "", config, now);
+  if (!verified.ok) return unavailable(request, policy, headers);
+  return withSetCookie(proceed(headers, policy, verified.claims), outcome.setCookie);
+}
+
+function proceed(headers: Headers, policy: RoutePolicy, claims: AccessClaims) {
+  headers.set(USER_ID_HEADER, claims.userId);
+  headers.set(SESSION_ID_HEADER, claims.sessionId);
+  const response = NextResponse.next({ request: { headers } });
+  if (policy !== "optional") response.headers.set("cache-control", PROTECTED_CACHE_CONTROL);
+  return response;
+}
+
+function signedOut(request: NextRequest, policy: RoutePolicy, headers: Headers) {
+  if (policy === "protected-page") {
+    const login = request.nextUrl.clone();
+    login.pathname = "/login";
+    login.search = `?next=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`;
+    const response = NextResponse.redirect(login, 307);
+    response.headers.set("cache-control", PROTECTED_CACHE_CONTROL);
+    return response;
+  }
+  if (policy === "protected-api") {
+    return NextResponse.json(
+      { error: { code: "unauthenticated", message: "You are not signed in." } },
+      { status: 401, headers: { "cache-control": PROTECTED_CACHE_CONTROL } },
+    );
+  }
+  return NextResponse.next({ request: { headers } });
+}
+
+function unavailable(request: NextRequest, policy: RoutePolicy, headers: Headers) {
+  const retry = { "retry-after": "5", "cache-control": PROTECTED_CACHE_CONTROL };
+  if (policy === "protected-page") {
+    return new NextResponse(unavailablePage(request.nextUrl.pathname + request.nextUrl.search), {
+      status: 503,
+      headers: { ...retry, "content-type": "text/html; charset=utf-8" },
+    });
+  }
+  if (policy === "protected-api") {
+    return NextResponse.json(
+      { error: { code: "store_unavailable", message: "Sign-in is briefly unavailable. Please try again in a moment." } },
+      { status: 503, headers: retry },
+    );
+  }
+  // A page that merely shows who is signed in renders signed out, and keeps the cookies.
+  return NextResponse.next({ request: { headers } });
+}
+
+function withSetCookie(response: NextResponse, setCookie: string[]) {
+  for (const line of setCookie) response.headers.append("set-cookie", line);
+  return response;
+}
+
+export const config = {
+  // Everything but Next's static files; routePolicy decides what needs a session.
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt).*)"],
+};
