@@ -1,0 +1,128 @@
+"use client";
+
+// The sign-in and sign-up form. Without JavaScript it is a plain form POST answered with a 303
+// redirect; with JavaScript it posts JSON, shows errors in place and navigates without a reload.
+// Both go to the same route handler.
+import { useRouter } from "next/navigation";
+import { useRef, useState, type FormEvent } from "react";
+
+export type AuthFormProps = {
+  kind: "login" | "register";
+  next: string;
+  email: string;
+  remember: boolean;
+  /** A message for the whole form (wrong credentials, email taken, a fault). */
+  formError?: string;
+  fieldErrors: { email?: string; password?: string };
+};
+
+type Errors = { form?: string; email?: string; password?: string };
+
+export function AuthForm(props: AuthFormProps) {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Errors>({ form: props.formError, ...props.fieldErrors });
+  const [pending, setPending] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const isLogin = props.kind === "login";
+  const action = isLogin ? "/api/auth/login" : "/api/auth/register";
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setErrors({});
+    try {
+      const response = await fetch(action, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({
+          email: String(form.get("email") ?? ""),
+          password: String(form.get("password") ?? ""),
+          remember: form.get("remember") === "on",
+        }),
+      });
+      if (response.ok) {
+        router.replace(props.next);
+        router.refresh();
+        return;
+      }
+      const body = (await response.json().catch(() => null)) as {
+        error?: { message?: string; fields?: Record<string, string> };
+      } | null;
+      const fields = body?.error?.fields ?? {};
+      const next: Errors = { email: fields.email, password: fields.password };
+      if (!fields.email && !fields.password) next.form = body?.error?.message ?? "Something went wrong. Please try again.";
+      setErrors(next);
+      focusFirstError(next);
+    } catch {
+      setErrors({ form: "Could not reach the server. Check your connection and try again." });
+    }
+    setPending(false);
+  }
+
+  function focusFirstError(next: Errors) {
+    const name = next.email ? "email" : next.password ? "password" : null;
+    if (name) formRef.current?.querySelector<HTMLInputElement>(`[name="${name}"]`)?.focus();
+  }
+
+  return (
+    <form ref={formRef} method="post" action={action} onSubmit={onSubmit} noValidate className="card">
+      <div role="alert" aria-live="assertive">
+        {errors.form ? <p className="alert error">{errors.form}</p> : null}
+      </div>
+      <input type="hidden" name="next" value={props.next} />
+
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete={isLogin ? "username" : "email"}
+          defaultValue={props.email}
+          required
+          aria-invalid={errors.email ? true : undefined}
+          aria-describedby={errors.email ? "email-error" : undefined}
+        />
+        {errors.email ? (
+          <p className="error" id="email-error">
+            {errors.email}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete={isLogin ? "current-password" : "new-password"}
+          required
+          minLength={isLogin ? undefined : 8}
+          aria-invalid={errors.password ? true : undefined}
+          aria-describedby={[errors.password ? "password-error" : "", isLogin ? "" : "password-hint"].join(" ").trim() || undefined}
+        />
+        {isLogin ? null : (
+          <p className="hint" id="password-hint">
+            At least 8 characters.
+          </p>
+        )}
+        {errors.password ? (
+          <p className="error" id="password-error">
+            {errors.password}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="check">
+        <input id="remember" name="remember" type="checkbox" defaultChecked={props.remember} />
+        <label htmlFor="remember">Keep me signed in</label>
+      </div>
+
+      <button type="submit" className="button block" disabled={pending}>
+        {pending ? (isLogin ? "Signing in…" : "Creating account…") : isLogin ? "Sign in" : "Create account"}
+      </button>
+    </form>
+  );
+}

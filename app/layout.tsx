@@ -1,0 +1,42 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { getSession } from "@/lib/auth/session";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Keycard", template: "%s · Keycard" },
+  description: "Sign in and stay signed in: short-lived JWT access tokens and rotating refresh tokens.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const session = await getSession();
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="inner">
+            <Link href="/" className="brand">
+              Key<span>card</span>
+            </Link>
+            <nav className="site-nav" aria-label="Main">
+              {session ? (
+                <Link href="/dashboard">Dashboard</Link>
+              ) : (
+                <>
+                  <Link href="/login">Sign in</Link>
+                  <Link href="/register">Create account</Link>
+                </>
+              )}
+            </nav>
+          </div>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthForm } from "@/app/components/auth-form";
+import { formPropsFrom, type SearchParams } from "@/app/components/credentials-page";
+import { signedInOrNull } from "@/app/components/signed-in";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
+  const query = await searchParams;
+  const props = formPropsFrom(query, "login");
+  if (await signedInOrNull()) redirect(props.next);
+  return (
+    <div className="auth-page">
+      <h1>Sign in</h1>
+      {query.signedout === "1" ? <p className="alert info">You have signed out.</p> : null}
+      <AuthForm {...props} />
+      <p className="after">
+        New here? <Link href={`/register?next=${encodeURIComponent(props.next)}`}>Create an account</Link>
+      </p>
+    </div>
+  );
+}
