@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { SignJWT, UnsecuredJWT, base64url } from "jose";
+import { testConfig } from "@/lib/testing/settings";
+import { signAccessToken, verifyAccessToken } from "./access-token";
+
+const config = testConfig();
+const now = new Date("2026-11-28T12:00:00Z");
+const subject = { userId: "user-1", sessionId: "session-1" };
+const secondsLater = (s: number) => new Date(now.getTime() + s * 1000);
+
+async function reSigned(token: string, change: (header: any, payload: any) => void, alg = "ES256") {
+  // Re-sign a tampered token with our own key, so only the claim under test is wrong.
+  const [h, p] = token.split(".");
+  const header = JSON.parse(new TextDecoder().decode(base64url.decode(h)));
+  const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p)));
+  change(header, payload);
+  const { getKeyRing } = await import("./signing-keys");
+  const { signing } = await getKeyRing(config.signingKeys);
+  return new SignJWT(payload).setProtectedHeader({ ...header, alg }).sign(signing.key);
+}
+
+describe("access tokens", () => {
+  it("a fresh token verifies and names its user, session and expiry", async () => {
+    const { token, expiresAt } = await signAccessToken(subject, config, now);
+    const result = await verifyAccessToken(token, config, now);
+    assert.deepEqual(result, { ok: true, claims: { ...subject, expiresAt } });
+    assert.equal(expiresAt.getTime() - now.getTime(), config.accessTokenTtlSeconds * 1000);
+  });
+
+  it("an expired token is refused as expired, after a small clock tolerance", async () => {
+    const { token } = await signAccessToken(subject, config, now);
+    assert.equal((await verifyAccessToken(token, config, secondsLater(config.accessTokenTtlSeconds + 3))).ok, true);
+    assert.deepEqual(await verifyAccessToken(token, config, secondsLater(config.accessTokenTtlSeconds + 6)), {
+      ok: false,
+      code: "expired",
+    });
+  });
+
+  it("a token signed by another key ring is refused", async () => {
+    const { token } = await signAccessToken(subject, testConfig(), now);
+    assert.deepEqual(await verifyAccessToken(token, config, now), { ok: false, code: "invalid" });
+  });
+
+  it("a tampered payload is refused", async () => {
+    const { token } = await signAccessToken(subject, config, now);
+    const [h, , s] = token.split(".");
+    const forged = base64url.encode(JSON.stringify({ sub: "admin", sid: "x", iss: "keycard", aud: "keycard", iat: 1, exp: 9e9 }));
+    assert.equal((await verifyAccessToken(`${h}.${forged}.${s}`, config, now)).ok, false);
+  });
+
+  it("wrong issuer, audience or typ are refused even when properly signed", async () => {
+    const { token } = await signAccessToken(subject, config, now);
+    for (const change of [
+      (_h: any, p: any) => (p.iss = "someone-else"),
+      (_h: any, p: any) => (p.aud = "another-app"),
+      (h: any) => (h.typ = "JWT"),
+      (h: any) => delete h.kid,
+      (h: any) => (h.kid = "no-such-key"),
+      (_h: any, p: any) => delete p.sid,
+    ]) {
+      assert.deepEqual(await verifyAccessToken(await reSigned(token, change), config, now), { ok: false, code: "invalid" });
+    }
+    // Sanity: the same re-signing without a change is accepted, so the refusals above are the claims'.
+    assert.equal((await verifyAccessToken(await reSigned(token, () => {}), config, now)).ok, true);
+  });
+
+  it("alg none and HMAC algorithms are refused (the algorithm is pinned)", async () => {
+    const unsecured = new UnsecuredJWT({ sub: "user-1", sid: "s" }).setIssuer("keycard").setAudience("keycard").setIssuedAt().setExpirationTime("5m").encode();
+    assert.equal((await verifyAccessToken(unsecured, config, new Date())).ok, false);
+    const hs = await new SignJWT({ sub: "user-1", sid: "s" })
+      .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: JSON.parse(config.signingKeys)[0].kid })
+      .setIssuer("keycard").setAudience("keycard").setIssuedAt().setExpirationTime("5m")
+      .sign(new TextEncoder().encode(config.signingKeys));
+    assert.equal((await verifyAccessToken(hs, config, new Date())).ok, false);
+  });
+
+  it("garbage and oversized values are refused without throwing", async () => {
+    for (const junk of ["", "abc", "a.b.c", "..", "eyJhbGciOiJFUzI1NiJ9.%%%.x", "x".repeat(100_000)]) {
+      assert.equal((await verifyAccessToken(junk, config, now)).ok, false, junk.slice(0, 20));
+    }
+  });
+});

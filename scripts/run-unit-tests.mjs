@@ -1,0 +1,23 @@
+// Runs every *.test.ts under lib/ and scripts/ with Node's test runner (TypeScript through tsx).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const files = [];
+const visit = (dir) => {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== "generated") visit(full);
+    else if (entry.name.endsWith(".test.ts")) files.push(full);
+  }
+};
+["lib", "scripts"].forEach(visit);
+if (files.length === 0) {
+  console.error("No unit tests found.");
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files.sort()], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "test" },
+});
+process.exit(result.status ?? 1);
