@@ -18,6 +18,7 @@ const schema = z.object({
   AUTH_ISSUER: z.string().min(1).default("keycard"),
   AUTH_AUDIENCE: z.string().min(1).default("keycard"),
   ACCESS_TOKEN_TTL_SECONDS: seconds(5 * 60),
+  ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   SESSION_IDLE_TTL_SECONDS: seconds(7 * 24 * 3600),
   SESSION_ABSOLUTE_TTL_SECONDS: seconds(30 * 24 * 3600),
   REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
@@ -38,6 +39,7 @@ export type Config = {
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
+  clockToleranceSeconds: number;
   sessionIdleTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
   refreshGraceSeconds: number;
@@ -69,6 +71,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     issuer: e.AUTH_ISSUER,
     audience: e.AUTH_AUDIENCE,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    clockToleranceSeconds: e.ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
     sessionIdleTtlSeconds: e.SESSION_IDLE_TTL_SECONDS,
     sessionAbsoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
     refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,

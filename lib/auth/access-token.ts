@@ -7,13 +7,14 @@ export const ACCESS_TOKEN_TYP = "at+jwt"; // RFC 9068: keeps other JWTs from pas
 
 // A cookie value this long is not one of ours; refuse it before any parsing work.
 const MAX_TOKEN_LENGTH = 4096;
-const CLOCK_TOLERANCE_SECONDS = 5;
 
 export type AccessTokenSettings = {
   signingKeys: string;
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
+  /** Leeway for clocks that disagree between the machines that sign and verify. */
+  clockToleranceSeconds: number;
 };
 
 export type AccessClaims = { userId: string; sessionId: string; expiresAt: Date };
@@ -65,7 +66,7 @@ export async function verifyAccessToken(
         issuer: settings.issuer,
         audience: settings.audience,
         requiredClaims: ["sub", "sid", "iat", "exp"],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTolerance: settings.clockToleranceSeconds,
         currentDate: now,
       },
     );

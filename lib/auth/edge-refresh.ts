@@ -33,7 +33,8 @@ export async function refreshAtEdge(
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    console.error(`[keycard] refresh call to ${context.internalOrigin} failed:`, error);
+    const reason = error instanceof Error ? ((error.cause as { code?: string })?.code ?? error.message) : String(error);
+    console.error(`[keycard] refresh call to ${context.internalOrigin} failed: ${reason}`);
     return { kind: "unavailable" };
   }
 

@@ -1,0 +1,138 @@
+// The HTTP contract, as an API client sees it.
+import { expect, test, type APIResponse } from "@playwright/test";
+import { PASSWORD, readDb, uniqueEmail } from "./helpers";
+
+const errorOf = async (response: APIResponse) => (await response.json()).error as { code: string; message: string; fields?: Record<string, string> };
+const setCookies = (response: APIResponse) =>
+  response.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+
+test("register: 201 with the user and both cookies; the email is trimmed and lower-cased; 409 when taken", async ({ request }) => {
+  const email = uniqueEmail("api");
+  const created = await request.post("/api/auth/register", { data: { email: `  ${email.toUpperCase()} `, password: PASSWORD } });
+  expect(created.status()).toBe(201);
+  expect((await created.json()).user).toMatchObject({ email });
+  expect(created.headers()["cache-control"]).toBe("no-store");
+  const cookies = setCookies(created);
+  expect(cookies.some((c) => c.startsWith("kc_access=") && /HttpOnly/i.test(c) && /SameSite=lax/i.test(c))).toBe(true);
+  expect(cookies.some((c) => c.startsWith("kc_refresh=") && /HttpOnly/i.test(c))).toBe(true);
+
+  const again = await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  expect(again.status()).toBe(409);
+  expect((await errorOf(again)).code).toBe("email_taken");
+});
+
+test("login: 200 with the user; 401 invalid_credentials alike for a wrong password and an unknown email", async ({ request }) => {
+  const email = uniqueEmail("api");
+  await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  const ok = await request.post("/api/auth/login", { data: { email, password: PASSWORD } });
+  expect(ok.status()).toBe(200);
+  expect((await ok.json()).user.email).toBe(email);
+
+  const wrong = await request.post("/api/auth/login", { data: { email, password: "wrong-password" } });
+  const unknown = await request.post("/api/auth/login", { data: { email: uniqueEmail("ghost"), password: "wrong-password" } });
+  expect([wrong.status(), unknown.status()]).toEqual([401, 401]);
+  expect(await errorOf(wrong)).toEqual(await errorOf(unknown));
+  expect((await errorOf(wrong)).code).toBe("invalid_credentials");
+});
+
+test("refresh: 200 with expiry times and rotated cookies; 401 missing or invalid, with the cookies cleared", async ({ request, playwright }) => {
+  const email = uniqueEmail("api");
+  const registered = await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  const refresh = setCookies(registered).find((c) => c.startsWith("kc_refresh="))!.split(";")[0];
+
+  const bare = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+  const refreshed = await bare.post("/api/auth/refresh", { headers: { cookie: refresh } });
+  expect(refreshed.status()).toBe(200);
+  const body = await refreshed.json();
+  expect(new Date(body.accessTokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
+  expect(new Date(body.sessionExpiresAt).getTime()).toBeGreaterThan(Date.now());
+  const rotated = setCookies(refreshed).find((c) => c.startsWith("kc_refresh="))!.split(";")[0];
+  expect(rotated).not.toBe(refresh);
+
+  await bare.dispose();
+
+  const empty = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+  const missing = await empty.post("/api/auth/refresh");
+  expect(missing.status()).toBe(401);
+  expect((await errorOf(missing)).code).toBe("missing");
+
+  const invalid = await empty.post("/api/auth/refresh", { headers: { cookie: "kc_refresh=nonsense" } });
+  expect(invalid.status()).toBe(401);
+  expect((await errorOf(invalid)).code).toBe("invalid");
+  expect(setCookies(invalid).filter((c) => /^kc_(access|refresh)=;/.test(c) && /Max-Age=0/i.test(c))).toHaveLength(2);
+  await empty.dispose();
+});
+
+test("session and logout: 200 while signed in; logout 204, revokes the session, is idempotent; then 401", async ({ request }) => {
+  const email = uniqueEmail("api");
+  await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  const session = await request.get("/api/auth/session");
+  expect(session.status()).toBe(200);
+  const body = await session.json();
+  expect(body.user.email).toBe(email);
+  expect(Object.keys(body.session)).toEqual(expect.arrayContaining(["id", "createdAt", "expiresAt", "accessTokenExpiresAt"]));
+
+  const out = await request.post("/api/auth/logout");
+  expect(out.status()).toBe(204);
+  expect(readDb((db) => db.prepare("SELECT revokedReason FROM Session WHERE id = ?").get(body.session.id))).toEqual({
+    revokedReason: "signed_out",
+  });
+  expect((await request.post("/api/auth/logout")).status()).toBe(204);
+  const after = await request.get("/api/auth/session");
+  expect(after.status()).toBe(401);
+  expect((await errorOf(after)).code).toBe("unauthenticated");
+});
+
+test("bad input of every kind gets a 4xx with a clear message, and no account is created", async ({ request }) => {
+  const users = () => readDb((db) => (db.prepare("SELECT count(*) AS n FROM User").get() as { n: number }).n);
+  const before = users();
+  const cases: { body?: string; type?: string; status: number; code: string }[] = [
+    { body: "{not json", type: "application/json", status: 400, code: "malformed_json" },
+    { body: '"a string"', type: "application/json", status: 400, code: "invalid_body" },
+    { body: "email=a@b.co", type: "text/plain", status: 415, code: "unsupported_media_type" },
+    { body: "", type: "multipart/form-data; boundary=x", status: 415, code: "unsupported_media_type" },
+    { body: JSON.stringify({ email: "a@b.co", password: "x".repeat(70_000) }), type: "application/json", status: 413, code: "body_too_large" },
+    { body: JSON.stringify({ email: ["a@b.co"], password: 12345678 }), type: "application/json", status: 400, code: "validation_failed" },
+    { body: JSON.stringify({}), type: "application/json", status: 400, code: "validation_failed" },
+    { body: JSON.stringify({ email: "a@b.co", password: "a".repeat(73) }), type: "application/json", status: 400, code: "validation_failed" },
+    { body: JSON.stringify({ email: "a@b.co", password: PASSWORD, role: "admin" }), type: "application/json", status: 400, code: "unknown_fields" },
+  ];
+  for (const route of ["/api/auth/register", "/api/auth/login"]) {
+    for (const c of cases) {
+      // A Buffer goes out byte for byte; a string would be JSON-encoded by Playwright.
+      const response = await request.post(route, { headers: { "content-type": c.type! }, data: Buffer.from(c.body ?? "") });
+      expect(response.status(), `${route} ${c.body?.slice(0, 40)}`).toBe(c.status);
+      const error = await errorOf(response);
+      expect(error.code).toBe(c.code);
+      expect(error.message.length).toBeGreaterThan(10);
+    }
+  }
+  expect(users()).toBe(before);
+});
+
+test("a form post gets a 303 redirect, a JSON post gets JSON", async ({ request }) => {
+  const email = uniqueEmail("form");
+  const form = await request.post("/api/auth/register", { form: { email, password: PASSWORD, next: "/dashboard?tab=1" }, maxRedirects: 0 });
+  expect(form.status()).toBe(303);
+  expect(form.headers()["location"]).toBe("/dashboard?tab=1");
+  const bad = await request.post("/api/auth/register", { form: { email: "nope", password: "short" }, maxRedirects: 0 });
+  expect(bad.status()).toBe(303);
+  expect(bad.headers()["location"]).toMatch(/^\/register\?error=validation_failed&email=nope.*email_error=email_invalid.*password_error=password_too_short/);
+  const logout = await request.post("/api/auth/logout", { form: {}, maxRedirects: 0 });
+  expect(logout.status()).toBe(303);
+  expect(logout.headers()["location"]).toBe("/login?signedout=1");
+});
+
+test("protected pages and APIs turn signed-out visitors away the right way", async ({ request }) => {
+  const page = await request.get("/dashboard?tab=2", { maxRedirects: 0 });
+  expect(page.status()).toBe(307);
+  expect(page.headers()["location"]).toMatch(/\/login\?next=%2Fdashboard%3Ftab%3D2$/);
+  const api = await request.get("/api/auth/session", { maxRedirects: 0 });
+  expect(api.status()).toBe(401);
+  expect((await errorOf(api)).code).toBe("unauthenticated");
+});
+
+test("headers a client sends cannot pose as the middleware's", async ({ request }) => {
+  const response = await request.get("/api/auth/session", { headers: { "x-keycard-user-id": "someone", "x-keycard-session-id": "theirs" } });
+  expect(response.status()).toBe(401);
+});

@@ -1,0 +1,58 @@
+// Shared steps for the browser tests.
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { E2E } from "./settings";
+
+export const PASSWORD = "correct horse battery";
+
+export const uniqueEmail = (label = "person") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+
+/** A new account, signed in within `context` through the API (one test covers the form itself). */
+export async function signUp(context: BrowserContext, options: { remember?: boolean; email?: string } = {}) {
+  const email = options.email ?? uniqueEmail();
+  const response = await context.request.post("/api/auth/register", {
+    data: { email, password: PASSWORD, remember: options.remember ?? true },
+  });
+  expect(response.status()).toBe(201);
+  return { email };
+}
+
+export async function tokenCookies(context: BrowserContext) {
+  const cookies = await context.cookies();
+  return {
+    access: cookies.find((c) => c.name === "kc_access"),
+    refresh: cookies.find((c) => c.name === "kc_refresh"),
+  };
+}
+
+/** Long enough for the test server's access tokens (3 s, no clock tolerance) to expire. */
+export const waitForAccessTokenExpiry = (page: Page) =>
+  page.waitForTimeout((Number(E2E.env.ACCESS_TOKEN_TTL_SECONDS) + 1) * 1000);
+
+/** Long enough for a consumed refresh token to leave the grace window (2 s on the test server). */
+export const waitForGraceWindow = (page: Page) => page.waitForTimeout((Number(E2E.env.REFRESH_GRACE_SECONDS) + 1) * 1000);
+
+/** Read-only look at the test server's database, for what no page shows. */
+export function readDb<T>(query: (db: Database.Database) => T): T {
+  const db = new Database(path.join(__dirname, "..", E2E.databaseFile), { readonly: true, fileMustExist: true });
+  try {
+    return query(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function sessionState(email: string) {
+  return readDb((db) => {
+    const sessions = db
+      .prepare(
+        `SELECT s.id, s.revokedAt, s.revokedReason,
+                (SELECT count(*) FROM RefreshToken t WHERE t.sessionId = s.id AND t.consumedAt IS NULL) AS liveTokens
+           FROM Session s JOIN User u ON u.id = s.userId WHERE u.email = ? ORDER BY s.createdAt`,
+      )
+      .all(email) as { id: string; revokedAt: string | null; revokedReason: string | null; liveTokens: number }[];
+    return sessions;
+  });
+}

@@ -1,0 +1,132 @@
+import { expect, test } from "@playwright/test";
+import { PASSWORD, signUp, uniqueEmail } from "./helpers";
+
+test("a person creates an account and lands on a dashboard that shows their email; no script can read the tokens", async ({ page }) => {
+  const email = uniqueEmail("new");
+  await page.goto("/");
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page).toHaveURL(/\/register/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await expect(page.getByLabel("Keep me signed in")).toBeChecked();
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await expect(page.getByRole("heading", { name: "This session" })).toBeVisible();
+  expect(await page.evaluate(() => document.cookie)).not.toMatch(/kc_access|kc_refresh/);
+
+  const cookies = await page.context().cookies();
+  for (const name of ["kc_access", "kc_refresh"]) {
+    const cookie = cookies.find((c) => c.name === name);
+    expect(cookie, name).toBeDefined();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
+  }
+});
+
+test("signing in with the form goes to the page that asked for it", async ({ page, browser }) => {
+  const setup = await browser.newContext();
+  const { email } = await signUp(setup);
+  await setup.close();
+
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+
+  // Signed in, the sign-in page sends the person on instead of asking again.
+  await page.goto("/login");
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("an unknown email and a wrong password get the same message", async ({ page, browser }) => {
+  const setup = await browser.newContext();
+  const { email } = await signUp(setup);
+  await setup.close();
+
+  const attempt = async (who: string) => {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(who);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: /./ });
+    await expect(alert).toBeVisible();
+    return (await alert.textContent())?.trim();
+  };
+  const wrongPassword = await attempt(email);
+  const unknownEmail = await attempt(uniqueEmail("nobody"));
+  expect(wrongPassword).toBe("That email and password don’t match an account.");
+  expect(unknownEmail).toBe(wrongPassword);
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("form errors show next to their fields and the first one takes focus", async ({ page }) => {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter a valid email address, like name@example.com.")).toBeVisible();
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Email")).toBeFocused();
+});
+
+test("an email that already has an account is refused with a way to sign in", async ({ page, browser }) => {
+  const setup = await browser.newContext();
+  const { email } = await signUp(setup);
+  await setup.close();
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email.toUpperCase());
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "already exists" })).toBeVisible();
+});
+
+test("signing out ends the session: protected pages go to sign-in and Back shows nothing protected", async ({ page }) => {
+  const { email } = await signUp(page.context());
+  await page.goto("/");
+  await page.goto("/dashboard");
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login\?signedout=1$/);
+  await expect(page.getByText("You have signed out.")).toBeVisible();
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
+  await expect(page.getByText(email)).toHaveCount(0);
+
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
+  const cookies = await page.context().cookies();
+  expect(cookies.filter((c) => c.name.startsWith("kc_"))).toEqual([]);
+});
+
+test.describe("open redirects", () => {
+  for (const next of ["https://evil.example", "//evil.example", "/\\evil.example"]) {
+    test(`?next=${next} lands on the dashboard`, async ({ page, browser }) => {
+      const setup = await browser.newContext();
+      const { email } = await signUp(setup);
+      await setup.close();
+      await page.goto(`/login?next=${encodeURIComponent(next)}`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(/^http:\/\/localhost:\d+\/dashboard$/);
+    });
+  }
+
+  test("the same refusal holds for a plain form post", async ({ request }) => {
+    const { email } = { email: uniqueEmail("form") };
+    await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+    const response = await request.post("/api/auth/login", {
+      form: { email, password: PASSWORD, next: "//evil.example/steal" },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(303);
+    expect(response.headers()["location"]).toBe("/dashboard");
+  });
+});

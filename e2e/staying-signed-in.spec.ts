@@ -1,0 +1,119 @@
+import { expect, test } from "@playwright/test";
+import { E2E } from "./settings";
+import { sessionState, signUp, tokenCookies, waitForAccessTokenExpiry, waitForGraceWindow } from "./helpers";
+
+test("after the access token expires, the next page renders signed in on its first response, with both tokens replaced", async ({ page }) => {
+  const { email } = await signUp(page.context());
+  const before = await tokenCookies(page.context());
+  await waitForAccessTokenExpiry(page);
+
+  const response = await page.goto("/dashboard");
+  expect(response?.status()).toBe(200);
+  expect(response?.request().redirectedFrom()).toBeNull();
+  expect(await response?.text()).toContain(email);
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+
+  const after = await tokenCookies(page.context());
+  expect(after.access?.value).toBeTruthy();
+  expect(after.access?.value).not.toBe(before.access?.value);
+  expect(after.refresh?.value).not.toBe(before.refresh?.value);
+  expect(sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
+});
+
+test("an API call with an expired access token is refreshed on the way and answered", async ({ page }) => {
+  const { email } = await signUp(page.context());
+  await waitForAccessTokenExpiry(page);
+  const response = await page.request.get("/api/auth/session");
+  expect(response.status()).toBe(200);
+  expect((await response.json()).user.email).toBe(email);
+});
+
+test("kept signed in: a later visit from saved cookies, after the access token expired, is still signed in", async ({ browser }) => {
+  const first = await browser.newContext();
+  const { email } = await signUp(first, { remember: true });
+  const saved = await first.storageState();
+  await first.close();
+
+  // What survives closing the browser: persistent cookies only.
+  const persistent = { ...saved, cookies: saved.cookies.filter((c) => c.expires !== -1) };
+  expect(persistent.cookies.map((c) => c.name)).toContain("kc_refresh");
+
+  const later = await browser.newContext({ storageState: persistent });
+  const page = await later.newPage();
+  await waitForAccessTokenExpiry(page);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await later.close();
+});
+
+test("not kept signed in: both cookies end with the browser, so the next visit is signed out", async ({ browser }) => {
+  const first = await browser.newContext();
+  await signUp(first, { remember: false });
+  const saved = await first.storageState();
+  await first.close();
+
+  const tokens = saved.cookies.filter((c) => c.name.startsWith("kc_"));
+  expect(tokens).toHaveLength(2);
+  expect(tokens.every((c) => c.expires === -1)).toBe(true);
+
+  const later = await browser.newContext({ storageState: { ...saved, cookies: saved.cookies.filter((c) => c.expires !== -1) } });
+  const page = await later.newPage();
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
+  await later.close();
+});
+
+test("five tabs loading protected pages at the same moment after expiry all stay signed in, on one live token", async ({ context }) => {
+  const { email } = await signUp(context);
+  const tabs = await Promise.all(Array.from({ length: 5 }, () => context.newPage()));
+  await waitForAccessTokenExpiry(tabs[0]);
+
+  const responses = await Promise.all(tabs.map((tab) => tab.goto("/dashboard")));
+  for (const [i, response] of responses.entries()) {
+    expect(response?.status(), `tab ${i + 1}`).toBe(200);
+    await expect(tabs[i].getByText(`Signed in as ${email}`)).toBeVisible();
+  }
+  expect(sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
+
+  // And the cookie they all ended with is that live token: the next refresh works.
+  await waitForAccessTokenExpiry(tabs[0]);
+  await tabs[0].goto("/dashboard");
+  await expect(tabs[0].getByText(`Signed in as ${email}`)).toBeVisible();
+});
+
+test("a stolen refresh token replayed after it rotated ends the session, for the thief and the person alike", async ({ page, playwright }) => {
+  const { email } = await signUp(page.context());
+  const stolen = (await tokenCookies(page.context())).refresh!.value;
+
+  await waitForAccessTokenExpiry(page);
+  await page.goto("/dashboard"); // the person's browser rotates the token
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  expect((await tokenCookies(page.context())).refresh!.value).not.toBe(stolen);
+  await waitForGraceWindow(page);
+
+  const thief = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  const replay = await thief.post("/api/auth/refresh", { headers: { cookie: `kc_refresh=${stolen}` } });
+  expect(replay.status()).toBe(401);
+  expect((await replay.json()).error.code).toBe("reused");
+  await thief.dispose();
+
+  expect(sessionState(email)).toMatchObject([{ revokedReason: "refresh_token_reused" }]);
+  await waitForAccessTokenExpiry(page);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
+});
+
+test("when the refresh cannot reach the store, the person sees 'try again', keeps their cookies, and is signed in afterwards", async ({ page }) => {
+  const { email } = await signUp(page.context());
+  await waitForAccessTokenExpiry(page);
+  const before = await tokenCookies(page.context());
+
+  const response = await page.goto(`${E2E.brokenURL}/dashboard`);
+  expect(response?.status()).toBe(503);
+  await expect(page.getByRole("heading", { name: "Try again in a moment" })).toBeVisible();
+  expect((await tokenCookies(page.context())).refresh?.value).toBe(before.refresh?.value);
+
+  await page.goto("/dashboard");
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+});

@@ -1,0 +1,30 @@
+// `npm test`: every test, in the order that fails fastest.
+//   1. type check (route types generated first, no build needed)
+//   2. unit and integration tests on throw-away SQLite databases
+//   3. the production build (skipped when up to date)
+//   4. Playwright in Chromium against that build, on its own throw-away database
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildIfNeeded } from "./build-if-needed.mjs";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
+
+function step(title, args) {
+  console.log(`\n━━ ${title}`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error(`\n✖ ${title} failed.`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+step("Route types", [bin("next", "dist/bin/next"), "typegen"]);
+step("Type check", [bin("typescript", "bin/tsc"), "--noEmit"]);
+step("Unit and integration tests", ["scripts/run-unit-tests.mjs"]);
+console.log("\n━━ Production build");
+buildIfNeeded();
+step("Browser tests (Playwright, Chromium)", [bin("@playwright/test", "cli.js"), "test", "--config", "e2e/playwright.config.ts"]);
