@@ -14,6 +14,8 @@ export type AuthFormProps = {
   /** A message for the whole form (wrong credentials, email taken, a fault). */
   formError?: string;
   fieldErrors: { email?: string; password?: string };
+  /** Something to tell the person before they start (e.g. that they signed out). */
+  notice?: string;
 };
 
 type Errors = { form?: string; email?: string; password?: string };
@@ -22,6 +24,7 @@ export function AuthForm(props: AuthFormProps) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>({ form: props.formError, ...props.fieldErrors });
   const [pending, setPending] = useState(false);
+  const [notice, setNotice] = useState(props.notice);
   const formRef = useRef<HTMLFormElement>(null);
   const isLogin = props.kind === "login";
   const action = isLogin ? "/api/auth/login" : "/api/auth/register";
@@ -31,6 +34,7 @@ export function AuthForm(props: AuthFormProps) {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setErrors({});
+    setNotice(undefined);
     try {
       const response = await fetch(action, {
         method: "POST",
@@ -67,9 +71,8 @@ export function AuthForm(props: AuthFormProps) {
 
   return (
     <form ref={formRef} method="post" action={action} onSubmit={onSubmit} noValidate className="card">
-      <div role="alert" aria-live="assertive">
-        {errors.form ? <p className="alert error">{errors.form}</p> : null}
-      </div>
+      {notice ? <p className="alert info">{notice}</p> : null}
+      <div role="alert">{errors.form ? <p className="alert error">{errors.form}</p> : null}</div>
       <input type="hidden" name="next" value={props.next} />
 
       <div className="field">
@@ -101,9 +104,9 @@ export function AuthForm(props: AuthFormProps) {
           required
           minLength={isLogin ? undefined : 8}
           aria-invalid={errors.password ? true : undefined}
-          aria-describedby={[errors.password ? "password-error" : "", isLogin ? "" : "password-hint"].join(" ").trim() || undefined}
+          aria-describedby={errors.password ? "password-error" : isLogin ? undefined : "password-hint"}
         />
-        {isLogin ? null : (
+        {isLogin || errors.password ? null : (
           <p className="hint" id="password-hint">
             At least 8 characters.
           </p>

@@ -14,8 +14,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   return (
     <div className="auth-page">
       <h1>Sign in</h1>
-      {query.signedout === "1" ? <p className="alert info">You have signed out.</p> : null}
-      <AuthForm {...props} />
+      <AuthForm {...props} notice={query.signedout === "1" ? "You have signed out." : undefined} />
       <p className="after">
         New here? <Link href={`/register?next=${encodeURIComponent(props.next)}`}>Create an account</Link>
       </p>

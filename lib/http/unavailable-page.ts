@@ -13,7 +13,7 @@ export function unavailablePage(path: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Try again in a moment · Keycard</title>
 <style>
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-height: 100vh; background: #f6f7f9; color: #1b1f24; }
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; padding: 1rem; box-sizing: border-box; display: grid; place-items: center; min-height: 100vh; background: #f6f7f9; color: #1b1f24; }
   main { max-width: 28rem; padding: 2rem; background: #fff; border: 1px solid #d5d9e0; border-radius: 12px; }
   h1 { font-size: 1.4rem; margin: 0 0 .5rem; }
   a { display: inline-block; margin-top: 1rem; padding: .6rem 1rem; background: #1f4fd1; color: #fff; border-radius: 8px; text-decoration: none; }
