@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { after, before, it } from "node:test";
+import type { Db } from "@/lib/db";
+import { createTestDb } from "@/lib/testing/test-db";
+import { testConfig } from "@/lib/testing/settings";
+import { createUser, verifyUserPassword } from "./users";
+
+const config = testConfig();
+const now = new Date("2026-11-28T12:00:00Z");
+let db: Db;
+let dispose: () => Promise<void>;
+
+before(async () => ({ db, dispose } = await createTestDb()));
+after(() => dispose());
+
+it("stores a bcrypt hash, never the password", async () => {
+  const created = await createUser(db, { email: "ada@example.com", password: "analytical engine" }, config, now);
+  assert.ok(created.ok);
+  const row = await db.user.findUniqueOrThrow({ where: { id: created.user.id } });
+  assert.match(row.passwordHash, /^\$2[aby]\$04\$/);
+  assert.ok(!row.passwordHash.includes("analytical"));
+});
+
+it("two registrations racing for one email: one account, the other told the email is taken", async () => {
+  const results = await Promise.all(
+    [1, 2, 3].map(() => createUser(db, { email: "race@example.com", password: "password123" }, config, now)),
+  );
+  assert.equal(results.filter((r) => r.ok).length, 1);
+  assert.deepEqual(results.filter((r) => !r.ok), [
+    { ok: false, code: "email_taken" },
+    { ok: false, code: "email_taken" },
+  ]);
+});
+
+it("a password check returns the user only for the right password, and null for an unknown email", async () => {
+  await createUser(db, { email: "grace@example.com", password: "cobol rules" }, config, now);
+  assert.equal((await verifyUserPassword(db, { email: "grace@example.com", password: "cobol rules" }, config))?.email, "grace@example.com");
+  assert.equal(await verifyUserPassword(db, { email: "grace@example.com", password: "cobol rule" }, config), null);
+  assert.equal(await verifyUserPassword(db, { email: "nobody@example.com", password: "cobol rules" }, config), null);
+});
