@@ -12,6 +12,8 @@ import {
   hashRefreshToken,
   looksLikeRefreshToken,
 } from "./refresh-token";
+import { describeDevice } from "./device";
+import { recordSecurityEvent } from "./security-events";
 
 export type SessionSettings = {
   refreshTokenKey: string;
@@ -111,6 +113,9 @@ export async function rotateRefreshToken(
         data: {
           lastActiveAt: now,
           idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), session.expiresAt),
+          // Where the session was last seen, for the person's list of devices.
+          ...(client.ip ? { ip: client.ip } : {}),
+          ...(client.userAgent ? { userAgent: client.userAgent } : {}),
         },
       });
     });
@@ -147,40 +152,108 @@ async function resolveConsumedToken(
   }
 
   await revokeSession(db, row.sessionId, "refresh_token_reused", now);
-  await db.securityEvent.create({
-    data: {
-      id: randomUUID(),
+  await recordSecurityEvent(
+    db,
+    {
       userId: row.session.userId,
       sessionId: row.sessionId,
       type: "refresh_token_reused",
-      ip: client.ip ?? null,
-      userAgent: client.userAgent ?? null,
-      createdAt: now,
+      detail: describeDevice(row.session.userAgent),
     },
-  });
+    client,
+    now,
+  );
   return { ok: false, code: "reused" };
 }
 
-/** Ends a session: every token of its family stops refreshing. Idempotent. */
-export async function revokeSession(db: PrismaClient, sessionId: string, reason: string, now: Date) {
-  await db.session.updateMany({
+export type RevokeReason =
+  | "signed_out"
+  | "ended_from_another_session"
+  | "signed_out_everywhere"
+  | "password_changed"
+  | "refresh_token_reused";
+
+/** Ends a session: every token of its family stops refreshing. False when it had already ended. */
+export async function revokeSession(db: PrismaClient, sessionId: string, reason: RevokeReason, now: Date): Promise<boolean> {
+  const { count } = await db.session.updateMany({
     where: { id: sessionId, revokedAt: null },
     data: { revokedAt: now, revokedReason: reason },
   });
+  return count > 0;
 }
 
+/**
+ * Ends one of `userId`'s live sessions. Null when there is no such live session of theirs: an
+ * unknown id and another person's id look the same to the caller.
+ */
+export async function revokeUserSession(
+  db: PrismaClient,
+  target: { userId: string; sessionId: string },
+  reason: RevokeReason,
+  now: Date,
+): Promise<{ userAgent: string | null } | null> {
+  const session = await db.session.findFirst({
+    where: { id: target.sessionId, userId: target.userId, ...liveAt(now) },
+    select: { userAgent: true },
+  });
+  if (!session) return null;
+  await revokeSession(db, target.sessionId, reason, now);
+  return session;
+}
+
+/** Ends every live session of `userId` except `keepSessionId` (none, to end them all). */
+export async function revokeOtherSessions(
+  db: PrismaClient,
+  target: { userId: string; keepSessionId: string | null },
+  reason: RevokeReason,
+  now: Date,
+): Promise<number> {
+  const { count } = await db.session.updateMany({
+    where: otherLiveSessions(target, now),
+    data: { revokedAt: now, revokedReason: reason },
+  });
+  return count;
+}
+
+/** Where-clause: `userId`'s live sessions but `keepSessionId`. */
+export function otherLiveSessions(target: { userId: string; keepSessionId: string | null }, now: Date) {
+  return {
+    userId: target.userId,
+    ...(target.keepSessionId ? { id: { not: target.keepSessionId } } : {}),
+    ...liveAt(now),
+  };
+}
+
+/** The person's sessions that can still refresh, most recently active first. */
+export function listLiveSessions(db: PrismaClient, userId: string, now: Date) {
+  return db.session.findMany({
+    where: { userId, ...liveAt(now) },
+    orderBy: { lastActiveAt: "desc" },
+    select: { id: true, userAgent: true, ip: true, createdAt: true, lastActiveAt: true },
+  });
+}
+
+const liveAt = (now: Date) => ({ revokedAt: null, expiresAt: { gt: now }, idleExpiresAt: { gt: now } });
+
 /** The session a refresh token belongs to, whatever its state; null for an unknown token. */
-export async function findSessionIdByRefreshToken(db: PrismaClient, token: string): Promise<string | null> {
+export async function findSessionByRefreshToken(
+  db: PrismaClient,
+  token: string,
+): Promise<{ sessionId: string; userId: string } | null> {
   if (!looksLikeRefreshToken(token)) return null;
   const row = await db.refreshToken.findUnique({
     where: { tokenHash: hashRefreshToken(token) },
-    select: { sessionId: true },
+    select: { session: { select: { id: true, userId: true } } },
   });
-  return row?.sessionId ?? null;
+  return row ? { sessionId: row.session.id, userId: row.session.userId } : null;
 }
 
+/** The session with its user while it can still refresh; null once it has ended. One indexed read. */
 export async function getLiveSession(db: PrismaClient, sessionId: string, now: Date) {
-  const session = await db.session.findUnique({ where: { id: sessionId }, include: { user: true } });
+  const session = await db.session.findUnique({
+    where: { id: sessionId },
+    include: { user: { select: { id: true, email: true } } },
+  });
   if (!session || session.revokedAt || now >= session.expiresAt || now >= session.idleExpiresAt) return null;
   return session;
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
+import { otherLiveSessions } from "./session-store";
 
 export type PublicUser = { id: string; email: string };
 
@@ -42,4 +43,31 @@ export async function verifyUserPassword(
     return null;
   }
   return (await verifyPassword(input.password, user.passwordHash)) ? { id: user.id, email: user.email } : null;
+}
+
+export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; code: "wrong_password" };
+
+/**
+ * Replaces the password when `currentPassword` is right and, in the same transaction, ends every
+ * other session of the account: whoever knew the old password is signed out with it.
+ */
+export async function changePassword(
+  db: PrismaClient,
+  input: { userId: string; currentPassword: string; newPassword: string; keepSessionId: string },
+  settings: { bcryptCost: number },
+  now: Date,
+): Promise<ChangePasswordResult> {
+  const user = await db.user.findUnique({ where: { id: input.userId } });
+  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    return { ok: false, code: "wrong_password" };
+  }
+  const passwordHash = await hashPassword(input.newPassword, settings.bcryptCost);
+  const [, ended] = await db.$transaction([
+    db.user.update({ where: { id: user.id }, data: { passwordHash } }),
+    db.session.updateMany({
+      where: otherLiveSessions({ userId: user.id, keepSessionId: input.keepSessionId }, now),
+      data: { revokedAt: now, revokedReason: "password_changed" },
+    }),
+  ]);
+  return { ok: true, endedSessions: ended.count };
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SecurityEvent" ADD COLUMN "detail" TEXT;
