@@ -12,7 +12,7 @@ export type RoutePolicy =
   | "public";
 
 const PROTECTED_PAGES = ["/dashboard", "/account"];
-const PROTECTED_API = ["/api/auth/session"];
+const PROTECTED_API = ["/api/auth/session", "/api/auth/sessions", "/api/auth/password", "/api/auth/activity"];
 const OPTIONAL_PAGES = ["/", "/login", "/register"];
 
 const under = (pathname: string, prefix: string) =>

@@ -1,48 +1,75 @@
 // The session as server components and route handlers see it. Node only.
 //
 // The middleware verifies the access token too, but nothing here trusts that it ran: every call
-// verifies the token from the request's cookie itself. React `cache` makes that once per request.
+// verifies the token from the request's cookie itself, then checks that its session is still
+// live, so a session ended elsewhere is refused at once rather than when its access token expires.
+// React `cache` makes each of those once per request: one signature check, one indexed read.
 import { cache } from "react";
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
-import { getDb } from "@/lib/db";
+import { redirect, unstable_rethrow } from "next/navigation";
+import { getDb, type Db } from "@/lib/db";
 import { getConfig } from "@/lib/env";
-import { verifyAccessToken, type AccessClaims } from "./access-token";
+import { verifyAccessToken, type AccessClaims, type AccessTokenSettings } from "./access-token";
 import { ACCESS_COOKIE } from "./cookies";
 import { getLiveSession } from "./session-store";
 
-export type Session = AccessClaims;
+export type CurrentSession = {
+  claims: AccessClaims;
+  user: { id: string; email: string };
+  session: { id: string; createdAt: Date; idleExpiresAt: Date; expiresAt: Date; persistent: boolean };
+};
 
-/** The signed-in session from a valid access token, or null. */
-export const getSession = cache(async (): Promise<Session | null> => {
+/**
+ * The claims of a valid access token, or null. No database: for what only needs to know whether
+ * someone is probably signed in (the header's links). Never enough to authorize anything.
+ */
+export const getAccessClaims = cache(async (): Promise<AccessClaims | null> => {
   const token = (await cookies()).get(ACCESS_COOKIE)?.value;
   if (!token) return null;
   const result = await verifyAccessToken(token, getConfig(), new Date());
   return result.ok ? result.claims : null;
 });
 
-/** The signed-in session; otherwise redirects to the sign-in page, coming back to `path`. */
-export async function requireSession(path: string): Promise<Session> {
-  const session = await getSession();
-  if (!session) redirect(`/login?next=${encodeURIComponent(path)}`);
-  return session;
-}
-
-export type CurrentSession = {
-  claims: Session;
-  user: { id: string; email: string };
-  session: { id: string; createdAt: Date; idleExpiresAt: Date; expiresAt: Date; persistent: boolean };
-};
-
 /**
- * The signed-in person with their stored session: null when the access token is not valid or the
- * session has ended. Reads the database, so it throws when the store is unavailable.
+ * The signed-in person and their live session; null when the access token is not valid or the
+ * session has ended. Throws when the store cannot be read.
  */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
-  const claims = await getSession();
-  if (!claims) return null;
-  const live = await getLiveSession(getDb(), claims.sessionId, new Date());
+  const token = (await cookies()).get(ACCESS_COOKIE)?.value;
+  return token ? loadCurrentSession(token, getDb(), getConfig(), new Date()) : null;
+});
+
+/** getCurrentSession without the request: the token, the store and the clock are parameters. */
+export async function loadCurrentSession(
+  accessToken: string,
+  db: Db,
+  settings: AccessTokenSettings,
+  now: Date,
+): Promise<CurrentSession | null> {
+  const verified = await verifyAccessToken(accessToken, settings, now);
+  if (!verified.ok) return null;
+  const { claims } = verified;
+  const live = await getLiveSession(db, claims.sessionId, now);
   if (!live || live.userId !== claims.userId) return null;
   const { user, ...session } = live;
-  return { claims, user: { id: user.id, email: user.email }, session };
-});
+  return { claims, user, session };
+}
+
+export type RequiredSession = { ok: true; current: CurrentSession } | { ok: false; reason: "store_unavailable" };
+
+/**
+ * For protected pages: the live session, or a redirect to the sign-in page coming back to `path`.
+ * A store fault is returned, not thrown, so the page can say "try again" instead of failing.
+ */
+export async function requireSession(path: string): Promise<RequiredSession> {
+  let current: CurrentSession | null;
+  try {
+    current = await getCurrentSession();
+  } catch (error) {
+    unstable_rethrow(error); // Next's own signals (dynamic rendering, redirects) travel as throws
+    console.error("[keycard] could not read the session:", error);
+    return { ok: false, reason: "store_unavailable" };
+  }
+  if (!current) redirect(`/login?next=${encodeURIComponent(path)}`);
+  return { ok: true, current };
+}
