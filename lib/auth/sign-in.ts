@@ -6,8 +6,10 @@ import { NO_STORE } from "@/lib/http/errors";
 import type { InputMode } from "@/lib/http/read-input";
 import { clientInfo } from "@/lib/http/client-info";
 import { safeNextPath } from "@/lib/http/next-path";
-import { seeOther } from "./credentials-response";
+import { seeOther } from "./answers";
 import { issueTokens, setCookies } from "./issue-tokens";
+import { pruneNowAndThen } from "./prune";
+import { recordSecurityEvent } from "./security-events";
 import { createSession } from "./session-store";
 import type { PublicUser } from "./users";
 
@@ -17,12 +19,11 @@ export async function startSession(
   config: Config,
   now: Date,
 ): Promise<NextResponse> {
-  const issued = await createSession(
-    getDb(),
-    { userId: answer.user.id, persistent: answer.persistent, ...clientInfo(request) },
-    config,
-    now,
-  );
+  const db = getDb();
+  const client = clientInfo(request);
+  const issued = await createSession(db, { userId: answer.user.id, persistent: answer.persistent, ...client }, config, now);
+  await recordSecurityEvent(db, { userId: answer.user.id, sessionId: issued.session.id, type: "signed_in" }, client, now);
+  pruneNowAndThen(db, now);
   const tokens = await issueTokens(issued, config, now);
   const response =
     answer.mode === "form"

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, it } from "node:test";
+import type { Db } from "@/lib/db";
+import { createTestDb } from "@/lib/testing/test-db";
+import { testConfig } from "@/lib/testing/settings";
+import { pruneAuthRecords } from "./prune";
+import { createSession, revokeSession, rotateRefreshToken } from "./session-store";
+import { createUser } from "./users";
+
+const config = testConfig({ REFRESH_GRACE_SECONDS: "10" });
+const DAY = 24 * 3600;
+const t0 = new Date("2026-01-01T00:00:00Z");
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+let db: Db;
+let dispose: () => Promise<void>;
+
+before(async () => ({ db, dispose } = await createTestDb()));
+after(() => dispose());
+
+it("removes ended sessions with their tokens and old events, and keeps what reuse detection needs", async () => {
+  const created = await createUser(db, { email: "prune@example.com", password: "password123" }, config, t0);
+  assert.ok(created.ok);
+  const userId = created.user.id;
+  const start = (when: Date) => createSession(db, { userId, persistent: true }, config, when);
+
+  // A live session that has refreshed three times: four token rows, three of them consumed.
+  const live = await start(at(40 * DAY));
+  let token = live.refreshToken;
+  const consumed: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    consumed.push(token);
+    const rotated = await rotateRefreshToken(db, token, config, at(40 * DAY + i * 600));
+    assert.ok(rotated.ok);
+    token = rotated.refreshToken;
+  }
+  const signedOutLongAgo = await start(at(30 * DAY));
+  await revokeSession(db, signedOutLongAgo.session.id, "signed_out", at(30 * DAY + 60));
+  const signedOutJustNow = await start(at(45 * DAY));
+  await revokeSession(db, signedOutJustNow.session.id, "signed_out", at(45 * DAY + 60));
+  const idledOut = await start(at(20 * DAY)); // idle end: day 27
+
+  const event = (days: number) => ({ id: randomUUID(), userId, type: "signed_in", createdAt: at(days * DAY) });
+  await db.securityEvent.createMany({ data: [event(-60), event(40), event(45)] });
+
+  const now = at(45 * DAY + 3600);
+  const removed = await pruneAuthRecords(db, now);
+  assert.deepEqual(removed, { sessions: 2, refreshTokens: 2, securityEvents: 1 });
+
+  const left = (await db.session.findMany({ select: { id: true } })).map((s) => s.id).sort();
+  assert.deepEqual(left, [live.session.id, signedOutJustNow.session.id].sort());
+  assert.equal(await db.refreshToken.count({ where: { sessionId: live.session.id } }), 4);
+  assert.ok(![signedOutLongAgo, idledOut].some((s) => left.includes(s.session.id)));
+
+  // The live session's consumed tokens are still known: a replay after pruning is still caught.
+  assert.deepEqual(await rotateRefreshToken(db, consumed[0], config, now), { ok: false, code: "reused" });
+
+  // Nothing left to do a second time.
+  assert.deepEqual(await pruneAuthRecords(db, now), { sessions: 0, refreshTokens: 0, securityEvents: 0 });
+});

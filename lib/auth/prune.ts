@@ -1,0 +1,53 @@
+// Housekeeping: what no longer matters leaves the database. Node only.
+//
+// Kept: every token of a live session, consumed or not — reuse detection needs the consumed ones
+// for as long as the session can refresh (a thief who rotated first is caught when the person's
+// browser later presents the token it still holds, however long after).
+// Removed: sessions that ended (signed out, revoked, idle or past their absolute end) more than a
+// day ago, with their tokens — a replayed token of theirs can no longer do anything; and security
+// events older than 90 days.
+import type { Db } from "@/lib/db";
+import { SECURITY_EVENT_RETENTION_DAYS } from "./security-events";
+
+const DAY_MS = 24 * 3600 * 1000;
+// A just-ended session stays a day, so its cookies get "revoked"/"expired" rather than "invalid".
+export const ENDED_SESSION_RETENTION_MS = DAY_MS;
+// Small batches: each is a short write, and other requests run between them.
+const BATCH = 500;
+
+export type PruneResult = { sessions: number; refreshTokens: number; securityEvents: number };
+
+export async function pruneAuthRecords(db: Db, now: Date): Promise<PruneResult> {
+  const cutoff = new Date(now.getTime() - ENDED_SESSION_RETENTION_MS);
+  const ended = {
+    OR: [{ revokedAt: { lt: cutoff } }, { idleExpiresAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }],
+  };
+  const result: PruneResult = { sessions: 0, refreshTokens: 0, securityEvents: 0 };
+  for (;;) {
+    const ids = (await db.session.findMany({ where: ended, select: { id: true }, take: BATCH })).map((s) => s.id);
+    if (ids.length === 0) break;
+    const [tokens, sessions] = await db.$transaction([
+      db.refreshToken.deleteMany({ where: { sessionId: { in: ids } } }),
+      db.session.deleteMany({ where: { id: { in: ids } } }),
+    ]);
+    result.refreshTokens += tokens.count;
+    result.sessions += sessions.count;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const eventsBefore = new Date(now.getTime() - SECURITY_EVENT_RETENTION_DAYS * DAY_MS);
+  result.securityEvents = (await db.securityEvent.deleteMany({ where: { createdAt: { lt: eventsBefore } } })).count;
+  return result;
+}
+
+// Opportunistic pruning: at most once an hour per process, started by a sign-in but not awaited
+// by it, so nobody waits for housekeeping.
+const PRUNE_EVERY_MS = 3600 * 1000;
+let lastPrune = 0;
+
+export function pruneNowAndThen(db: Db, now: Date): void {
+  if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
+  lastPrune = now.getTime();
+  setImmediate(() => {
+    pruneAuthRecords(db, now).catch((error) => console.error("[keycard] pruning failed (will try again later):", error));
+  });
+}
