@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
-import { getSession } from "@/lib/auth/session";
+import { AuthSync } from "@/app/components/auth-sync";
+import { signedInOrNull } from "@/app/components/signed-in";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,7 +12,7 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const session = await getSession();
+  const signedIn = await signedInOrNull();
   return (
     <html lang="en">
       <body>
@@ -24,8 +25,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               Key<span>card</span>
             </Link>
             <nav className="site-nav" aria-label="Main">
-              {session ? (
-                <Link href="/dashboard">Dashboard</Link>
+              {signedIn ? (
+                <>
+                  <Link href="/dashboard">Dashboard</Link>
+                  <Link href="/account">Account</Link>
+                </>
               ) : (
                 <>
                   <Link href="/login">Sign in</Link>
@@ -36,6 +40,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           </div>
         </header>
         <main id="main">{children}</main>
+        <AuthSync signedIn={!!signedIn} />
       </body>
     </html>
   );

@@ -56,3 +56,16 @@ export function sessionState(email: string) {
     return sessions;
   });
 }
+
+/** Signs `context` in to an existing account through the API, as another device would. */
+export async function signIn(context: BrowserContext, email: string, password = PASSWORD) {
+  const response = await context.request.post("/api/auth/login", { data: { email, password } });
+  expect(response.status()).toBe(200);
+}
+
+/** The session id in an access token (the test reads its own cookie; no verification needed). */
+export async function sessionIdOf(context: BrowserContext): Promise<string> {
+  const { access } = await tokenCookies(context);
+  const payload = JSON.parse(Buffer.from(access!.value.split(".")[1], "base64url").toString());
+  return payload.sid;
+}

@@ -7,4 +7,6 @@ export const E2E = {
   baseURL: `http://localhost:${settings.port}`,
   /** A second server whose refresh calls go nowhere: what a person sees when the store is down. */
   brokenURL: `http://localhost:${settings.brokenPort}`,
+  /** A third with five-minute access tokens: for showing that Node refuses an ended session at once. */
+  steadyURL: `http://localhost:${settings.steadyPort}`,
 };

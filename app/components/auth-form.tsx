@@ -5,6 +5,7 @@
 // Both go to the same route handler.
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
+import { announceAuthChange } from "./auth-channel";
 
 export type AuthFormProps = {
   kind: "login" | "register";
@@ -46,6 +47,7 @@ export function AuthForm(props: AuthFormProps) {
         }),
       });
       if (response.ok) {
+        announceAuthChange("signed-in");
         router.replace(props.next);
         router.refresh();
         return;

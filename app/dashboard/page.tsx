@@ -1,23 +1,16 @@
 import type { Metadata } from "next";
-import { redirect, unstable_rethrow } from "next/navigation";
+import Link from "next/link";
 import { LocalTime } from "@/app/components/local-time";
-import { getCurrentSession, requireSession } from "@/lib/auth/session";
+import { SignOutButton } from "@/app/components/sign-out-button";
+import { StoreUnavailable } from "@/app/components/store-unavailable";
+import { requireSession } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ signout?: string }> }) {
-  await requireSession("/dashboard");
-  let current;
-  try {
-    current = await getCurrentSession();
-  } catch (error) {
-    unstable_rethrow(error); // Next signals dynamic rendering and redirects by throwing
-    console.error("[keycard] dashboard could not read the session:", error);
-    return <StoreUnavailable />;
-  }
-  // A valid access token for a session that has ended: sign in again.
-  if (!current) redirect("/login?next=%2Fdashboard");
-  const { user, session, claims } = current;
+  const required = await requireSession("/dashboard");
+  if (!required.ok) return <StoreUnavailable title="Dashboard" />;
+  const { user, session, claims } = required.current;
   const signoutFailed = (await searchParams).signout === "failed";
 
   return (
@@ -55,23 +48,13 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <dt>Kept signed in</dt>
           <dd>{session.persistent ? "Yes, across browser restarts" : "Until the browser closes"}</dd>
         </dl>
-        <form method="post" action="/api/auth/logout" className="actions">
-          <button type="submit" className="button secondary">
-            Sign out
-          </button>
-        </form>
+        <div className="actions">
+          <SignOutButton />
+          <Link className="button secondary" href="/account">
+            Devices and security
+          </Link>
+        </div>
       </section>
-    </>
-  );
-}
-
-function StoreUnavailable() {
-  return (
-    <>
-      <h1>Dashboard</h1>
-      <p className="alert error" role="alert">
-        We couldn’t load your session details just now. You are still signed in; please reload in a moment.
-      </p>
     </>
   );
 }

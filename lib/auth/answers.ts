@@ -1,8 +1,9 @@
-// Answers for the sign-up and sign-in routes: JSON for API clients, 303 redirects for plain forms
-// (so the pages work without JavaScript and a reload never re-posts a password).
+// How the auth and account routes answer: JSON for API clients; for plain HTML forms, a 303
+// redirect back to a page (so the pages work without JavaScript and a reload never re-posts a
+// password). Redirects carry codes, never free text, so no link can put words on our pages.
 import { NextResponse } from "next/server";
 import { errorResponse, NO_STORE, type ApiError } from "@/lib/http/errors";
-import type { InputMode } from "@/lib/http/read-input";
+import { inputMode, type InputMode } from "@/lib/http/read-input";
 import { safeNextPath } from "@/lib/http/next-path";
 import { messageFor } from "./credentials";
 
@@ -11,15 +12,14 @@ export function seeOther(location: string): NextResponse {
 }
 
 /**
- * A failed sign-up or sign-in. Forms go back to their page with codes (never free text) in the
- * query string, which the page turns into inline messages; what the person typed, but for the
- * password, is kept.
+ * A failure. JSON gets the error with each field's code turned into words; a form goes back to
+ * `page` with `error=<code>` and `<field>_error=<code>` in the query, and what was typed (but
+ * never a password) under `echo`.
  */
-export function credentialsError(
+export function answerFailure(
   mode: InputMode,
   error: ApiError,
-  page: "/login" | "/register",
-  submitted: unknown,
+  form: { page: string; echo?: unknown; fragment?: string },
 ): NextResponse {
   if (mode === "json") {
     const fields = error.fields
@@ -28,10 +28,25 @@ export function credentialsError(
     return errorResponse({ ...error, message: messageFor(error.code) ?? error.message, fields });
   }
   const query = new URLSearchParams({ error: error.code });
-  const echo = (typeof submitted === "object" && submitted ? submitted : {}) as Record<string, unknown>;
+  const echo = (typeof form.echo === "object" && form.echo ? form.echo : {}) as Record<string, unknown>;
   if (typeof echo.email === "string") query.set("email", echo.email.slice(0, 254));
   if (typeof echo.next === "string") query.set("next", safeNextPath(echo.next));
   if (echo.remember === false) query.set("remember", "0");
   for (const [field, code] of Object.entries(error.fields ?? {})) query.set(`${field}_error`, code);
-  return seeOther(`${page}?${query}`);
+  return seeOther(`${form.page}?${query}${form.fragment ? `#${form.fragment}` : ""}`);
+}
+
+export const ACCOUNT_NOTICES = {
+  session_ended: "That session has been signed out.",
+  other_sessions_ended: "You have been signed out everywhere else.",
+  password_changed: "Your password has been changed, and your other sessions have been signed out.",
+} as const;
+
+export type AccountNotice = keyof typeof ACCOUNT_NOTICES;
+
+/** An account change that worked: 204, or for a form a 303 back to /account with a notice. */
+export function accountDone(request: Request, notice: AccountNotice): NextResponse {
+  return inputMode(request) === "form"
+    ? seeOther(`/account?notice=${notice}`)
+    : new NextResponse(null, { status: 204, headers: { "cache-control": NO_STORE } });
 }

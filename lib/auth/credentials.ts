@@ -12,6 +12,7 @@ export const MESSAGES = {
   remember_invalid: "“Keep me signed in” must be true or false.",
   next_invalid: "next must be a path.",
   email_taken: "An account with this email already exists. Sign in instead?",
+  wrong_password: "That isn’t your current password.",
   invalid_credentials: "That email and password don’t match an account.",
 } as const;
 
@@ -40,10 +41,9 @@ const common = {
   next: z.string({ error: code("next_invalid") }).max(2048, code("next_invalid")).optional(),
 };
 
-export const registerInput = z.strictObject({
-  ...common,
-  password: passwordString.refine((p) => p.length >= PASSWORD_MIN_LENGTH, code("password_too_short")),
-});
+const newPassword = passwordString.refine((p) => p.length >= PASSWORD_MIN_LENGTH, code("password_too_short"));
+
+export const registerInput = z.strictObject({ ...common, password: newPassword });
 
 // No minimum length at sign-in: the rule may have changed since the account was made. The byte
 // limit stays, because bcrypt would compare only the first 72 bytes of a longer guess.
@@ -66,4 +66,13 @@ export function credentialsFromForm(form: URLSearchParams): Record<string, unkno
 /** The words for a code (from validation or a sign-in page's query string); unknown codes get none. */
 export function messageFor(code: string | null | undefined): string | undefined {
   return code && Object.hasOwn(MESSAGES, code) ? MESSAGES[code as MessageCode] : undefined;
+}
+
+export const changePasswordInput = z.strictObject({ currentPassword: passwordString, newPassword });
+
+export function changePasswordFromForm(form: URLSearchParams): Record<string, unknown> {
+  return {
+    currentPassword: form.get("currentPassword") ?? undefined,
+    newPassword: form.get("newPassword") ?? undefined,
+  };
 }

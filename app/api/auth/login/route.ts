@@ -1,4 +1,4 @@
-import { credentialsError } from "@/lib/auth/credentials-response";
+import { answerFailure } from "@/lib/auth/answers";
 import { credentialsFromForm, loginInput, MESSAGES } from "@/lib/auth/credentials";
 import { startSession } from "@/lib/auth/sign-in";
 import { verifyUserPassword } from "@/lib/auth/users";
@@ -14,14 +14,14 @@ export const POST = withStoreFaults(async (request: Request) => {
     maxBytes: config.maxBodyBytes,
     formToObject: credentialsFromForm,
   });
-  if (!input.ok) return credentialsError(input.mode, input.error, "/login", input.raw);
+  if (!input.ok) return answerFailure(input.mode, input.error, { page: "/login", echo: input.raw });
 
   const { email, password, remember, next } = input.data;
   const user = await verifyUserPassword(getDb(), { email, password }, config);
   if (!user) {
     // One answer for an unknown email and a wrong password: the form must not reveal who has an account.
     const error = { status: 401, code: "invalid_credentials", message: MESSAGES.invalid_credentials };
-    return credentialsError(input.mode, error, "/login", input.data);
+    return answerFailure(input.mode, error, { page: "/login", echo: input.data });
   }
   return startSession(request, { mode: input.mode, status: 200, user, persistent: remember, next }, config, now);
 });

@@ -1,4 +1,4 @@
-import { credentialsError } from "@/lib/auth/credentials-response";
+import { answerFailure } from "@/lib/auth/answers";
 import { credentialsFromForm, MESSAGES, registerInput } from "@/lib/auth/credentials";
 import { startSession } from "@/lib/auth/sign-in";
 import { createUser } from "@/lib/auth/users";
@@ -14,13 +14,13 @@ export const POST = withStoreFaults(async (request: Request) => {
     maxBytes: config.maxBodyBytes,
     formToObject: credentialsFromForm,
   });
-  if (!input.ok) return credentialsError(input.mode, input.error, "/register", input.raw);
+  if (!input.ok) return answerFailure(input.mode, input.error, { page: "/register", echo: input.raw });
 
   const { email, password, remember, next } = input.data;
   const created = await createUser(getDb(), { email, password }, config, now);
   if (!created.ok) {
     const error = { status: 409, code: "email_taken", message: MESSAGES.email_taken };
-    return credentialsError(input.mode, error, "/register", input.data);
+    return answerFailure(input.mode, error, { page: "/register", echo: input.data });
   }
   return startSession(request, { mode: input.mode, status: 201, user: created.user, persistent: remember, next }, config, now);
 });

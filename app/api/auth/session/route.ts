@@ -1,13 +1,9 @@
 import { NextResponse } from "next/server";
-import { getCurrentSession } from "@/lib/auth/session";
-import { errorResponse, NO_STORE } from "@/lib/http/errors";
-import { withStoreFaults } from "@/lib/http/with-store-faults";
+import { withSession } from "@/lib/auth/route-guard";
+import { NO_STORE } from "@/lib/http/errors";
 
-export const GET = withStoreFaults(async () => {
-  const current = await getCurrentSession();
-  if (!current) return errorResponse({ status: 401, code: "unauthenticated", message: "You are not signed in." });
-  const { user, session, claims } = current;
-  return NextResponse.json(
+export const GET = withSession(async (_request, { user, session, claims }) =>
+  NextResponse.json(
     {
       user,
       session: {
@@ -20,5 +16,5 @@ export const GET = withStoreFaults(async () => {
       },
     },
     { headers: { "cache-control": NO_STORE } },
-  );
-});
+  ),
+);

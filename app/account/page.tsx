@@ -1,0 +1,118 @@
+import type { Metadata } from "next";
+import { LocalTime } from "@/app/components/local-time";
+import { SignOutButton } from "@/app/components/sign-out-button";
+import { StoreUnavailable } from "@/app/components/store-unavailable";
+import { describeActivity } from "@/lib/auth/activity";
+import { ACCOUNT_NOTICES, type AccountNotice } from "@/lib/auth/answers";
+import { messageFor } from "@/lib/auth/credentials";
+import { describeDevice } from "@/lib/auth/device";
+import { listSecurityEvents } from "@/lib/auth/security-events";
+import { requireSession } from "@/lib/auth/session";
+import { listLiveSessions } from "@/lib/auth/session-store";
+import { getDb } from "@/lib/db";
+import { ActionButton } from "./action-button";
+import { PasswordForm } from "./password-form";
+
+export const metadata: Metadata = { title: "Account" };
+
+type Query = Promise<Record<string, string | undefined>>;
+
+export default async function AccountPage({ searchParams }: { searchParams: Query }) {
+  const required = await requireSession("/account");
+  if (!required.ok) return <StoreUnavailable title="Account" />;
+  const { user, session: current } = required.current;
+  const query = await searchParams;
+
+  let sessions, events;
+  try {
+    const now = new Date();
+    [sessions, events] = await Promise.all([
+      listLiveSessions(getDb(), user.id, now),
+      listSecurityEvents(getDb(), user.id, now).then((list) => list.map(describeActivity)),
+    ]);
+  } catch (error) {
+    console.error("[keycard] account page could not read the store:", error);
+    return <StoreUnavailable title="Account" />;
+  }
+  const notice = query.notice && Object.hasOwn(ACCOUNT_NOTICES, query.notice) ? ACCOUNT_NOTICES[query.notice as AccountNotice] : null;
+  const others = sessions.filter((s) => s.id !== current.id).length;
+
+  return (
+    <>
+      <h1>Account</h1>
+      <p className="lead">
+        Signed in as <strong>{user.email}</strong>
+      </p>
+      <div role="status">{notice ? <p className="alert info">{notice}</p> : null}</div>
+
+      <section aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Where you’re signed in</h2>
+        <ul className="session-list">
+          {sessions.map((s) => {
+            const device = describeDevice(s.userAgent);
+            const isCurrent = s.id === current.id;
+            return (
+              <li key={s.id} className="session" data-testid="session-row" aria-current={isCurrent ? "true" : undefined}>
+                <div>
+                  <p className="session-device">
+                    {device} {isCurrent ? <span className="badge">This device</span> : null}
+                  </p>
+                  <p className="muted session-meta">
+                    {s.ip ?? "Unknown IP"} · signed in <LocalTime iso={s.createdAt.toISOString()} /> · last active{" "}
+                    <LocalTime iso={s.lastActiveAt.toISOString()} />
+                  </p>
+                </div>
+                {isCurrent ? null : (
+                  <ActionButton
+                    action={`/api/auth/sessions/${s.id}`}
+                    method="DELETE"
+                    label="Sign out"
+                    ariaLabel={`Sign out ${device}, signed in ${s.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
+                    notice="session_ended"
+                  />
+                )}
+              </li>
+            );
+          })}
+        </ul>
+        <div className="actions">
+          {others > 0 ? (
+            <ActionButton action="/api/auth/sessions/revoke-others" label="Sign out of all other sessions" notice="other_sessions_ended" />
+          ) : null}
+          <SignOutButton everywhere />
+        </div>
+      </section>
+
+      <section aria-labelledby="password" id="password-section">
+        <h2 id="password">Change password</h2>
+        <PasswordForm
+          initialErrors={{
+            form: query.error && !query.currentPassword_error && !query.newPassword_error ? messageFor(query.error) : undefined,
+            currentPassword: messageFor(query.currentPassword_error),
+            newPassword: messageFor(query.newPassword_error),
+          }}
+        />
+      </section>
+
+      <section aria-labelledby="activity-heading">
+        <h2 id="activity-heading">Security activity</h2>
+        <p className="muted">The last 90 days.</p>
+        {events.length === 0 ? (
+          <p>Nothing yet.</p>
+        ) : (
+          <ol className="activity">
+            {events.map((e) => (
+              <li key={e.id} data-testid="activity-item" data-type={e.type}>
+                <p className="activity-title">{e.title}</p>
+                {e.detail ? <p className="activity-detail">{e.detail}</p> : null}
+                <p className="muted">
+                  {e.device} · {e.ip ?? "Unknown IP"} · <LocalTime iso={e.createdAt.toISOString()} />
+                </p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

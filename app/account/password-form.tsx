@@ -1,0 +1,89 @@
+"use client";
+
+// Change password: the current one, then the new one (same rules as sign-up). Posts JSON with
+// JavaScript, a plain form without; errors appear next to their fields either way.
+import { useRouter } from "next/navigation";
+import { useRef, useState, type FormEvent } from "react";
+
+type Errors = { form?: string; currentPassword?: string; newPassword?: string };
+
+export function PasswordForm({ initialErrors }: { initialErrors: Errors }) {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Errors>(initialErrors);
+  const [pending, setPending] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    setPending(true);
+    setErrors({});
+    const response = await fetch("/api/auth/password", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({
+        currentPassword: String(data.get("currentPassword") ?? ""),
+        newPassword: String(data.get("newPassword") ?? ""),
+      }),
+    }).catch(() => null);
+    setPending(false);
+    if (response?.ok) {
+      form.reset();
+      router.replace("/account?notice=password_changed", { scroll: false });
+      router.refresh();
+      return;
+    }
+    const body = (await response?.json().catch(() => null)) as { error?: { message?: string; fields?: Errors } } | null;
+    const fields = body?.error?.fields ?? {};
+    const next: Errors = { currentPassword: fields.currentPassword, newPassword: fields.newPassword };
+    if (!next.currentPassword && !next.newPassword) next.form = body?.error?.message ?? "That didn’t work just now. Please try again.";
+    setErrors(next);
+    const first = next.currentPassword ? "currentPassword" : next.newPassword ? "newPassword" : null;
+    if (first) formRef.current?.querySelector<HTMLInputElement>(`[name="${first}"]`)?.focus();
+  }
+
+  return (
+    <form ref={formRef} method="post" action="/api/auth/password" onSubmit={onSubmit} noValidate className="card">
+      <div role="alert">{errors.form ? <p className="alert error">{errors.form}</p> : null}</div>
+      <PasswordField name="currentPassword" label="Current password" autoComplete="current-password" error={errors.currentPassword} />
+      <PasswordField
+        name="newPassword"
+        label="New password"
+        autoComplete="new-password"
+        error={errors.newPassword}
+        hint="At least 8 characters. Your other sessions will be signed out."
+      />
+      <button type="submit" className="button" disabled={pending}>
+        {pending ? "Changing…" : "Change password"}
+      </button>
+    </form>
+  );
+}
+
+function PasswordField(props: { name: string; label: string; autoComplete: string; error?: string; hint?: string }) {
+  const describedBy = props.error ? `${props.name}-error` : props.hint ? `${props.name}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={props.name}>{props.label}</label>
+      <input
+        id={props.name}
+        name={props.name}
+        type="password"
+        autoComplete={props.autoComplete}
+        required
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={describedBy}
+      />
+      {props.error ? (
+        <p className="error" id={`${props.name}-error`}>
+          {props.error}
+        </p>
+      ) : props.hint ? (
+        <p className="hint" id={`${props.name}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
