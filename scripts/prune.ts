@@ -14,10 +14,18 @@ if (!url) {
   console.error("DATABASE_URL is not set (run `npm start` once to write a .env, or set it).");
   process.exit(1);
 }
-const db = createDb(url);
-const removed = await pruneAuthRecords(db, new Date());
-await db.$disconnect();
-console.log(
+async function main(databaseUrl: string) {
+  const db = createDb(databaseUrl);
+  const removed = await pruneAuthRecords(db, new Date());
+  await db.$disconnect();
+  console.log(
   `Removed ${removed.sessions} ended sessions, ${removed.refreshTokens} of their refresh tokens, ` +
-    `${removed.securityEvents} security events older than 90 days.`,
-);
+      `${removed.securityEvents} security events older than 90 days.`,
+  );
+}
+
+// Top-level await is not available: tsx runs this file as CommonJS.
+main(url).catch((error) => {
+  console.error(`Pruning failed: ${error.message}`);
+  process.exit(1);
+});

@@ -12,26 +12,29 @@ import { SECURITY_EVENT_RETENTION_DAYS } from "./security-events";
 const DAY_MS = 24 * 3600 * 1000;
 // A just-ended session stays a day, so its cookies get "revoked"/"expired" rather than "invalid".
 export const ENDED_SESSION_RETENTION_MS = DAY_MS;
-// Small batches: each is a short write, and other requests run between them.
-const BATCH = 500;
+// Small batches: with better-sqlite3 a write holds the event loop, so each batch is kept short
+// (measured on a 370 MB database: ~70 ms for 10 sessions of 101 tokens) and requests run between.
+const BATCH = 10;
 
-export type PruneResult = { sessions: number; refreshTokens: number; securityEvents: number };
+export type PruneResult = { sessions: number; refreshTokens: number; securityEvents: number; slowestBatchMs: number };
 
 export async function pruneAuthRecords(db: Db, now: Date): Promise<PruneResult> {
   const cutoff = new Date(now.getTime() - ENDED_SESSION_RETENTION_MS);
-  const ended = {
-    OR: [{ revokedAt: { lt: cutoff } }, { idleExpiresAt: { lt: cutoff } }, { expiresAt: { lt: cutoff } }],
-  };
-  const result: PruneResult = { sessions: 0, refreshTokens: 0, securityEvents: 0 };
+  // The idle end never passes the absolute end, so these two conditions cover every ended
+  // session, each on its own index.
+  const ended = { OR: [{ revokedAt: { lt: cutoff } }, { idleExpiresAt: { lt: cutoff } }] };
+  const result: PruneResult = { sessions: 0, refreshTokens: 0, securityEvents: 0, slowestBatchMs: 0 };
   for (;;) {
     const ids = (await db.session.findMany({ where: ended, select: { id: true }, take: BATCH })).map((s) => s.id);
     if (ids.length === 0) break;
+    const started = performance.now();
     const [tokens, sessions] = await db.$transaction([
       db.refreshToken.deleteMany({ where: { sessionId: { in: ids } } }),
       db.session.deleteMany({ where: { id: { in: ids } } }),
     ]);
     result.refreshTokens += tokens.count;
     result.sessions += sessions.count;
+    result.slowestBatchMs = Math.max(result.slowestBatchMs, performance.now() - started);
     await new Promise((resolve) => setImmediate(resolve));
   }
   const eventsBefore = new Date(now.getTime() - SECURITY_EVENT_RETENTION_DAYS * DAY_MS);
