@@ -4,6 +4,7 @@
 // JavaScript, a plain form without; errors appear next to their fields either way.
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
+import { Field } from "@/app/components/field";
 
 type Errors = { form?: string; currentPassword?: string; newPassword?: string };
 
@@ -46,9 +47,10 @@ export function PasswordForm({ initialErrors }: { initialErrors: Errors }) {
   return (
     <form ref={formRef} method="post" action="/api/auth/password" onSubmit={onSubmit} noValidate className="card">
       <div role="alert">{errors.form ? <p className="alert error">{errors.form}</p> : null}</div>
-      <PasswordField name="currentPassword" label="Current password" autoComplete="current-password" error={errors.currentPassword} />
-      <PasswordField
+      <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword} />
+      <Field
         name="newPassword"
+        type="password"
         label="New password"
         autoComplete="new-password"
         error={errors.newPassword}
@@ -58,32 +60,5 @@ export function PasswordForm({ initialErrors }: { initialErrors: Errors }) {
         {pending ? "Changing…" : "Change password"}
       </button>
     </form>
-  );
-}
-
-function PasswordField(props: { name: string; label: string; autoComplete: string; error?: string; hint?: string }) {
-  const describedBy = props.error ? `${props.name}-error` : props.hint ? `${props.name}-hint` : undefined;
-  return (
-    <div className="field">
-      <label htmlFor={props.name}>{props.label}</label>
-      <input
-        id={props.name}
-        name={props.name}
-        type="password"
-        autoComplete={props.autoComplete}
-        required
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy}
-      />
-      {props.error ? (
-        <p className="error" id={`${props.name}-error`}>
-          {props.error}
-        </p>
-      ) : props.hint ? (
-        <p className="hint" id={`${props.name}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
   );
 }

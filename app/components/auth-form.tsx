@@ -6,6 +6,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
+import { Field } from "./field";
 
 export type AuthFormProps = {
   kind: "login" | "register";
@@ -77,48 +78,22 @@ export function AuthForm(props: AuthFormProps) {
       <div role="alert">{errors.form ? <p className="alert error">{errors.form}</p> : null}</div>
       <input type="hidden" name="next" value={props.next} />
 
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete={isLogin ? "username" : "email"}
-          defaultValue={props.email}
-          required
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby={errors.email ? "email-error" : undefined}
-        />
-        {errors.email ? (
-          <p className="error" id="email-error">
-            {errors.email}
-          </p>
-        ) : null}
-      </div>
-
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete={isLogin ? "current-password" : "new-password"}
-          required
-          minLength={isLogin ? undefined : 8}
-          aria-invalid={errors.password ? true : undefined}
-          aria-describedby={errors.password ? "password-error" : isLogin ? undefined : "password-hint"}
-        />
-        {isLogin || errors.password ? null : (
-          <p className="hint" id="password-hint">
-            At least 8 characters.
-          </p>
-        )}
-        {errors.password ? (
-          <p className="error" id="password-error">
-            {errors.password}
-          </p>
-        ) : null}
-      </div>
+      <Field
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete={isLogin ? "username" : "email"}
+        defaultValue={props.email}
+        error={errors.email}
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete={isLogin ? "current-password" : "new-password"}
+        error={errors.password}
+        hint={isLogin ? undefined : "At least 8 characters."}
+      />
 
       <div className="check">
         <input id="remember" name="remember" type="checkbox" defaultChecked={props.remember} />
