@@ -6,11 +6,12 @@
 // itself happens in the Node route handler it calls (docs/decisions/0001-edge-middleware.md).
 import { NextResponse, type NextRequest } from "next/server";
 import { verifyAccessToken, type AccessClaims } from "@/lib/auth/access-token";
-import { ACCESS_COOKIE, REFRESH_COOKIE } from "@/lib/auth/cookies";
+import { cookieNames } from "@/lib/auth/cookies";
 import { refreshAtEdge, replaceCookies } from "@/lib/auth/edge-refresh";
 import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/auth/request-headers";
 import { routePolicy, type RoutePolicy } from "@/lib/auth/route-policy";
 import { getConfig } from "@/lib/env";
+import { CSRF_REFUSAL, isCrossSite } from "@/lib/http/csrf";
 import { unavailablePage } from "@/lib/http/unavailable-page";
 
 const PROTECTED_CACHE_CONTROL = "private, no-store, max-age=0";
@@ -19,7 +20,6 @@ export async function middleware(request: NextRequest) {
   const policy = routePolicy(request.nextUrl.pathname);
   const headers = new Headers(request.headers);
   for (const name of MIDDLEWARE_HEADERS) headers.delete(name);
-  if (policy === "public") return NextResponse.next({ request: { headers } });
 
   let config;
   try {
@@ -28,18 +28,25 @@ export async function middleware(request: NextRequest) {
     console.error("[keycard]", error);
     return unavailable(request, policy, headers);
   }
-  const now = new Date();
 
-  const access = request.cookies.get(ACCESS_COOKIE)?.value;
+  // Every state-changing request, on every route, is checked here before anything else runs.
+  if (isCrossSite(request, config.appOrigin)) {
+    return NextResponse.json({ error: CSRF_REFUSAL }, { status: 403, headers: { "cache-control": "no-store" } });
+  }
+  if (policy === "public") return NextResponse.next({ request: { headers } });
+  const now = new Date();
+  const names = cookieNames(config);
+
+  const access = request.cookies.get(names.access)?.value;
   if (access) {
     const verified = await verifyAccessToken(access, config, now);
     if (verified.ok) return proceed(headers, policy, verified.claims);
   }
 
-  const refresh = request.cookies.get(REFRESH_COOKIE)?.value;
+  const refresh = request.cookies.get(names.refresh)?.value;
   if (!refresh) return signedOut(request, policy, headers);
 
-  const outcome = await refreshAtEdge(refresh, {
+  const outcome = await refreshAtEdge({ name: names.refresh, value: refresh }, {
     internalOrigin: config.internalOrigin,
     userAgent: request.headers.get("user-agent"),
     forwardedFor: request.headers.get("x-forwarded-for"),
@@ -51,7 +58,7 @@ export async function middleware(request: NextRequest) {
   // The render must see the new access token in this same request: rewrite the Cookie header
   // before NextResponse.next() copies the request headers.
   headers.set("cookie", replaceCookies(headers.get("cookie"), outcome.values));
-  const verified = await verifyAccessToken(outcome.values.get(ACCESS_COOKIE) ?? "", config, now);
+  const verified = await verifyAccessToken(outcome.values.get(names.access) ?? "", config, now);
   if (!verified.ok) return unavailable(request, policy, headers);
   return withSetCookie(proceed(headers, policy, verified.claims), outcome.setCookie);
 }

@@ -2,6 +2,16 @@
 import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+// "max/seconds": at most `max` attempts per window of `seconds`.
+const limit = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+\/\d+$/, "must look like 20/900 (at most 20 per 900 seconds)")
+    .default(fallback)
+    .transform((v) => {
+      const [max, windowSeconds] = v.split("/").map(Number);
+      return { max, windowSeconds };
+    });
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -25,11 +35,24 @@ const schema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
 
+  // Brute-force limits (see docs/security.md). Failed sign-ins are counted per account and IP, per
+  // IP, and per account; sign-ups per IP; failed refreshes per IP.
+  RATE_LIMIT_LOGIN_ACCOUNT_IP: limit("5/900"),
+  RATE_LIMIT_LOGIN_IP: limit("30/900"),
+  RATE_LIMIT_LOGIN_ACCOUNT: limit("100/3600"),
+  RATE_LIMIT_REGISTER_IP: limit("10/3600"),
+  RATE_LIMIT_REFRESH_IP: limit("60/300"),
+
   // Where the middleware reaches the refresh route handler. Never derived from the request's Host
   // header: that would let whoever sets Host receive the refresh cookie.
   INTERNAL_ORIGIN: z.url().optional(),
+  // The origin people use (https://login.example.com). Checked against a request's Origin header
+  // when the browser sends no Sec-Fetch-Site; without it, the request's own origin is used.
+  APP_ORIGIN: z.url().optional(),
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
 });
+
+type Limit = { max: number; windowSeconds: number };
 
 export type Config = {
   production: boolean;
@@ -45,7 +68,15 @@ export type Config = {
   refreshGraceSeconds: number;
   bcryptCost: number;
   maxBodyBytes: number;
+  limits: {
+    loginAccountIp: Limit;
+    loginIp: Limit;
+    loginAccount: Limit;
+    registerIp: Limit;
+    refreshIp: Limit;
+  };
   internalOrigin: string;
+  appOrigin: string | undefined;
   cookieSecure: boolean;
 };
 
@@ -77,7 +108,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
     bcryptCost: e.BCRYPT_COST,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    limits: {
+      loginAccountIp: e.RATE_LIMIT_LOGIN_ACCOUNT_IP,
+      loginIp: e.RATE_LIMIT_LOGIN_IP,
+      loginAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
+      registerIp: e.RATE_LIMIT_REGISTER_IP,
+      refreshIp: e.RATE_LIMIT_REFRESH_IP,
+    },
     internalOrigin: (e.INTERNAL_ORIGIN ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ""),
+    appOrigin: e.APP_ORIGIN?.replace(/\/$/, ""),
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
   };
 }
