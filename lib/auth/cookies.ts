@@ -2,10 +2,16 @@
 //
 // Both cookies are HttpOnly (no script can read a token), SameSite=Lax and Path=/ (the middleware
 // needs the refresh cookie on page requests to refresh silently). A session that is not
-// "kept signed in" gets session cookies: they end when the browser does.
+// "kept signed in" gets session cookies: they end when the browser does. Over HTTPS they are
+// Secure and carry the __Host- prefix, which browsers only accept from a secure origin, for this
+// exact host and Path=/: no subdomain and no plain-HTTP page can set or shadow them.
 
-export const ACCESS_COOKIE = "kc_access";
-export const REFRESH_COOKIE = "kc_refresh";
+type Settings = { cookieSecure: boolean };
+
+export function cookieNames(settings: Settings): { access: string; refresh: string } {
+  const prefix = settings.cookieSecure ? "__Host-" : "";
+  return { access: `${prefix}kc_access`, refresh: `${prefix}kc_refresh` };
+}
 
 export type CookieOptions = {
   httpOnly: true;
@@ -17,8 +23,6 @@ export type CookieOptions = {
 };
 
 export type CookieToSet = { name: string; value: string; options: CookieOptions };
-
-type Settings = { cookieSecure: boolean };
 
 function options(settings: Settings, expires: Date | undefined): CookieOptions {
   const base = { httpOnly: true, sameSite: "lax", path: "/", secure: settings.cookieSecure } as const;
@@ -40,14 +44,15 @@ export function tokenCookies(
   settings: Settings,
 ): CookieToSet[] {
   const { persistent } = tokens;
+  const names = cookieNames(settings);
   return [
     {
-      name: ACCESS_COOKIE,
+      name: names.access,
       value: tokens.accessToken,
       options: options(settings, persistent ? tokens.accessTokenExpiresAt : undefined),
     },
     {
-      name: REFRESH_COOKIE,
+      name: names.refresh,
       value: tokens.refreshToken,
       options: options(settings, persistent ? tokens.refreshTokenExpiresAt : undefined),
     },
@@ -56,7 +61,8 @@ export function tokenCookies(
 
 /** Cookies that remove both tokens from the browser. */
 export function clearedTokenCookies(settings: Settings): CookieToSet[] {
-  return [ACCESS_COOKIE, REFRESH_COOKIE].map((name) => ({
+  const names = cookieNames(settings);
+  return [names.access, names.refresh].map((name) => ({
     name,
     value: "",
     options: { ...options(settings, new Date(0)), maxAge: 0 },

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { refreshAtEdge, replaceCookies } from "./edge-refresh";
 
+const REFRESH = { name: "kc_refresh", value: "tok" };
 const context = { internalOrigin: "http://127.0.0.1:3999", userAgent: "Test", forwardedFor: null };
 const answer = (status: number, setCookie: string[] = [], body: unknown = {}) => {
   const headers = new Headers({ "content-type": "application/json" });
@@ -12,7 +13,7 @@ const answer = (status: number, setCookie: string[] = [], body: unknown = {}) =>
 describe("the middleware's refresh call", () => {
   it("goes to the internal origin with only the refresh cookie", async () => {
     let seen: { url: string; cookie: string | null } | undefined;
-    await refreshAtEdge("tok", context, (async (url: string, init: RequestInit) => {
+    await refreshAtEdge(REFRESH, context, (async (url: string, init: RequestInit) => {
       seen = { url, cookie: new Headers(init.headers).get("cookie") };
       return new Response(null, { status: 401 });
     }) as typeof fetch);
@@ -21,7 +22,7 @@ describe("the middleware's refresh call", () => {
 
   it("returns the new cookies for the browser and their values for the render", async () => {
     const outcome = await refreshAtEdge(
-      "tok",
+      REFRESH,
       context,
       answer(200, ["kc_access=A2; Path=/; HttpOnly", "kc_refresh=R2; Path=/; HttpOnly"]) as typeof fetch,
     );
@@ -32,16 +33,16 @@ describe("the middleware's refresh call", () => {
   });
 
   it("a 401 signs out with its code; a 5xx or a network failure is only unavailable", async () => {
-    const out = await refreshAtEdge("tok", context, answer(401, ["kc_access=; Max-Age=0"], { error: { code: "reused" } }) as typeof fetch);
+    const out = await refreshAtEdge(REFRESH, context, answer(401, ["kc_access=; Max-Age=0"], { error: { code: "reused" } }) as typeof fetch);
     assert.deepEqual(out, { kind: "signed-out", setCookie: ["kc_access=; Max-Age=0"], code: "reused" });
-    assert.deepEqual(await refreshAtEdge("tok", context, answer(503) as typeof fetch), { kind: "unavailable" });
+    assert.deepEqual(await refreshAtEdge(REFRESH, context, answer(503) as typeof fetch), { kind: "unavailable" });
     const down = (async () => {
       throw new TypeError("fetch failed: ECONNREFUSED");
     }) as typeof fetch;
     const original = console.error;
     console.error = () => {};
     try {
-      assert.deepEqual(await refreshAtEdge("tok", context, down), { kind: "unavailable" });
+      assert.deepEqual(await refreshAtEdge(REFRESH, context, down), { kind: "unavailable" });
     } finally {
       console.error = original;
     }

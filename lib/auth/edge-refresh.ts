@@ -2,7 +2,6 @@
 //
 // The call goes to the configured internal origin, never to the request's Host: a forged Host
 // header would otherwise receive the person's refresh cookie.
-import { REFRESH_COOKIE } from "./cookies";
 
 export type EdgeRefreshOutcome =
   /** New cookies: `setCookie` for the browser, `values` for the request's own render. */
@@ -15,11 +14,11 @@ export type EdgeRefreshOutcome =
 const TIMEOUT_MS = 5000;
 
 export async function refreshAtEdge(
-  refreshToken: string,
+  refresh: { name: string; value: string },
   context: { internalOrigin: string; userAgent: string | null; forwardedFor: string | null },
   fetchImpl: typeof fetch = fetch,
 ): Promise<EdgeRefreshOutcome> {
-  const headers = new Headers({ cookie: `${REFRESH_COOKIE}=${refreshToken}` });
+  const headers = new Headers({ cookie: `${refresh.name}=${refresh.value}` });
   if (context.userAgent) headers.set("user-agent", context.userAgent);
   if (context.forwardedFor) headers.set("x-forwarded-for", context.forwardedFor);
 

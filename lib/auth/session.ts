@@ -10,7 +10,7 @@ import { redirect, unstable_rethrow } from "next/navigation";
 import { getDb, type Db } from "@/lib/db";
 import { getConfig } from "@/lib/env";
 import { verifyAccessToken, type AccessClaims, type AccessTokenSettings } from "./access-token";
-import { ACCESS_COOKIE } from "./cookies";
+import { cookieNames } from "./cookies";
 import { getLiveSession } from "./session-store";
 
 export type CurrentSession = {
@@ -24,9 +24,10 @@ export type CurrentSession = {
  * someone is probably signed in (the header's links). Never enough to authorize anything.
  */
 export const getAccessClaims = cache(async (): Promise<AccessClaims | null> => {
-  const token = (await cookies()).get(ACCESS_COOKIE)?.value;
+  const config = getConfig();
+  const token = (await cookies()).get(cookieNames(config).access)?.value;
   if (!token) return null;
-  const result = await verifyAccessToken(token, getConfig(), new Date());
+  const result = await verifyAccessToken(token, config, new Date());
   return result.ok ? result.claims : null;
 });
 
@@ -35,8 +36,9 @@ export const getAccessClaims = cache(async (): Promise<AccessClaims | null> => {
  * session has ended. Throws when the store cannot be read.
  */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
-  const token = (await cookies()).get(ACCESS_COOKIE)?.value;
-  return token ? loadCurrentSession(token, getDb(), getConfig(), new Date()) : null;
+  const config = getConfig();
+  const token = (await cookies()).get(cookieNames(config).access)?.value;
+  return token ? loadCurrentSession(token, getDb(), config, new Date()) : null;
 });
 
 /** getCurrentSession without the request: the token, the store and the clock are parameters. */

@@ -1,6 +1,6 @@
 import { NextRequest, NextResponse } from "next/server";
 import { verifyAccessToken } from "@/lib/auth/access-token";
-import { ACCESS_COOKIE, REFRESH_COOKIE } from "@/lib/auth/cookies";
+import { cookieNames } from "@/lib/auth/cookies";
 import { seeOther } from "@/lib/auth/answers";
 import { clearTokenCookies } from "@/lib/auth/issue-tokens";
 import { recordSecurityEvent } from "@/lib/auth/security-events";
@@ -45,12 +45,13 @@ export async function POST(request: NextRequest) {
 
 /** The session this browser holds: by its refresh token, else by a valid access token. */
 async function sessionToEnd(request: NextRequest, config: Config, now: Date) {
-  const refresh = request.cookies.get(REFRESH_COOKIE)?.value;
+  const names = cookieNames(config);
+  const refresh = request.cookies.get(names.refresh)?.value;
   if (refresh) {
     const found = await findSessionByRefreshToken(getDb(), refresh);
     if (found) return found;
   }
-  const access = request.cookies.get(ACCESS_COOKIE)?.value;
+  const access = request.cookies.get(names.access)?.value;
   if (!access) return null;
   const verified = await verifyAccessToken(access, config, now);
   return verified.ok ? { sessionId: verified.claims.sessionId, userId: verified.claims.userId } : null;

@@ -1,8 +1,10 @@
 // The one refresh path. The middleware calls it for page and API requests; browsers and other
 // clients may call it directly. Nothing else rotates refresh tokens.
 import { NextRequest, NextResponse } from "next/server";
-import { REFRESH_COOKIE } from "@/lib/auth/cookies";
+import { cookieNames } from "@/lib/auth/cookies";
+import { tooManyAttempts } from "@/lib/auth/answers";
 import { clearTokenCookies, issueTokens, setCookies } from "@/lib/auth/issue-tokens";
+import { checkLimit, countAttempt } from "@/lib/auth/rate-limit";
 import { rotateRefreshToken, type RotateFailure } from "@/lib/auth/session-store";
 import { getDb } from "@/lib/db";
 import { getConfig } from "@/lib/env";
@@ -21,12 +23,23 @@ const FAILURES: Record<RotateFailure | "missing", string> = {
 export const POST = withStoreFaults(async (request: NextRequest) => {
   const config = getConfig();
   const now = new Date();
-  const presented = request.cookies.get(REFRESH_COOKIE)?.value;
-  const result = presented
-    ? await rotateRefreshToken(getDb(), presented, config, now, clientInfo(request))
-    : ({ ok: false, code: "missing" } as const);
+  const presented = request.cookies.get(cookieNames(config).refresh)?.value;
+  if (!presented) return clearTokenCookies(errorResponse({ status: 401, code: "missing", message: FAILURES.missing }), config);
 
+  // Only failed refreshes count: honest traffic never meets this limit, and with the cookies left
+  // alone the middleware shows "try again" rather than signing anyone out.
+  const db = getDb();
+  const client = clientInfo(request);
+  const limitKey = `refresh:ip:${client.ip ?? "unknown"}`;
+  const allowed = await checkLimit(db, limitKey, config.limits.refreshIp, now);
+  if (!allowed.ok) {
+    const { error, headers } = tooManyAttempts(allowed.retryAfterSeconds);
+    return errorResponse(error, { headers });
+  }
+
+  const result = await rotateRefreshToken(db, presented, config, now, client);
   if (!result.ok) {
+    await countAttempt(db, limitKey, config.limits.refreshIp, now);
     const response = errorResponse({ status: 401, code: result.code, message: FAILURES[result.code] });
     return clearTokenCookies(response, config);
   }
