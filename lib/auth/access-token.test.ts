@@ -81,3 +81,30 @@ describe("access tokens", () => {
     }
   });
 });
+
+describe("signing-key rotation", () => {
+  const [current, next] = [JSON.parse(testConfig().signingKeys)[0], JSON.parse(testConfig().signingKeys)[0]];
+  const ring = (...keys: object[]) => ({ ...config, signingKeys: JSON.stringify(keys) });
+  const kidOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString()).kid;
+
+  it("a new key put first signs from then on, and tokens of the previous key keep verifying", async () => {
+    const { token: old } = await signAccessToken(subject, ring(current), now);
+    const rotated = ring(next, current);
+    assert.equal((await verifyAccessToken(old, rotated, now)).ok, true);
+    const { token: fresh } = await signAccessToken(subject, rotated, now);
+    assert.equal(kidOf(fresh), next.kid);
+    assert.equal((await verifyAccessToken(fresh, rotated, now)).ok, true);
+  });
+
+  it("once the previous key is retired, its tokens are refused", async () => {
+    const { token: old } = await signAccessToken(subject, ring(current), now);
+    assert.deepEqual(await verifyAccessToken(old, ring(next), now), { ok: false, code: "invalid" });
+  });
+
+  it("the published key set holds the public halves only", async () => {
+    const { publicJwks } = await import("./signing-keys");
+    const { keys } = publicJwks(JSON.stringify([next, current]));
+    assert.deepEqual(keys.map((k) => k.kid), [next.kid, current.kid]);
+    assert.ok(keys.every((k) => !("d" in k) && k.alg === "ES256" && k.use === "sig"));
+  });
+});

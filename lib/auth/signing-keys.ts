@@ -29,7 +29,7 @@ export function getKeyRing(source: string): Promise<KeyRing> {
   return cache.ring;
 }
 
-async function importKeyRing(source: string): Promise<KeyRing> {
+function parseKeys(source: string) {
   let json: unknown;
   try {
     json = JSON.parse(source);
@@ -40,9 +40,24 @@ async function importKeyRing(source: string): Promise<KeyRing> {
   if (!parsed.success) {
     throw new Error("AUTH_SIGNING_KEYS must be a non-empty array of private ES256 (P-256) JWKs with a kid");
   }
+  if (new Set(parsed.data.map((k) => k.kid)).size !== parsed.data.length) {
+    throw new Error("AUTH_SIGNING_KEYS has two keys with the same kid");
+  }
+  return parsed.data;
+}
+
+/** The public half of every key, as a JWK Set another service can verify our tokens with. */
+export function publicJwks(source: string): { keys: JWK[] } {
+  return {
+    keys: parseKeys(source).map(({ kty, crv, x, y, kid }) => ({ kty, crv, x, y, kid, alg: ACCESS_TOKEN_ALG, use: "sig" })),
+  };
+}
+
+async function importKeyRing(source: string): Promise<KeyRing> {
+  const keys = parseKeys(source);
   const verifying = new Map<string, CryptoKey>();
   let signing: KeyRing["signing"] | undefined;
-  for (const jwk of parsed.data) {
+  for (const jwk of keys) {
     const { d: _private, ...publicJwk } = jwk;
     verifying.set(jwk.kid, (await importJWK(publicJwk as JWK, ACCESS_TOKEN_ALG)) as CryptoKey);
     signing ??= { kid: jwk.kid, key: (await importJWK(jwk as JWK, ACCESS_TOKEN_ALG)) as CryptoKey };

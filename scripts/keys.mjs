@@ -1,0 +1,44 @@
+// Signing-key rotation for the .env that `npm start` uses (in production, do the same to wherever
+// AUTH_SIGNING_KEYS lives).
+//
+//   npm run keys:rotate   a new key goes first: it signs from the next restart on; the old keys
+//                         stay and keep verifying the tokens they signed.
+//   npm run keys:retire   after one access-token lifetime (+ clock tolerance), keep only the
+//                         first key; tokens signed by the others are refused (and refreshed).
+//
+// With several instances, add the new key *last* everywhere first (`keys:rotate --verify-only`),
+// restart them all, then move it first: no instance ever meets a kid it does not know.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateSigningKey } from "./secrets.mjs";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const envFile = path.join(root, ".env");
+const [command, ...flags] = process.argv.slice(2);
+
+if (!fs.existsSync(envFile)) fail("No .env here: run `npm start` once, or change AUTH_SIGNING_KEYS where it is configured.");
+const text = fs.readFileSync(envFile, "utf8");
+const line = /^AUTH_SIGNING_KEYS='(.*)'$/m.exec(text);
+if (!line) fail("No AUTH_SIGNING_KEYS='[…]' line in .env.");
+const keys = JSON.parse(line[1]);
+
+let next;
+if (command === "rotate") {
+  const key = generateSigningKey();
+  next = flags.includes("--verify-only") ? [...keys, key] : [key, ...keys];
+  console.log(`Added key ${key.kid}${flags.includes("--verify-only") ? " (verifies only)" : "; it signs after the next restart"}.`);
+  console.log("Restart the server. After one access-token lifetime, run `npm run keys:retire`.");
+} else if (command === "retire") {
+  if (keys.length === 1) fail(`Only one key (${keys[0].kid}); nothing to retire.`);
+  next = [keys[0]];
+  console.log(`Kept ${keys[0].kid}; retired ${keys.slice(1).map((k) => k.kid).join(", ")}. Restart the server.`);
+} else {
+  fail("Usage: node scripts/keys.mjs rotate [--verify-only] | retire");
+}
+fs.writeFileSync(envFile, text.replace(line[0], `AUTH_SIGNING_KEYS='${JSON.stringify(next)}'`), { mode: 0o600 });
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
