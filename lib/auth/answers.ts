@@ -20,12 +20,13 @@ export function answerFailure(
   mode: InputMode,
   error: ApiError,
   form: { page: string; echo?: unknown; fragment?: string },
+  headers?: Record<string, string>,
 ): NextResponse {
   if (mode === "json") {
     const fields = error.fields
       ? Object.fromEntries(Object.entries(error.fields).map(([k, c]) => [k, messageFor(c) ?? c]))
       : undefined;
-    return errorResponse({ ...error, message: messageFor(error.code) ?? error.message, fields });
+    return errorResponse({ ...error, message: messageFor(error.code) ?? error.message, fields }, { headers });
   }
   const query = new URLSearchParams({ error: error.code });
   const echo = (typeof form.echo === "object" && form.echo ? form.echo : {}) as Record<string, unknown>;
@@ -33,7 +34,22 @@ export function answerFailure(
   if (typeof echo.next === "string") query.set("next", safeNextPath(echo.next));
   if (echo.remember === false) query.set("remember", "0");
   for (const [field, code] of Object.entries(error.fields ?? {})) query.set(`${field}_error`, code);
-  return seeOther(`${form.page}?${query}${form.fragment ? `#${form.fragment}` : ""}`);
+  const response = seeOther(`${form.page}?${query}${form.fragment ? `#${form.fragment}` : ""}`);
+  for (const [name, value] of Object.entries(headers ?? {})) response.headers.set(name, value);
+  return response;
+}
+
+/** 429 with Retry-After, for any route that counts attempts. */
+export function tooManyAttempts(retryAfterSeconds: number): { error: ApiError; headers: Record<string, string> } {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return {
+    error: {
+      status: 429,
+      code: "rate_limited",
+      message: `Too many attempts. Please try again in ${retryAfterSeconds < 90 ? `${retryAfterSeconds} seconds` : `${minutes} minutes`}.`,
+    },
+    headers: { "retry-after": String(retryAfterSeconds) },
+  };
 }
 
 export const ACCOUNT_NOTICES = {

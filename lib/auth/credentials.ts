@@ -13,6 +13,7 @@ export const MESSAGES = {
   next_invalid: "next must be a path.",
   email_taken: "An account with this email already exists. Sign in instead?",
   wrong_password: "That isn’t your current password.",
+  rate_limited: "Too many attempts. Please wait a few minutes and try again.",
   invalid_credentials: "That email and password don’t match an account.",
 } as const;
 
