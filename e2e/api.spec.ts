@@ -1,6 +1,6 @@
 // The HTTP contract, as an API client sees it.
 import { expect, test, type APIResponse } from "@playwright/test";
-import { PASSWORD, readDb, uniqueEmail } from "./helpers";
+import { PASSWORD, readDb, uniqueEmail, COOKIE } from "./helpers";
 
 const errorOf = async (response: APIResponse) => (await response.json()).error as { code: string; message: string; fields?: Record<string, string> };
 const setCookies = (response: APIResponse) =>
@@ -13,8 +13,8 @@ test("register: 201 with the user and both cookies; the email is trimmed and low
   expect((await created.json()).user).toMatchObject({ email });
   expect(created.headers()["cache-control"]).toBe("no-store");
   const cookies = setCookies(created);
-  expect(cookies.some((c) => c.startsWith("kc_access=") && /HttpOnly/i.test(c) && /SameSite=lax/i.test(c))).toBe(true);
-  expect(cookies.some((c) => c.startsWith("kc_refresh=") && /HttpOnly/i.test(c))).toBe(true);
+  expect(cookies.some((c) => c.startsWith(`${COOKIE.access}=`) && /HttpOnly/i.test(c) && /SameSite=lax/i.test(c))).toBe(true);
+  expect(cookies.some((c) => c.startsWith(`${COOKIE.refresh}=`) && /HttpOnly/i.test(c))).toBe(true);
 
   const again = await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
   expect(again.status()).toBe(409);
@@ -38,7 +38,7 @@ test("login: 200 with the user; 401 invalid_credentials alike for a wrong passwo
 test("refresh: 200 with expiry times and rotated cookies; 401 missing or invalid, with the cookies cleared", async ({ request, playwright }) => {
   const email = uniqueEmail("api");
   const registered = await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
-  const refresh = setCookies(registered).find((c) => c.startsWith("kc_refresh="))!.split(";")[0];
+  const refresh = setCookies(registered).find((c) => c.startsWith(`${COOKIE.refresh}=`))!.split(";")[0];
 
   const bare = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
   const refreshed = await bare.post("/api/auth/refresh", { headers: { cookie: refresh } });
@@ -46,7 +46,7 @@ test("refresh: 200 with expiry times and rotated cookies; 401 missing or invalid
   const body = await refreshed.json();
   expect(new Date(body.accessTokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
   expect(new Date(body.sessionExpiresAt).getTime()).toBeGreaterThan(Date.now());
-  const rotated = setCookies(refreshed).find((c) => c.startsWith("kc_refresh="))!.split(";")[0];
+  const rotated = setCookies(refreshed).find((c) => c.startsWith(`${COOKIE.refresh}=`))!.split(";")[0];
   expect(rotated).not.toBe(refresh);
 
   await bare.dispose();
@@ -56,10 +56,10 @@ test("refresh: 200 with expiry times and rotated cookies; 401 missing or invalid
   expect(missing.status()).toBe(401);
   expect((await errorOf(missing)).code).toBe("missing");
 
-  const invalid = await empty.post("/api/auth/refresh", { headers: { cookie: "kc_refresh=nonsense" } });
+  const invalid = await empty.post("/api/auth/refresh", { headers: { cookie: `${COOKIE.refresh}=nonsense` } });
   expect(invalid.status()).toBe(401);
   expect((await errorOf(invalid)).code).toBe("invalid");
-  expect(setCookies(invalid).filter((c) => /^kc_(access|refresh)=;/.test(c) && /Max-Age=0/i.test(c))).toHaveLength(2);
+  expect(setCookies(invalid).filter((c) => (c.startsWith(`${COOKIE.access}=;`) || c.startsWith(`${COOKIE.refresh}=;`)) && /Max-Age=0/i.test(c))).toHaveLength(2);
   await empty.dispose();
 });
 

@@ -3,9 +3,13 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { cookieNames } from "../lib/auth/cookies";
 import { E2E } from "./settings";
 
 export const PASSWORD = "correct horse battery";
+
+// The test server is a production build, so its cookies are Secure and __Host- prefixed.
+export const COOKIE = cookieNames({ cookieSecure: true });
 
 export const uniqueEmail = (label = "person") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -22,8 +26,8 @@ export async function signUp(context: BrowserContext, options: { remember?: bool
 export async function tokenCookies(context: BrowserContext) {
   const cookies = await context.cookies();
   return {
-    access: cookies.find((c) => c.name === "kc_access"),
-    refresh: cookies.find((c) => c.name === "kc_refresh"),
+    access: cookies.find((c) => c.name === COOKIE.access),
+    refresh: cookies.find((c) => c.name === COOKIE.refresh),
   };
 }
 

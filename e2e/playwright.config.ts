@@ -19,6 +19,11 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  projects: [
+    { name: "chromium", testIgnore: /faults\.spec\.ts/ },
+    // Takes the database away from every instance: only after everything else has finished.
+    { name: "faults", testMatch: /faults\.spec\.ts/, dependencies: ["chromium"] },
+  ],
   webServer: {
     command: "node scripts/e2e-server.mjs",
     cwd: path.join(__dirname, ".."),

@@ -2,7 +2,7 @@
 // server with five-minute access tokens, so "refused at once" cannot be the token expiring.
 import { expect, test, type BrowserContext } from "@playwright/test";
 import { E2E } from "./settings";
-import { PASSWORD, sessionIdOf, signIn, signUp, tokenCookies, waitForGraceWindow } from "./helpers";
+import { PASSWORD, sessionIdOf, signIn, signUp, tokenCookies, waitForGraceWindow, COOKIE } from "./helpers";
 
 test.use({ baseURL: E2E.steadyURL });
 
@@ -107,7 +107,7 @@ test("a reused refresh token shows in A's security activity with the session it 
   await waitForGraceWindow(await a.newPage());
 
   const thief = await playwright.request.newContext({ baseURL: E2E.steadyURL, userAgent: "curl/8.5.0" });
-  const replay = await thief.post("/api/auth/refresh", { headers: { cookie: `kc_refresh=${stolen}` } });
+  const replay = await thief.post("/api/auth/refresh", { headers: { cookie: `${COOKIE.refresh}=${stolen}` } });
   expect((await replay.json()).error.code).toBe("reused");
   await thief.dispose();
 

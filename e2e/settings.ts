@@ -1,12 +1,25 @@
-// What the browser tests and their server agree on. The server (scripts/e2e-server.mjs) reads the
-// same values from e2e/settings.json.
+// What the browser tests and their servers agree on (scripts/e2e-server.mjs reads the same JSON).
+// Every instance serves the same production build and shares one throw-away database.
+import fs from "node:fs";
+import path from "node:path";
 import settings from "./settings.json";
+
+const url = (instance: keyof typeof settings.instances) => `http://localhost:${settings.instances[instance].port}`;
 
 export const E2E = {
   ...settings,
-  baseURL: `http://localhost:${settings.port}`,
-  /** A second server whose refresh calls go nowhere: what a person sees when the store is down. */
-  brokenURL: `http://localhost:${settings.brokenPort}`,
-  /** A third with five-minute access tokens: for showing that Node refuses an ended session at once. */
-  steadyURL: `http://localhost:${settings.steadyPort}`,
+  baseURL: url("main"),
+  /** Its refresh calls go to a closed port: what a person sees when the refresh cannot reach the store. */
+  brokenURL: url("broken"),
+  /** Five-minute access tokens: shows a still-valid token refused once its session has ended. */
+  steadyURL: url("steady"),
+  /** Signs with a new key and still verifies the current one: the first step of a rotation. */
+  rotatedURL: url("rotated"),
+  /** Knows only the new key: the old one has been retired. */
+  retiredURL: url("retired"),
 };
+
+/** The secrets the test servers were started with, for tests that forge tokens. */
+export function serverSecrets(): { keys: Record<string, Record<string, string>>; REFRESH_TOKEN_KEY: string } {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", settings.secretsFile), "utf8"));
+}

@@ -129,3 +129,29 @@ describe("refresh token rotation", () => {
     assert.equal(await db.refreshToken.count({ where: { sessionId: session.id } }), 1);
   });
 });
+
+describe("a refresh that fails half-way", () => {
+  it("rolls back whole: the presented token is not consumed, and the same token works once the fault is gone", async () => {
+    const { session, refreshToken } = await start();
+    // Fault injection by data: a row already holding the successor's hash makes the insert that
+    // follows the compare-and-swap fail, inside the same transaction.
+    const { deriveSuccessorToken } = await import("./refresh-token");
+    const other = await start();
+    const blocker = await db.refreshToken.create({
+      data: {
+        id: "blocker",
+        tokenHash: hashRefreshToken(deriveSuccessorToken(refreshToken, config.refreshTokenKey)),
+        sessionId: other.session.id,
+        createdAt: t0,
+      },
+    });
+    await assert.rejects(rotateRefreshToken(db, refreshToken, config, at(60)));
+    const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash: hashRefreshToken(refreshToken) } });
+    assert.equal(row.consumedAt, null, "the consume was rolled back with the failed insert");
+
+    await db.refreshToken.delete({ where: { id: blocker.id } });
+    const retried = await rotateRefreshToken(db, refreshToken, config, at(61));
+    assert.ok(retried.ok);
+    assert.equal(await liveTokens(session.id), 1);
+  });
+});

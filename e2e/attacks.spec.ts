@@ -1,0 +1,198 @@
+// Adversarial batteries (issue 4): forged tokens, bad input, cross-site requests, password
+// guessing, and what a stolen database dump would give away. docs/security.md maps each threat
+// to its test here.
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { forgedTokens } from "./forge";
+import { COOKIE, PASSWORD, readDb, sessionIdOf, signUp, tokenCookies, uniqueEmail } from "./helpers";
+import { E2E } from "./settings";
+
+const userIdOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).sub as string;
+
+test("battery 1: forged and malformed access tokens are never accepted and never cause a 5xx", async ({ browser, playwright }) => {
+  const victim = await browser.newContext();
+  await signUp(victim);
+  const genuine = (await tokenCookies(victim)).access!.value;
+  const subject = { userId: userIdOf(genuine), sessionId: await sessionIdOf(victim) };
+  await victim.close();
+
+  const cases = await forgedTokens(subject);
+  expect(cases.length).toBeGreaterThanOrEqual(40);
+  const client = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  // Node refuses request headers over 16 KB outright (431, or closing the socket while the client
+  // is still writing): such a token never reaches Keycard's code at all.
+  const send = async (path: string, token: string) => {
+    try {
+      return await client.get(path, { headers: { cookie: `${COOKIE.access}=${token}` }, maxRedirects: 0 });
+    } catch (error) {
+      if (token.length > 16_384 && /EPIPE|ECONNRESET|socket hang up/.test(String(error))) return null;
+      throw error;
+    }
+  };
+  // The control: the same request with the genuine token is accepted, so the refusals below are the forgeries'.
+  expect((await send("/api/auth/session", genuine))?.status()).toBe(200);
+  for (const [name, token] of cases) {
+    const page = await send("/dashboard", token);
+    if (page) {
+      expect(page.status(), `${name}: page`).toBeGreaterThanOrEqual(300);
+      expect(page.status(), `${name}: page`).toBeLessThan(500);
+      if (page.status() < 400) expect(page.headers()["location"], `${name}: page`).toMatch(/\/login\?next=/);
+    }
+    const api = await send("/api/auth/session", token);
+    if (api) expect([401, 431], `${name}: API answered ${api.status()}`).toContain(api.status());
+  }
+  await client.dispose();
+});
+
+test("battery 2: bad input to every route that reads a body gets a clear 4xx and writes nothing", async ({ browser }) => {
+  const signedIn = await browser.newContext();
+  const { email: me } = await signUp(signedIn);
+  // Other tests write to the same database meanwhile: look only at what these requests could touch.
+  const mine = () =>
+    readDb((db) => ({
+      user: db.prepare(`SELECT passwordHash FROM "User" WHERE email = ?`).get(me),
+      sessions: db.prepare(`SELECT count(*) AS n FROM "Session" s JOIN "User" u ON u.id = s.userId WHERE u.email = ?`).get(me),
+    }));
+  const strangers = (emails: string[]) =>
+    readDb((db) => emails.filter((e) => db.prepare(`SELECT 1 FROM "User" WHERE email = ?`).get(e.trim().toLowerCase())));
+
+  const long = `${"a".repeat(250)}@example.com`;
+  const bodies: [string, string, string][] = [
+    ["malformed JSON", "application/json", "{nope"],
+    ["JSON that is not an object", "application/json", "[1,2,3]"],
+    ["wrong content type", "text/plain", "email=a@b.co"],
+    ["XML", "application/xml", "<email>a@b.co</email>"],
+    ["multipart", "multipart/form-data; boundary=x", "--x--"],
+    ["wrong field types", "application/json", JSON.stringify({ email: { $ne: null }, password: true, currentPassword: 1, newPassword: [] })],
+    ["missing fields", "application/json", "{}"],
+    ["extra fields", "application/json", JSON.stringify({ email: "a@b.co", password: PASSWORD, currentPassword: PASSWORD, newPassword: PASSWORD, isAdmin: true })],
+    ["very long email", "application/json", JSON.stringify({ email: long, password: PASSWORD, remember: true })],
+    ["unicode email", "application/json", JSON.stringify({ email: "пользователь@пример.рф", password: PASSWORD })],
+    ["email with a NUL byte", "application/json", JSON.stringify({ email: "a\u0000@b.co", password: PASSWORD })],
+    ["empty password", "application/json", JSON.stringify({ email: "a@b.co", password: "", currentPassword: "", newPassword: "" })],
+    ["73-byte password", "application/json", JSON.stringify({ email: "a@b.co", password: "p".repeat(73), currentPassword: PASSWORD, newPassword: "p".repeat(73) })],
+    ["oversized body", "application/json", JSON.stringify({ email: "a@b.co", password: "x".repeat(70_000) })],
+  ];
+  const before = mine();
+  for (const route of ["/api/auth/register", "/api/auth/login", "/api/auth/password"]) {
+    for (const [name, type, body] of bodies) {
+      const response = await signedIn.request.post(route, { headers: { "content-type": type }, data: Buffer.from(body) });
+      expect(response.status(), `${route}, ${name}`).toBeGreaterThanOrEqual(400);
+      expect(response.status(), `${route}, ${name}`).toBeLessThan(500);
+      const { error } = await response.json();
+      expect(error.code, `${route}, ${name}`).toMatch(/^[a-z_]+$/);
+      expect(error.message.length, `${route}, ${name}`).toBeGreaterThan(10);
+    }
+  }
+  expect(mine()).toEqual(before);
+  const tried = bodies.flatMap(([, , body]) => {
+    try {
+      const email = JSON.parse(body)?.email;
+      return typeof email === "string" ? [email] : [];
+    } catch {
+      return [];
+    }
+  });
+  expect(tried.length).toBeGreaterThan(5);
+  expect(strangers(tried)).toEqual([]);
+  await signedIn.close();
+});
+
+test("battery 3: cross-site requests to every state-changing route are refused, and nothing changes", async ({ browser }) => {
+  const person = await browser.newContext();
+  const { email } = await signUp(person);
+  const other = await browser.newContext();
+  await other.request.post("/api/auth/login", { data: { email, password: PASSWORD } });
+  const otherSession = await sessionIdOf(other);
+
+  const crossSite = { origin: "https://evil.example", "sec-fetch-site": "cross-site" };
+  const originOnly = { origin: "https://evil.example" };
+  const routes: [string, string, object?][] = [
+    ["POST", "/api/auth/register", { email: uniqueEmail("csrf"), password: PASSWORD }],
+    ["POST", "/api/auth/login", { email, password: PASSWORD }],
+    ["POST", "/api/auth/refresh"],
+    ["POST", "/api/auth/logout"],
+    ["POST", "/api/auth/logout?everywhere=1"],
+    ["POST", "/api/auth/sessions/revoke-others"],
+    ["DELETE", `/api/auth/sessions/${otherSession}`],
+    ["POST", `/api/auth/sessions/${otherSession}`],
+    ["POST", "/api/auth/password", { currentPassword: PASSWORD, newPassword: "changed by csrf" }],
+  ];
+  const users = () => readDb((db) => (db.prepare(`SELECT count(*) AS n FROM "User"`).get() as { n: number }).n);
+  const before = { users: users(), refresh: (await tokenCookies(person)).refresh!.value };
+  for (const headers of [crossSite, originOnly]) {
+    for (const [method, path, data] of routes) {
+      const response = await person.request.fetch(path, { method, headers, data, maxRedirects: 0 });
+      expect(response.status(), `${method} ${path}`).toBe(403);
+      expect((await response.json()).error.code).toBe("csrf");
+    }
+  }
+  expect(users()).toBe(before.users);
+  expect((await tokenCookies(person)).refresh!.value).toBe(before.refresh);
+  expect((await person.request.get("/api/auth/session")).status()).toBe(200);
+  expect((await other.request.get("/api/auth/session")).status()).toBe(200);
+  expect((await other.request.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
+  await person.close();
+  await other.close();
+});
+
+test("battery 4: guessing passwords meets 429 with Retry-After; the right password works after the window; two instances count together", async ({ browser, playwright }) => {
+  const setup = await browser.newContext();
+  const { email } = await signUp(setup);
+  await setup.close();
+  // Each test picks its own address (the servers take X-Forwarded-For as given, as behind a proxy).
+  const ip = `198.51.100.${Math.floor(Math.random() * 200) + 20}`;
+  const at = (url: string) => playwright.request.newContext({ baseURL: url, extraHTTPHeaders: { "x-forwarded-for": ip } });
+  const [a, b] = [await at(E2E.baseURL), await at(E2E.steadyURL)];
+
+  const guess = (client: APIRequestContext, password = "wrong guess") => client.post("/api/auth/login", { data: { email, password } });
+  // Five failures allowed per account and place in the test servers' window, spread over two instances.
+  for (const client of [a, b, a, b, a]) expect((await guess(client)).status()).toBe(401);
+  const limited = await guess(b);
+  expect(limited.status()).toBe(429);
+  expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
+  expect((await limited.json()).error.code).toBe("rate_limited");
+  expect((await guess(a, PASSWORD)).status(), "even the right password waits out the window").toBe(429);
+
+  await new Promise((resolve) => setTimeout(resolve, (Number(limited.headers()["retry-after"]) + 0.5) * 1000));
+  expect((await guess(b, PASSWORD)).status()).toBe(200);
+  await a.dispose();
+  await b.dispose();
+});
+
+test("battery 4b: an attack on an account from elsewhere does not lock its owner out", async ({ browser, playwright }) => {
+  const owner = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "192.0.2.77" } });
+  const { email } = await signUp(owner); // her usual place: 192.0.2.77
+  // Many places guess until the account-wide limit (20 in the test servers' window) is reached.
+  for (let i = 0; i < 5; i++) {
+    const attacker = await playwright.request.newContext({ baseURL: E2E.baseURL, extraHTTPHeaders: { "x-forwarded-for": `203.0.113.${100 + i}` } });
+    for (let j = 0; j < 4; j++) await attacker.post("/api/auth/login", { data: { email, password: "guess" } });
+    await attacker.dispose();
+  }
+  const stranger = await playwright.request.newContext({ baseURL: E2E.baseURL, extraHTTPHeaders: { "x-forwarded-for": "203.0.113.250" } });
+  expect((await stranger.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(429);
+  await stranger.dispose();
+  expect((await owner.request.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
+  await owner.close();
+});
+
+test("battery 7: a database dump holds no usable refresh token and no password", async ({ browser }) => {
+  const person = await browser.newContext();
+  await signUp(person);
+  const seen = [(await tokenCookies(person)).refresh!.value];
+  for (let i = 0; i < 2; i++) {
+    await person.request.post("/api/auth/refresh");
+    seen.push((await tokenCookies(person)).refresh!.value);
+  }
+  const dump = readDb((db) =>
+    (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[])
+      .map(({ name }) => JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all()))
+      .join("\n"),
+  );
+  expect(dump.length).toBeGreaterThan(1000);
+  for (const token of seen) expect(dump).not.toContain(token);
+  expect(dump).not.toContain(PASSWORD);
+  // What is there instead: the tokens' SHA-256 (so the check above is not vacuous).
+  const { createHash } = await import("node:crypto");
+  expect(dump).toContain(createHash("sha256").update(seen[2]).digest("base64url"));
+  await person.close();
+});
