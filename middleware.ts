@@ -12,14 +12,27 @@ import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/aut
 import { routePolicy, type RoutePolicy } from "@/lib/auth/route-policy";
 import { getConfig } from "@/lib/env";
 import { CSRF_REFUSAL, isCrossSite } from "@/lib/http/csrf";
-import { unavailablePage } from "@/lib/http/unavailable-page";
+import { contentSecurityPolicy, nonce, servesPage } from "@/lib/http/content-security-policy";
+import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/http/unavailable-page";
 
 const PROTECTED_CACHE_CONTROL = "private, no-store, max-age=0";
 
 export async function middleware(request: NextRequest) {
-  const policy = routePolicy(request.nextUrl.pathname);
   const headers = new Headers(request.headers);
   for (const name of MIDDLEWARE_HEADERS) headers.delete(name);
+
+  // Pages get a Content-Security-Policy with a fresh nonce. Next reads it from the request
+  // headers and puts the nonce on its own scripts; the browser gets the same policy.
+  const csp = servesPage(request) ? contentSecurityPolicy(nonce(), process.env.NODE_ENV !== "production") : null;
+  if (csp) headers.set("content-security-policy", csp);
+
+  const response = await authenticate(request, headers);
+  if (csp && !response.headers.has("content-security-policy")) response.headers.set("content-security-policy", csp);
+  return response;
+}
+
+async function authenticate(request: NextRequest, headers: Headers): Promise<NextResponse> {
+  const policy = routePolicy(request.nextUrl.pathname);
 
   let config;
   try {
@@ -94,7 +107,7 @@ function unavailable(request: NextRequest, policy: RoutePolicy, headers: Headers
   if (policy === "protected-page") {
     return new NextResponse(unavailablePage(request.nextUrl.pathname + request.nextUrl.search), {
       status: 503,
-      headers: { ...retry, "content-type": "text/html; charset=utf-8" },
+      headers: { ...retry, "content-type": "text/html; charset=utf-8", "content-security-policy": UNAVAILABLE_PAGE_CSP },
     });
   }
   if (policy === "protected-api") {

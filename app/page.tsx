@@ -11,8 +11,8 @@ export default async function HomePage() {
         refresh tokens that rotate on every use, and a silent refresh you never notice.
       </p>
       {current ? (
-        <div className="card wide" style={{ marginTop: "1.5rem" }}>
-          <p style={{ margin: 0 }}>
+        <div className="card wide spaced">
+          <p className="flush">
             You are signed in as <strong>{current.user.email}</strong>.
           </p>
           <div className="actions">

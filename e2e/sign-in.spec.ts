@@ -130,3 +130,29 @@ test.describe("open redirects", () => {
     expect(response.headers()["location"]).toBe("/dashboard");
   });
 });
+
+test("every page works under a strict, nonce-based Content-Security-Policy, with no violations", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
+  const email = uniqueEmail("csp");
+  const home = await page.goto("/");
+  const csp = home?.headers()["content-security-policy"] ?? "";
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toContain("unsafe-inline");
+  const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+  expect(await page.locator(`script[nonce]`).count()).toBeGreaterThan(0);
+  expect(await page.locator("script:not([nonce])").count()).toBe(0);
+  expect((await page.goto("/"))?.headers()["content-security-policy"]).not.toContain(nonce);
+
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.getByRole("link", { name: "Devices and security" }).click();
+  await expect(page.getByRole("heading", { name: "Where you’re signed in" })).toBeVisible();
+  expect(violations).toEqual([]);
+});

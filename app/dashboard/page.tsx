@@ -25,7 +25,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </p>
       ) : null}
       <section className="card wide" aria-labelledby="session-heading">
-        <h2 id="session-heading" style={{ marginTop: 0 }}>
+        <h2 id="session-heading" className="flush">
           This session
         </h2>
         <dl className="details">

@@ -1,6 +1,9 @@
 // The page a person sees when their session could not be refreshed because the server could not
 // reach its store. Edge-safe, self-contained HTML: it must render when nothing else can.
 
+/** The page has one inline stylesheet and nothing else. */
+export const UNAVAILABLE_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 

@@ -1,0 +1,30 @@
+// The Content-Security-Policy for pages. Edge-safe.
+//
+// Scripts run only with this response's nonce ('strict-dynamic' lets those load Next's chunks);
+// styles only from our own stylesheet; nothing may frame us, change the base URL or post a form
+// elsewhere. `next dev` needs eval and inline styles for its overlay and hot reload.
+
+export function nonce(): string {
+  return btoa(crypto.randomUUID());
+}
+
+export function contentSecurityPolicy(nonce: string, development: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self'${development ? " 'unsafe-inline'" : ""}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Requests that render HTML: not the API, not Next's data files, not the well-known documents. */
+export function servesPage(request: Request): boolean {
+  const { pathname } = new URL(request.url);
+  return !pathname.startsWith("/api/") && !pathname.startsWith("/.well-known/") && request.method === "GET";
+}
