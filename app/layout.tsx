@@ -11,6 +11,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
+// Every page depends on who is asking (the header shows it) and carries a per-request CSP nonce:
+// none may be prerendered at build time, when there are no cookies and often no secrets either.
+export const dynamic = "force-dynamic";
+
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const signedIn = await signedInOrNull();
   return (

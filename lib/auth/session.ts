@@ -24,8 +24,9 @@ export type CurrentSession = {
  * someone is probably signed in (the header's links). Never enough to authorize anything.
  */
 export const getAccessClaims = cache(async (): Promise<AccessClaims | null> => {
+  const jar = await cookies(); // first: reading the request is what makes a render dynamic
   const config = getConfig();
-  const token = (await cookies()).get(cookieNames(config).access)?.value;
+  const token = jar.get(cookieNames(config).access)?.value;
   if (!token) return null;
   const result = await verifyAccessToken(token, config, new Date());
   return result.ok ? result.claims : null;
@@ -36,8 +37,9 @@ export const getAccessClaims = cache(async (): Promise<AccessClaims | null> => {
  * session has ended. Throws when the store cannot be read.
  */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
+  const jar = await cookies(); // first: reading the request is what makes a render dynamic
   const config = getConfig();
-  const token = (await cookies()).get(cookieNames(config).access)?.value;
+  const token = jar.get(cookieNames(config).access)?.value;
   return token ? loadCurrentSession(token, getDb(), config, new Date()) : null;
 });
 
