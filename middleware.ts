@@ -10,7 +10,7 @@ import { cookieNames } from "@/lib/auth/cookies";
 import { refreshAtEdge, replaceCookies } from "@/lib/auth/edge-refresh";
 import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/auth/request-headers";
 import { routePolicy, type RoutePolicy } from "@/lib/auth/route-policy";
-import { getConfig } from "@/lib/env";
+import { getConfig, type Config } from "@/lib/env";
 import { CSRF_REFUSAL, isCrossSite } from "@/lib/http/csrf";
 import { contentSecurityPolicy, nonce, servesPage } from "@/lib/http/content-security-policy";
 import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/http/unavailable-page";
@@ -18,23 +18,11 @@ import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/http/unavailable-pa
 const PROTECTED_CACHE_CONTROL = "private, no-store, max-age=0";
 
 export async function middleware(request: NextRequest) {
+  const policy = routePolicy(request.nextUrl.pathname);
   const headers = new Headers(request.headers);
   for (const name of MIDDLEWARE_HEADERS) headers.delete(name);
 
-  // Pages get a Content-Security-Policy with a fresh nonce. Next reads it from the request
-  // headers and puts the nonce on its own scripts; the browser gets the same policy.
-  const csp = servesPage(request) ? contentSecurityPolicy(nonce(), process.env.NODE_ENV !== "production") : null;
-  if (csp) headers.set("content-security-policy", csp);
-
-  const response = await authenticate(request, headers);
-  if (csp && !response.headers.has("content-security-policy")) response.headers.set("content-security-policy", csp);
-  return response;
-}
-
-async function authenticate(request: NextRequest, headers: Headers): Promise<NextResponse> {
-  const policy = routePolicy(request.nextUrl.pathname);
-
-  let config;
+  let config: Config;
   try {
     config = getConfig();
   } catch (error) {
@@ -42,6 +30,17 @@ async function authenticate(request: NextRequest, headers: Headers): Promise<Nex
     return unavailable(request, policy, headers);
   }
 
+  // Pages get a Content-Security-Policy with a fresh nonce. Next reads it from the request
+  // headers and puts the nonce on its own scripts; the browser gets the same policy.
+  const csp = servesPage(request) ? contentSecurityPolicy(nonce(), !config.production) : null;
+  if (csp) headers.set("content-security-policy", csp);
+
+  const response = await authenticate(request, policy, headers, config);
+  if (csp && !response.headers.has("content-security-policy")) response.headers.set("content-security-policy", csp);
+  return response;
+}
+
+async function authenticate(request: NextRequest, policy: RoutePolicy, headers: Headers, config: Config): Promise<NextResponse> {
   // Every state-changing request, on every route, is checked here before anything else runs.
   if (isCrossSite(request, config.appOrigin)) {
     return NextResponse.json({ error: CSRF_REFUSAL }, { status: 403, headers: { "cache-control": "no-store" } });

@@ -50,6 +50,8 @@ const schema = z.object({
   // when the browser sends no Sec-Fetch-Site; without it, the request's own origin is used.
   APP_ORIGIN: z.url().optional(),
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+  // Serve the /bench pages that `npm run bench` measures; off (404) everywhere else.
+  BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
 });
 
 type Limit = { max: number; windowSeconds: number };
@@ -78,6 +80,7 @@ export type Config = {
   internalOrigin: string;
   appOrigin: string | undefined;
   cookieSecure: boolean;
+  benchRoutes: boolean;
 };
 
 export class ConfigError extends Error {
@@ -118,6 +121,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     internalOrigin: (e.INTERNAL_ORIGIN ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ""),
     appOrigin: e.APP_ORIGIN?.replace(/\/$/, ""),
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
+    benchRoutes: e.BENCH_ROUTES === "1",
   };
 }
 

@@ -11,7 +11,7 @@ export type RoutePolicy =
   /** Everything else, including the auth routes themselves. */
   | "public";
 
-const PROTECTED_PAGES = ["/dashboard", "/account"];
+const PROTECTED_PAGES = ["/dashboard", "/account", "/bench/protected"];
 const PROTECTED_API = ["/api/auth/session", "/api/auth/sessions", "/api/auth/password", "/api/auth/activity"];
 const OPTIONAL_PAGES = ["/", "/login", "/register"];
 
