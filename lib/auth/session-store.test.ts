@@ -145,7 +145,7 @@ describe("a refresh that fails half-way", () => {
         createdAt: t0,
       },
     });
-    await assert.rejects(rotateRefreshToken(db, refreshToken, config, at(60)));
+    await assert.rejects(rotateRefreshToken(db, refreshToken, config, at(60)), /the token was not consumed/);
     const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash: hashRefreshToken(refreshToken) } });
     assert.equal(row.consumedAt, null, "the consume was rolled back with the failed insert");
 

@@ -26,20 +26,20 @@ export const POST = withStoreFaults(async (request: NextRequest) => {
   const presented = request.cookies.get(cookieNames(config).refresh)?.value;
   if (!presented) return clearTokenCookies(errorResponse({ status: 401, code: "missing", message: FAILURES.missing }), config);
 
-  // Only failed refreshes count: honest traffic never meets this limit, and with the cookies left
-  // alone the middleware shows "try again" rather than signing anyone out.
   const db = getDb();
   const client = clientInfo(request);
-  const limitKey = `refresh:ip:${client.ip ?? "unknown"}`;
-  const allowed = await checkLimit(db, limitKey, config.limits.refreshIp, now);
-  if (!allowed.ok) {
-    const { error, headers } = tooManyAttempts(allowed.retryAfterSeconds);
-    return errorResponse(error, { headers });
-  }
-
   const result = await rotateRefreshToken(db, presented, config, now, client);
   if (!result.ok) {
+    // Only failures count, and only failures are checked: honest refreshes pay nothing for the
+    // limit. Past it, the answer is 429 and the cookies are left alone, so the middleware shows
+    // "try again" rather than signing anyone out.
+    const limitKey = `refresh:ip:${client.ip ?? "unknown"}`;
+    const allowed = await checkLimit(db, limitKey, config.limits.refreshIp, now);
     await countAttempt(db, limitKey, config.limits.refreshIp, now);
+    if (!allowed.ok) {
+      const { error, headers } = tooManyAttempts(allowed.retryAfterSeconds);
+      return errorResponse(error, { headers });
+    }
     const response = errorResponse({ status: 401, code: result.code, message: FAILURES[result.code] });
     return clearTokenCookies(response, config);
   }
