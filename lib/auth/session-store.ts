@@ -256,15 +256,7 @@ export async function findSessionByRefreshToken(
   return row ? { sessionId: row.session.id, userId: row.session.userId } : null;
 }
 
-export type LiveSession = {
-  id: string;
-  userId: string;
-  persistent: boolean;
-  createdAt: Date;
-  idleExpiresAt: Date;
-  expiresAt: Date;
-  user: { id: string; email: string };
-};
+export type LiveSession = SessionRecord & { user: { id: string; email: string } };
 
 /**
  * The session with its user while it can still refresh; null once it has ended. One primary-key
@@ -272,7 +264,7 @@ export type LiveSession = {
  * with the user included took 0.58 ms here, this takes 0.14 ms (measured on SQLite).
  */
 export async function getLiveSession(db: PrismaClient, sessionId: string, now: Date): Promise<LiveSession | null> {
-  const rows = await db.$queryRaw<(Omit<LiveSession, "user"> & { revokedAt: Date | null; email: string })[]>`
+  const rows = await db.$queryRaw<(SessionRecord & { revokedAt: Date | null; email: string })[]>`
     SELECT s."id", s."userId", s."persistent", s."createdAt", s."idleExpiresAt", s."expiresAt", s."revokedAt", u."email"
       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
      WHERE s."id" = ${sessionId}`;
