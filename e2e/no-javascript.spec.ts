@@ -36,3 +36,34 @@ test("without JavaScript, field errors come back inline with what was typed", as
   await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue("someone@example.com");
 });
+
+test("without JavaScript, the account page ends another session and changes the password through plain forms", async ({ page, browser }) => {
+  const email = uniqueEmail("nojs-account");
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  const elsewhere = await browser.newContext();
+  expect((await elsewhere.request.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
+
+  await page.goto("/account");
+  await expect(page.getByTestId("session-row")).toHaveCount(2);
+  await page.getByTestId("session-row").filter({ hasNotText: "This device" }).getByRole("button", { name: /^Sign out/ }).click();
+  await expect(page).toHaveURL(/\/account\?notice=session_ended$/);
+  await expect(page.getByText("That session has been signed out.")).toBeVisible();
+  await expect(page.getByTestId("session-row")).toHaveCount(1);
+  expect((await elsewhere.request.get("/api/auth/session")).status()).toBe(401);
+
+  await page.getByLabel("Current password").fill("not it at all");
+  await page.getByLabel("New password", { exact: true }).fill("another good password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("That isn’t your current password.")).toBeVisible();
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill("another good password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Your password has been changed")).toBeVisible();
+  await elsewhere.close();
+});
