@@ -26,7 +26,7 @@ export function answerFailure(
     const fields = error.fields
       ? Object.fromEntries(Object.entries(error.fields).map(([k, c]) => [k, messageFor(c) ?? c]))
       : undefined;
-    return errorResponse({ ...error, message: messageFor(error.code) ?? error.message, fields }, { headers });
+    return errorResponse({ ...error, fields }, { headers });
   }
   const query = new URLSearchParams({ error: error.code });
   const echo = (typeof form.echo === "object" && form.echo ? form.echo : {}) as Record<string, unknown>;
