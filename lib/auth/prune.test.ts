@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, it } from "node:test";
-import type { Db } from "@/lib/db";
-import { createTestDb } from "@/lib/testing/test-db";
+import { it } from "node:test";
+import { useTestDb } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
 import { pruneAuthRecords } from "./prune";
 import { createSession, revokeSession, rotateRefreshToken } from "./session-store";
@@ -12,11 +11,7 @@ const config = testConfig({ REFRESH_GRACE_SECONDS: "10" });
 const DAY = 24 * 3600;
 const t0 = new Date("2026-01-01T00:00:00Z");
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-let db: Db;
-let dispose: () => Promise<void>;
-
-before(async () => ({ db, dispose } = await createTestDb()));
-after(() => dispose());
+const db = useTestDb();
 
 it("removes ended sessions with their tokens and old events, and keeps what reuse detection needs", async () => {
   const created = await createUser(db, { email: "prune@example.com", password: "password123" }, config, t0);

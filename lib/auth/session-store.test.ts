@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
-import type { Db } from "@/lib/db";
-import { createTestDb } from "@/lib/testing/test-db";
+import { beforeEach, describe, it } from "node:test";
+import { useTestDb } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
 import { hashRefreshToken } from "./refresh-token";
 import { createSession, revokeSession, rotateRefreshToken } from "./session-store";
@@ -16,14 +15,8 @@ const t0 = new Date("2026-11-28T12:00:00Z");
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const DAY = 24 * 3600;
 
-let db: Db;
-let dispose: () => Promise<void>;
+const db = useTestDb();
 let userId: string;
-
-before(async () => {
-  ({ db, dispose } = await createTestDb());
-});
-after(() => dispose());
 beforeEach(async () => {
   await db.user.deleteMany();
   const created = await createUser(db, { email: `u${Math.random()}@example.com`, password: "password123" }, config, t0);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
-import type { Db } from "@/lib/db";
-import { createTestDb } from "@/lib/testing/test-db";
+import { it } from "node:test";
+import { useTestDb } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
 import { signAccessToken } from "./access-token";
 import { loadCurrentSession } from "./session";
@@ -11,11 +10,7 @@ import { createUser } from "./users";
 const config = testConfig();
 const t0 = new Date("2026-11-28T12:00:00Z");
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-let db: Db;
-let dispose: () => Promise<void>;
-
-before(async () => ({ db, dispose } = await createTestDb()));
-after(() => dispose());
+const db = useTestDb();
 
 async function signedIn(email: string) {
   const created = await createUser(db, { email, password: "password123" }, config, t0);

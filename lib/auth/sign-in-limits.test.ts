@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, beforeEach, it } from "node:test";
-import type { Db } from "@/lib/db";
-import { createTestDb } from "@/lib/testing/test-db";
+import { beforeEach, it } from "node:test";
+import { useTestDb } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
 import { checkLimit, countAttempt } from "./rate-limit";
 import { createSession } from "./session-store";
@@ -15,11 +14,7 @@ const config = testConfig({
 });
 const t0 = new Date("2026-11-28T12:00:00Z");
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-let db: Db;
-let dispose: () => Promise<void>;
-
-before(async () => ({ db, dispose } = await createTestDb()));
-after(() => dispose());
+const db = useTestDb();
 beforeEach(() => db.rateLimit.deleteMany());
 
 const fail = (email: string, ip: string, when: Date) => recordFailedSignIn(db, { email, ip }, config.limits, when);

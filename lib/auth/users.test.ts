@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
-import type { Db } from "@/lib/db";
-import { createTestDb } from "@/lib/testing/test-db";
+import { it } from "node:test";
+import { useTestDb } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
 import { createUser, verifyUserPassword } from "./users";
 
 const config = testConfig();
 const now = new Date("2026-11-28T12:00:00Z");
-let db: Db;
-let dispose: () => Promise<void>;
-
-before(async () => ({ db, dispose } = await createTestDb()));
-after(() => dispose());
+const db = useTestDb();
 
 it("stores a bcrypt hash, never the password", async () => {
   const created = await createUser(db, { email: "ada@example.com", password: "analytical engine" }, config, now);
