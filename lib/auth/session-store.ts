@@ -109,8 +109,10 @@ export async function rotateRefreshToken(
         db.refreshToken.create({
           data: { id: randomUUID(), tokenHash: hashRefreshToken(successor), sessionId: session.id, createdAt: now },
         }),
+        // Only a session nobody has ended meanwhile (a sign-out racing this refresh): otherwise
+        // the update finds no row and the whole batch rolls back.
         db.session.update({
-          where: { id: session.id },
+          where: { id: session.id, revokedAt: null },
           data: {
             lastActiveAt: now,
             idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), session.expiresAt),
@@ -122,7 +124,8 @@ export async function rotateRefreshToken(
       ]);
       return { ok: true, session: rotated, refreshToken: successor };
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error; // another request rotated it first: grace path
+      if (isPrismaError(error, "P2025")) return { ok: false, code: "revoked" };
+      if (!isPrismaError(error, "P2002")) throw error; // P2002: another request rotated it first: grace path
     }
   }
 
@@ -274,6 +277,7 @@ export async function getLiveSession(db: PrismaClient, sessionId: string, now: D
   return { ...session, user: { id: row.userId, email } };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+/** P2002: a unique index refused the row. P2025: the row to update was not there. */
+function isPrismaError(error: unknown, code: "P2002" | "P2025"): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
 }
