@@ -35,7 +35,12 @@ export async function tokenCookies(context: BrowserContext) {
 export const waitForAccessTokenExpiry = (page: Page) =>
   page.waitForTimeout((Number(E2E.env.ACCESS_TOKEN_TTL_SECONDS) + 1) * 1000);
 
-/** Long enough for a consumed refresh token to leave the grace window (2 s on the test server). */
+/**
+ * Long enough for a consumed refresh token to leave the grace window. The test server's window (8 s)
+ * is shorter than production's 10 s but not much: it is counted from when the first of several
+ * racing requests is served, and on a busy two-core runner the last of five tabs' requests was
+ * seen served 3.5 s after the first.
+ */
 export const waitForGraceWindow = (page: Page) => page.waitForTimeout((Number(E2E.env.REFRESH_GRACE_SECONDS) + 1) * 1000);
 
 /** Read-only look at the test server's database, for what no page shows. */
