@@ -1,17 +1,18 @@
-// The only place that builds a Prisma client. Node only: the edge never touches the database.
-import path from "node:path";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+// The only place that builds a Prisma client, and the only one that knows which database it is:
+// a postgresql:// DATABASE_URL means PostgreSQL, a file: URL means SQLite. Node only: the edge
+// never touches the database.
+import { createPostgresClient } from "@/lib/database/postgres";
 import { sqliteAdapter } from "@/lib/database/sqlite";
+import { PrismaClient } from "@/lib/generated/sqlite/client";
 import { getConfig } from "@/lib/env";
+import { databaseKind, sqliteFile } from "@/scripts/database-url.mjs";
 
 export type Db = PrismaClient;
 
-export function createDb(databaseUrl: string): Db {
-  if (!databaseUrl.startsWith("file:")) {
-    throw new Error(`DATABASE_URL must be a SQLite file URL such as file:./data/keycard.db, got "${databaseUrl}"`);
-  }
+export function createDb(databaseUrl: string, { poolSize = 10 }: { poolSize?: number } = {}): Db {
+  if (databaseKind(databaseUrl) === "postgres") return createPostgresClient(databaseUrl, poolSize);
   // WAL is set on the file by the migration script.
-  return new PrismaClient({ adapter: sqliteAdapter(path.resolve(databaseUrl.slice("file:".length))) });
+  return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(databaseUrl)) });
 }
 
 // One client per process. Kept on globalThis so `next dev` reloading modules does not open a new
@@ -19,6 +20,7 @@ export function createDb(databaseUrl: string): Db {
 const holder = globalThis as unknown as { keycardDb?: Db };
 
 export function getDb(): Db {
-  holder.keycardDb ??= createDb(getConfig().databaseUrl);
+  const config = getConfig();
+  holder.keycardDb ??= createDb(config.databaseUrl, { poolSize: config.databasePoolSize });
   return holder.keycardDb;
 }

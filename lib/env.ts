@@ -23,7 +23,13 @@ const schema = z.object({
     .string({ error: "is required: 32+ random bytes, base64url" })
     .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes, base64url-encoded"),
 
-  DATABASE_URL: z.string().default("file:./data/keycard.db"),
+  // file:… is SQLite (one machine); postgresql://… is PostgreSQL (several instances).
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/i, "must be file:./path/to.db (SQLite) or postgresql://… (PostgreSQL)")
+    .default("file:./data/keycard.db"),
+  // PostgreSQL only: connections each instance keeps open. Instances × this ≤ max_connections.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
   AUTH_ISSUER: z.string().min(1).default("keycard"),
   AUTH_AUDIENCE: z.string().min(1).default("keycard"),
@@ -61,6 +67,7 @@ export type Config = {
   signingKeys: string;
   refreshTokenKey: string;
   databaseUrl: string;
+  databasePoolSize: number;
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
@@ -102,6 +109,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     signingKeys: e.AUTH_SIGNING_KEYS,
     refreshTokenKey: e.REFRESH_TOKEN_KEY,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     issuer: e.AUTH_ISSUER,
     audience: e.AUTH_AUDIENCE,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

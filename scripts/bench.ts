@@ -34,7 +34,7 @@ async function main() {
   buildIfNeeded();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keycard-bench-"));
   const databaseUrl = `file:${path.join(dir, "bench.db")}`;
-  migrate(databaseUrl);
+  await migrate(databaseUrl);
   const env = {
     ...generateSecrets(),
     DATABASE_URL: databaseUrl,

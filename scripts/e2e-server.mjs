@@ -14,7 +14,7 @@ const settings = JSON.parse(fs.readFileSync(path.join(root, "e2e", "settings.jso
 const databaseFile = path.join(root, settings.databaseFile);
 fs.rmSync(path.dirname(databaseFile), { recursive: true, force: true });
 const databaseUrl = `file:${databaseFile}`;
-migrate(databaseUrl);
+await migrate(databaseUrl);
 
 // Two signing keys, so instances can stand at different steps of a key rotation.
 const keys = { current: generateSigningKey(), next: generateSigningKey() };

@@ -4,6 +4,7 @@
 // 100 times five minutes apart; 30% then sign out, the rest are left to idle out after 7 days.
 // Rows are written straight into SQLite in the shape the store writes them (a million refreshes
 // through Prisma would take a quarter of an hour), then the app's own pruneAuthRecords runs.
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -11,7 +12,6 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { pruneAuthRecords } from "@/lib/auth/prune";
 import { createDb } from "@/lib/db";
-import { migrate } from "@/scripts/migrate.mjs";
 
 const SIGN_INS = 10_000;
 const PEOPLE = 1_000;
@@ -27,7 +27,8 @@ const hash = () => createHash("sha256").update(randomBytes(32)).digest("base64ur
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keycard-prune-"));
 const url = `file:${path.join(dir, "prune.db")}`;
-migrate(url);
+// The runner is async and this setup is not (tsx runs the file as CommonJS): its own process.
+execFileSync(process.execPath, [path.join(__dirname, "migrate.mjs")], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
 const sqlite = new Database(path.join(dir, "prune.db"));
 
 const t0 = performance.now();

@@ -1,10 +1,10 @@
-// Applies the committed migrations in prisma/migrations to a SQLite database, offline.
+// Applies the committed migrations to the database DATABASE_URL names, offline: SQLite from
+// prisma/migrations, PostgreSQL from prisma/postgres/migrations.
 //
 // Prisma 7's `migrate deploy` needs a native engine it downloads on first use; this does the same
-// job for SQLite: each pending migration.sql runs in its own transaction and is recorded in
+// job: each pending migration.sql runs in its own transaction and is recorded in
 // `_prisma_migrations` exactly as Prisma records it, so `prisma migrate` stays usable on a machine
-// that has the engine. New migrations are written with `prisma migrate dev` (or its WebAssembly
-// engine) where that is available, then committed.
+// that has the engine. New migrations come from `npm run db:new-migration` (scripts/schema-engine.mjs).
 //
 //   node scripts/migrate.mjs            # DATABASE_URL from the environment or .env
 import { createHash, randomUUID } from "node:crypto";
@@ -12,18 +12,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import pg from "pg";
+import { databaseKind, redacted, sqliteFile } from "./database-url.mjs";
+import { DATABASES } from "./schemas.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-export const MIGRATIONS_DIR = path.join(root, "prisma", "migrations");
 
-export function sqliteFile(databaseUrl) {
-  if (!databaseUrl.startsWith("file:")) {
-    throw new Error(`DATABASE_URL must be a SQLite file URL (file:./data/keycard.db), got "${databaseUrl}"`);
-  }
-  return path.resolve(databaseUrl.slice("file:".length));
-}
-
-const LEDGER = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+// Prisma's own ledger, column for column, in each dialect.
+const LEDGER = {
+  sqlite: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" TEXT PRIMARY KEY NOT NULL,
   "checksum" TEXT NOT NULL,
   "finished_at" DATETIME,
@@ -32,30 +29,34 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "rolled_back_at" DATETIME,
   "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
   "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
-)`;
+)`,
+  postgres: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+  "checksum" VARCHAR(64) NOT NULL,
+  "finished_at" TIMESTAMPTZ,
+  "migration_name" VARCHAR(255) NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" TIMESTAMPTZ,
+  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+  "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+)`,
+};
+const APPLIED = `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+// Several instances starting at once on one PostgreSQL database take turns (any fixed number).
+const POSTGRES_LOCK = 727_274_001;
 
-/** Applies what is pending; returns the names applied. Refuses a migration edited after it ran. */
-export function migrate(databaseUrl, migrationsDir = MIGRATIONS_DIR) {
-  const file = sqliteFile(databaseUrl);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+/** The migrations folder for a DATABASE_URL. */
+export function migrationsDirFor(databaseUrl) {
+  return DATABASES[databaseKind(databaseUrl)].migrations;
+}
+
+/** Applies what is pending; resolves to the names applied. Refuses a migration edited after it ran. */
+export async function migrate(databaseUrl, migrationsDir = migrationsDirFor(databaseUrl)) {
+  const store = databaseKind(databaseUrl) === "postgres" ? await postgresLedger(databaseUrl) : sqliteLedger(databaseUrl);
   try {
-    // WAL lets readers carry on while a refresh writes; it is a property of the file, set once.
-    db.pragma("journal_mode = WAL");
-    db.exec(LEDGER);
-    const applied = new Map(
-      db
-        .prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
-        .all()
-        .map((row) => [row.migration_name, row.checksum]),
-    );
-    const names = fs
-      .readdirSync(migrationsDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    const applied = new Map((await store.applied()).map((row) => [row.migration_name, row.checksum]));
     const done = [];
-    for (const name of names) {
+    for (const name of migrationNames(migrationsDir)) {
       const sql = fs.readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       if (applied.has(name)) {
@@ -64,22 +65,79 @@ export function migrate(databaseUrl, migrationsDir = MIGRATIONS_DIR) {
         }
         continue;
       }
-      db.transaction(() => {
-        db.exec(sql);
-        db.prepare(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-           VALUES (?, ?, current_timestamp, ?, current_timestamp, 1)`,
-        ).run(randomUUID(), checksum, name);
-      })();
+      await store.apply(name, sql, checksum);
       done.push(name);
     }
     return done;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+function migrationNames(migrationsDir) {
+  return fs
+    .readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function sqliteLedger(databaseUrl) {
+  const file = sqliteFile(databaseUrl);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  // WAL lets readers carry on while a refresh writes; it is a property of the file, set once.
+  db.pragma("journal_mode = WAL");
+  db.exec(LEDGER.sqlite);
+  const record = db.prepare(
+    `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+     VALUES (?, ?, current_timestamp, ?, current_timestamp, 1)`,
+  );
+  return {
+    applied: async () => db.prepare(APPLIED).all(),
+    apply: async (name, sql, checksum) =>
+      db.transaction(() => {
+        db.exec(sql);
+        record.run(randomUUID(), checksum, name);
+      })(),
+    close: async () => db.close(),
+  };
+}
+
+async function postgresLedger(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(${POSTGRES_LOCK})`);
+    await client.query(LEDGER.postgres);
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+  return {
+    applied: async () => (await client.query(APPLIED)).rows,
+    apply: async (name, sql, checksum) => {
+      await client.query("BEGIN");
+      try {
+        await client.query(sql);
+        await client.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+           VALUES ($1, $2, now(), $3, now(), 1)`,
+          [randomUUID(), checksum, name],
+        );
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    },
+    // Ending the connection releases the advisory lock.
+    close: () => client.end(),
+  };
+}
+
+// No top-level await: the tests import this file through tsx, which compiles it to CommonJS.
+async function main() {
   try {
     process.loadEnvFile?.(path.join(root, ".env"));
   } catch {
@@ -90,11 +148,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error("DATABASE_URL is not set (run `npm start` once to write a .env, or set it).");
     process.exit(1);
   }
+  const where = databaseKind(url) === "sqlite" ? sqliteFile(url) : redacted(url);
   try {
-    const done = migrate(url);
-    console.log(done.length ? `Applied ${done.join(", ")} to ${sqliteFile(url)}` : `Database is up to date (${sqliteFile(url)})`);
+    const done = await migrate(url);
+    console.log(done.length ? `Applied ${done.join(", ")} to ${where}` : `Database is up to date (${where})`);
   } catch (error) {
-    console.error(`Migration failed: ${error.message}`);
+    console.error(`Migration failed (${where}): ${error.message}`);
     process.exit(1);
   }
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

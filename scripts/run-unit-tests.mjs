@@ -1,4 +1,5 @@
-// Runs every *.test.ts under lib/ and scripts/ with Node's test runner (TypeScript through tsx).
+// Runs every *.test.ts under lib/ and scripts/ with Node's test runner (TypeScript through tsx):
+// once on SQLite, then once more on PostgreSQL when TEST_DATABASE_URL_POSTGRES names a server.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -16,8 +17,16 @@ if (files.length === 0) {
   console.error("No unit tests found.");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files.sort()], {
-  stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "test" },
-});
-process.exit(result.status ?? 1);
+
+const databases = ["sqlite"];
+if (process.env.TEST_DATABASE_URL_POSTGRES) databases.push("postgres");
+else console.log("⚠ TEST_DATABASE_URL_POSTGRES is not set: the tests run on SQLite only, PostgreSQL is skipped.");
+
+for (const database of databases) {
+  console.log(`\n── on ${database === "postgres" ? "PostgreSQL" : "SQLite"}`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files.sort()], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "test", TEST_DATABASE: database },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
+import { redacted } from "./database-url.mjs";
 import { migrate } from "./migrate.mjs";
 import { generateSecrets, missingSecrets, refusalMessage } from "./secrets.mjs";
 
@@ -52,10 +53,10 @@ const env = { ...readEnvFile(), ...process.env };
 const databaseUrl = env.DATABASE_URL ?? "file:./data/keycard.db";
 
 try {
-  const applied = migrate(databaseUrl);
+  const applied = await migrate(databaseUrl);
   if (applied.length > 0) console.log(`Database migrated: ${applied.join(", ")}`);
 } catch (error) {
-  console.error(`Could not prepare the database (${databaseUrl}): ${error.message}`);
+  console.error(`Could not prepare the database (${redacted(databaseUrl)}): ${error.message}`);
   process.exit(1);
 }
 

@@ -5,7 +5,7 @@
 // time. Expected outcomes are values; a thrown error means the store itself failed (callers answer
 // 503 and keep the person's cookies).
 import { randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/sqlite/client";
 import {
   deriveSuccessorToken,
   generateRefreshToken,

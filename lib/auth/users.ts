@@ -1,6 +1,6 @@
 // Accounts. Node only.
 import { randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/sqlite/client";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { otherLiveSessions } from "./session-store";
 

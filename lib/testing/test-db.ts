@@ -1,21 +1,50 @@
-// A throw-away, migrated SQLite database for integration tests.
+// A throw-away, migrated database for integration tests: SQLite by default, PostgreSQL when
+// TEST_DATABASE=postgres (scripts/run-unit-tests.mjs runs every test file once on each).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before } from "node:test";
 import { createDb, type Db } from "@/lib/db";
 import { migrate } from "@/scripts/migrate.mjs";
+import { createThrowawayDatabase } from "@/scripts/throwaway-postgres.mjs";
 
-export async function createTestDb(): Promise<{ db: Db; dispose: () => Promise<void> }> {
+// Test settings, not app settings: read here rather than through lib/env.ts.
+export const TEST_DATABASE: "sqlite" | "postgres" = process.env.TEST_DATABASE === "postgres" ? "postgres" : "sqlite";
+
+type TestDb = { db: Db; url: string; dispose: () => Promise<void> };
+
+export async function createTestDb(): Promise<TestDb> {
+  return TEST_DATABASE === "postgres" ? createPostgresTestDb() : createSqliteTestDb();
+}
+
+async function createSqliteTestDb(): Promise<TestDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keycard-test-"));
   const url = `file:${path.join(dir, "test.db")}`;
-  migrate(url);
+  await migrate(url);
   const db = createDb(url);
   return {
     db,
+    url,
     dispose: async () => {
       await db.$disconnect();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createPostgresTestDb(): Promise<TestDb> {
+  const server = process.env.TEST_DATABASE_URL_POSTGRES;
+  if (!server) throw new Error("TEST_DATABASE=postgres needs TEST_DATABASE_URL_POSTGRES (postgresql://user@host:5432/db)");
+  const throwaway = await createThrowawayDatabase(server);
+  await migrate(throwaway.url);
+  // More connections than an instance would use, so 100 racing refreshes really run at once.
+  const db = createDb(throwaway.url, { poolSize: 20 });
+  return {
+    db,
+    url: throwaway.url,
+    dispose: async () => {
+      await db.$disconnect();
+      await throwaway.drop();
     },
   };
 }
@@ -26,7 +55,7 @@ export async function createTestDb(): Promise<{ db: Db; dispose: () => Promise<v
  * `db.user.findMany()` as anywhere else.
  */
 export function useTestDb(): Db {
-  let current: { db: Db; dispose: () => Promise<void> } | undefined;
+  let current: TestDb | undefined;
   before(async () => {
     current = await createTestDb();
   });

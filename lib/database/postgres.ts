@@ -1,0 +1,12 @@
+// PostgreSQL through node-postgres: a pool per instance, sized from config, so that
+// instances × pool size stays under the server's max_connections (docs/deploying.md).
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
+import type { PrismaClient } from "@/lib/generated/sqlite/client";
+
+export function createPostgresClient(connectionString: string, poolSize: number): PrismaClient {
+  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
+  // Both clients are generated from the same models (scripts/schemas.mjs, checked by a test), so
+  // their query APIs are the same; the app is typed against one of them.
+  return client as unknown as PrismaClient;
+}
