@@ -104,24 +104,26 @@ export async function rotateRefreshToken(
     // the insert breaks the unique index on tokenHash and the whole batch rolls back: the unique
     // index, not a read, decides who won.
     try {
-      const [, , rotated] = await db.$transaction([
-        db.refreshToken.updateMany({ where: { id: row.id, consumedAt: null }, data: { consumedAt: now } }),
-        db.refreshToken.create({
-          data: { id: randomUUID(), tokenHash: hashRefreshToken(successor), sessionId: session.id, createdAt: now },
-        }),
-        // Only a session nobody has ended meanwhile (a sign-out racing this refresh): otherwise
-        // the update finds no row and the whole batch rolls back.
-        db.session.update({
-          where: { id: session.id, revokedAt: null },
-          data: {
-            lastActiveAt: now,
-            idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), session.expiresAt),
-            // Where the session was last seen, for the person's list of devices.
-            ...(client.ip ? { ip: client.ip } : {}),
-            ...(client.userAgent ? { userAgent: client.userAgent } : {}),
-          },
-        }),
-      ]);
+      const [, , rotated] = await retryingConflicts(() =>
+        db.$transaction([
+          db.refreshToken.updateMany({ where: { id: row.id, consumedAt: null }, data: { consumedAt: now } }),
+          db.refreshToken.create({
+            data: { id: randomUUID(), tokenHash: hashRefreshToken(successor), sessionId: session.id, createdAt: now },
+          }),
+          // Only a session nobody has ended meanwhile (a sign-out racing this refresh): otherwise
+          // the update finds no row and the whole batch rolls back.
+          db.session.update({
+            where: { id: session.id, revokedAt: null },
+            data: {
+              lastActiveAt: now,
+              idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), session.expiresAt),
+              // Where the session was last seen, for the person's list of devices.
+              ...(client.ip ? { ip: client.ip } : {}),
+              ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+            },
+          }),
+        ]),
+      );
       return { ok: true, session: rotated, refreshToken: successor };
     } catch (error) {
       if (isPrismaError(error, "P2025")) return { ok: false, code: "revoked" };
@@ -277,7 +279,21 @@ export async function getLiveSession(db: PrismaClient, sessionId: string, now: D
   return { ...session, user: { id: row.userId, email } };
 }
 
-/** P2002: a unique index refused the row. P2025: the row to update was not there. */
-function isPrismaError(error: unknown, code: "P2002" | "P2025"): boolean {
+/**
+ * Runs `transaction` again when the database refused it for a deadlock or a serialization
+ * failure (P2034), as PostgreSQL asks; any other error, or a third refusal, reaches the caller.
+ */
+export async function retryingConflicts<T>(transaction: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (attempt >= attempts || !isPrismaError(error, "P2034")) throw error;
+    }
+  }
+}
+
+/** P2002: a unique index refused the row. P2025: the row to update was not there. P2034: retry. */
+function isPrismaError(error: unknown, code: "P2002" | "P2025" | "P2034"): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
 }
