@@ -1,9 +1,8 @@
 // Shared steps for the browser tests.
 import { randomUUID } from "node:crypto";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { expect, type BrowserContext, type Page } from "@playwright/test";
 import { cookieNames } from "../lib/auth/cookies";
+import { query } from "./database";
 import { E2E } from "./settings";
 
 export const PASSWORD = "correct horse battery";
@@ -43,27 +42,14 @@ export const waitForAccessTokenExpiry = (page: Page) =>
  */
 export const waitForGraceWindow = (page: Page) => page.waitForTimeout((Number(E2E.env.REFRESH_GRACE_SECONDS) + 1) * 1000);
 
-/** Read-only look at the test server's database, for what no page shows. */
-export function readDb<T>(query: (db: Database.Database) => T): T {
-  const db = new Database(path.join(__dirname, "..", E2E.databaseFile), { readonly: true, fileMustExist: true });
-  try {
-    return query(db);
-  } finally {
-    db.close();
-  }
-}
-
-export function sessionState(email: string) {
-  return readDb((db) => {
-    const sessions = db
-      .prepare(
-        `SELECT s.id, s.revokedAt, s.revokedReason,
-                (SELECT count(*) FROM RefreshToken t WHERE t.sessionId = s.id AND t.consumedAt IS NULL) AS liveTokens
-           FROM Session s JOIN User u ON u.id = s.userId WHERE u.email = ? ORDER BY s.createdAt`,
-      )
-      .all(email) as { id: string; revokedAt: string | null; revokedReason: string | null; liveTokens: number }[];
-    return sessions;
-  });
+/** Each of `email`'s sessions, oldest first, with how many of its refresh tokens are still live. */
+export async function sessionState(email: string) {
+  return query<{ id: string; revokedAt: unknown; revokedReason: string | null; liveTokens: number }>(
+    `SELECT s."id", s."revokedAt", s."revokedReason",
+            CAST((SELECT count(*) FROM "RefreshToken" t WHERE t."sessionId" = s."id" AND t."consumedAt" IS NULL) AS INTEGER) AS "liveTokens"
+       FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE u."email" = ? ORDER BY s."createdAt"`,
+    email,
+  );
 }
 
 /** Signs `context` in to an existing account through the API, as another device would. */

@@ -1,11 +1,12 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { chromiumLaunchOptions } from "./browser";
+import { E2E_DATABASE } from "./database";
 import { E2E } from "./settings";
 
 export default defineConfig({
   testDir: ".",
-  outputDir: path.join(__dirname, ".output"),
+  outputDir: path.join(__dirname, ".output", E2E_DATABASE),
   timeout: 60_000,
   expect: { timeout: 10_000 },
   // Two workers on a two-core machine: the server, the browser and the tests share it.
@@ -20,9 +21,9 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
-    { name: "chromium", testIgnore: /faults\.spec\.ts/ },
+    { name: E2E_DATABASE, testIgnore: /faults\.spec\.ts/ },
     // Takes the database away from every instance: only after everything else has finished.
-    { name: "faults", testMatch: /faults\.spec\.ts/, dependencies: ["chromium"] },
+    { name: `${E2E_DATABASE} faults`, testMatch: /faults\.spec\.ts/, dependencies: [E2E_DATABASE] },
   ],
   webServer: {
     command: "node scripts/e2e-server.mjs",
@@ -32,5 +33,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
+    // SIGTERM, not Playwright's default SIGKILL: the script drops its PostgreSQL database on the way out.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
   },
 });

@@ -17,7 +17,7 @@ test("after the access token expires, the next page renders signed in on its fir
   expect(after.access?.value).toBeTruthy();
   expect(after.access?.value).not.toBe(before.access?.value);
   expect(after.refresh?.value).not.toBe(before.refresh?.value);
-  expect(sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
+  expect(await sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
 });
 
 test("an API call with an expired access token is refreshed on the way and answered", async ({ page }) => {
@@ -74,7 +74,7 @@ test("five tabs loading protected pages at the same moment after expiry all stay
     expect(response?.status(), `tab ${i + 1}`).toBe(200);
     await expect(tabs[i].getByText(`Signed in as ${email}`)).toBeVisible();
   }
-  expect(sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
+  expect(await sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
 
   // And the cookie they all ended with is that live token: the next refresh works.
   await waitForAccessTokenExpiry(tabs[0]);
@@ -98,7 +98,7 @@ test("a stolen refresh token replayed after it rotated ends the session, for the
   expect((await replay.json()).error.code).toBe("reused");
   await thief.dispose();
 
-  expect(sessionState(email)).toMatchObject([{ revokedReason: "refresh_token_reused" }]);
+  expect(await sessionState(email)).toMatchObject([{ revokedReason: "refresh_token_reused" }]);
   await waitForAccessTokenExpiry(page);
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);

@@ -1,19 +1,28 @@
 // The servers the browser tests run against: the production build, several instances on one
 // throw-away database, with fresh secrets and lifetimes short enough to watch tokens expire
-// (e2e/settings.json says which instance differs how, and why).
+// (e2e/settings.json says which instance differs how, and why). E2E_DATABASE=postgres puts them on
+// a throw-away PostgreSQL database on TEST_DATABASE_URL_POSTGRES's server instead of SQLite.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
 import { generateSecrets, generateSigningKey } from "./secrets.mjs";
+import { createThrowawayDatabase } from "./throwaway-postgres.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const settings = JSON.parse(fs.readFileSync(path.join(root, "e2e", "settings.json"), "utf8"));
 
 const databaseFile = path.join(root, settings.databaseFile);
 fs.rmSync(path.dirname(databaseFile), { recursive: true, force: true });
-const databaseUrl = `file:${databaseFile}`;
+fs.mkdirSync(path.dirname(databaseFile), { recursive: true });
+let throwaway = null;
+if (process.env.E2E_DATABASE === "postgres") {
+  if (!process.env.TEST_DATABASE_URL_POSTGRES) throw new Error("E2E_DATABASE=postgres needs TEST_DATABASE_URL_POSTGRES");
+  throwaway = await createThrowawayDatabase(process.env.TEST_DATABASE_URL_POSTGRES, "keycard_e2e");
+}
+const databaseUrl = throwaway?.url ?? `file:${databaseFile}`;
+fs.writeFileSync(path.join(root, settings.databaseUrlFile), databaseUrl);
 await migrate(databaseUrl);
 
 // Two signing keys, so instances can stand at different steps of a key rotation.
@@ -23,26 +32,43 @@ fs.writeFileSync(path.join(root, settings.secretsFile), JSON.stringify({ keys, R
 
 const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const servers = [];
-const stop = () => servers.forEach((s) => s.kill("SIGTERM"));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => (stop(), process.exit(0)));
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  servers.forEach((s) => s.kill("SIGTERM"));
+  await Promise.all(servers.map((s) => (s.exitCode === null ? new Promise((resolve) => s.once("exit", resolve)) : null)));
+  await throwaway?.drop().catch((error) => console.error(`could not drop ${throwaway.name}: ${error.message}`));
+  process.exit(code);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));
 
-function start({ port, keys: keyNames, env }) {
-  const server = spawn(process.execPath, [next, "start", "--port", String(port)], {
+/** What an instance runs with; also written out for the tests that start an instance themselves. */
+function instanceEnv({ port, keys: keyNames, env }) {
+  return {
+    ...settings.env,
+    ...env,
+    AUTH_SIGNING_KEYS: JSON.stringify(keyNames.map((name) => keys[name])),
+    REFRESH_TOKEN_KEY,
+    DATABASE_URL: databaseUrl,
+    NODE_ENV: "production",
+    PORT: String(port),
+  };
+}
+fs.writeFileSync(
+  path.join(root, settings.instancesFile),
+  JSON.stringify(Object.fromEntries(Object.entries(settings.instances).map(([name, instance]) => [name, instanceEnv(instance)]))),
+  { mode: 0o600 },
+);
+
+function start(instance) {
+  const server = spawn(process.execPath, [next, "start", "--port", String(instance.port)], {
     cwd: root,
     stdio: "inherit",
-    env: {
-      ...process.env,
-      ...settings.env,
-      ...env,
-      AUTH_SIGNING_KEYS: JSON.stringify(keyNames.map((name) => keys[name])),
-      REFRESH_TOKEN_KEY,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: "production",
-      PORT: String(port),
-    },
+    env: { ...process.env, ...instanceEnv(instance) },
   });
   servers.push(server);
-  server.on("exit", (code) => (stop(), process.exit(code ?? 1)));
+  server.on("exit", (code) => stop(code ?? 1));
 }
 
 async function answers(port) {
@@ -53,8 +79,10 @@ async function answers(port) {
   throw new Error(`the test server on port ${port} did not start`);
 }
 
-// Playwright waits for the main instance; it starts last, so the others are up by then.
-const { main, ...others } = settings.instances;
+// Playwright waits for the main instance; it starts last, so the others are up by then. Instances
+// marked startedByTest are left to the test that starts (and kills) them.
+const { main, ...rest } = settings.instances;
+const others = Object.fromEntries(Object.entries(rest).filter(([, instance]) => !instance.startedByTest));
 Object.values(others).forEach(start);
 await Promise.all(Object.values(others).map((instance) => answers(instance.port)));
 start(main);

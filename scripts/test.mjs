@@ -1,8 +1,10 @@
 // `npm test`: every test, in the order that fails fastest.
 //   1. type check (route types generated first, no build needed)
-//   2. unit and integration tests on throw-away SQLite databases
+//   2. unit and integration tests on throw-away databases
 //   3. the production build (skipped when up to date)
 //   4. Playwright in Chromium against that build, on its own throw-away database
+// Steps 2 and 4 run on SQLite, then again on PostgreSQL when TEST_DATABASE_URL_POSTGRES names a
+// server (.ci/run sets it); without it they say so and PostgreSQL is skipped.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,10 +13,10 @@ import { buildIfNeeded } from "./build-if-needed.mjs";
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
 
-function step(title, args) {
+function step(title, args, env = {}) {
   console.log(`\n━━ ${title}`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   if (result.status !== 0) {
     console.error(`\n✖ ${title} failed.`);
     process.exit(result.status ?? 1);
@@ -27,4 +29,10 @@ step("Type check", [bin("typescript", "bin/tsc"), "--noEmit"]);
 step("Unit and integration tests", ["scripts/run-unit-tests.mjs"]);
 console.log("\n━━ Production build");
 buildIfNeeded();
-step("Browser tests (Playwright, Chromium)", [bin("@playwright/test", "cli.js"), "test", "--config", "e2e/playwright.config.ts"]);
+const playwright = [bin("@playwright/test", "cli.js"), "test", "--config", "e2e/playwright.config.ts"];
+step("Browser tests on SQLite (Playwright, Chromium)", playwright, { E2E_DATABASE: "sqlite" });
+if (process.env.TEST_DATABASE_URL_POSTGRES) {
+  step("Browser tests on PostgreSQL (Playwright, Chromium)", playwright, { E2E_DATABASE: "postgres" });
+} else {
+  console.log("\n⚠ TEST_DATABASE_URL_POSTGRES is not set: the browser tests ran on SQLite only, PostgreSQL is skipped.");
+}

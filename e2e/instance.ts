@@ -1,0 +1,34 @@
+// An app instance a test starts, and may kill, itself (settings.json: startedByTest), with the
+// same build, secrets and database as the others (scripts/e2e-server.mjs writes its environment).
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { E2E } from "./settings";
+
+const root = path.join(__dirname, "..");
+
+export type Instance = { url: string; kill: (signal: NodeJS.Signals) => Promise<void> };
+
+export async function startInstance(name: keyof typeof E2E.instances): Promise<Instance> {
+  const env = JSON.parse(fs.readFileSync(path.join(root, E2E.instancesFile), "utf8"))[name];
+  const { port } = E2E.instances[name];
+  const server: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const url = `http://localhost:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${url}/login`).then(() => true, () => false)) break;
+    if (server.exitCode !== null || i > 300) throw new Error(`instance ${name} on port ${port} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    kill: async (signal) => {
+      server.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Several instances on one database, as behind a load balancer with no sticky sessions: whatever
+// one instance does, every other sees at once, and an instance killed mid-refresh loses nobody.
+// Runs on SQLite and on PostgreSQL (scripts/test.mjs); the limits across instances are in
+// attacks.spec.ts (battery 4).
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { E2E_DATABASE, query } from "./database";
+import { signIn, signUp, sessionIdOf, tokenCookies, uniqueEmail, waitForAccessTokenExpiry, PASSWORD } from "./helpers";
+import { startInstance } from "./instance";
+import { E2E } from "./settings";
+
+test("a session started on one instance refreshes on another, and the first accepts the result", async ({ page }) => {
+  const { email } = await signUp(page.context()); // on the main instance
+  const sessionId = await sessionIdOf(page.context());
+  const before = await tokenCookies(page.context());
+  await waitForAccessTokenExpiry(page);
+
+  await page.goto(`${E2E.steadyURL}/dashboard`);
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  expect((await tokenCookies(page.context())).refresh!.value).not.toBe(before.refresh!.value);
+
+  const back = await page.request.get(`${E2E.baseURL}/api/auth/session`);
+  expect(back.status()).toBe(200);
+  expect((await back.json()).session.id).toBe(sessionId);
+});
+
+test("a session ended on one instance is refused by another's route handlers at once", async ({ browser }) => {
+  // Five-minute access tokens on this instance: the refusal cannot be the token expiring.
+  const laptop = await browser.newContext({ baseURL: E2E.steadyURL });
+  const { email } = await signUp(laptop);
+  const laptopSession = await sessionIdOf(laptop);
+  const phone = await browser.newContext({ baseURL: E2E.baseURL });
+  await signIn(phone, email);
+
+  expect((await phone.request.delete(`/api/auth/sessions/${laptopSession}`)).status()).toBe(204);
+
+  const refused = await laptop.request.get("/api/auth/session");
+  expect(refused.status()).toBe(401);
+  const page = await laptop.newPage();
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
+  await laptop.close();
+  await phone.close();
+});
+
+test(`battery 5 (${E2E_DATABASE}): an instance killed with SIGKILL in the middle of a refresh load loses nobody's session`, async ({ playwright }) => {
+  test.setTimeout(120_000);
+  let instance = await startInstance("crashing");
+  const clients: { request: APIRequestContext; email: string; sessionId?: string }[] = [];
+  for (let i = 0; i < 20; i++) {
+    const request = await playwright.request.newContext({ baseURL: instance.url });
+    const email = uniqueEmail("crash");
+    expect((await request.post("/api/auth/register", { data: { email, password: PASSWORD } })).status()).toBe(201);
+    clients.push({ request, email });
+  }
+
+  // Every client refreshes back to back; the instance dies under them.
+  let loading = true;
+  let refreshed = 0;
+  let cut = 0;
+  const load = clients.map(async ({ request }) => {
+    while (loading) {
+      const response = await request.post("/api/auth/refresh").catch(() => null); // the connection dies with the instance
+      if (response?.status() === 200) refreshed++;
+      else if (response) throw new Error(`refresh answered ${response.status()} before the crash`);
+      else {
+        cut++;
+        break;
+      }
+    }
+  });
+  await expect.poll(() => refreshed, { timeout: 20_000 }).toBeGreaterThan(100);
+  await instance.kill("SIGKILL");
+  loading = false;
+  await Promise.all(load);
+  expect(cut, "clients whose refresh was in flight when the instance died").toBeGreaterThan(0);
+
+  instance = await startInstance("crashing");
+  try {
+    // Each client still holds the cookies of the last answer it received: its refresh token is
+    // either unused, or used by a refresh whose answer never arrived (the grace window covers it).
+    for (const client of clients) {
+      const response = await client.request.post("/api/auth/refresh");
+      expect(response.status(), client.email).toBe(200);
+      const session = await client.request.get("/api/auth/session");
+      expect(session.status(), client.email).toBe(200);
+      client.sessionId = (await session.json()).session.id;
+    }
+  } finally {
+    await instance.kill("SIGTERM");
+  }
+
+  // Nothing half-written: a consumed token without its successor would leave a session with no
+  // live token, a successor without the consumption one with two.
+  const rows = await query<{ sessionId: string; total: number; live: number; revoked: number }>(
+    `SELECT t."sessionId",
+            CAST(count(*) AS INTEGER) AS total,
+            CAST(sum(CASE WHEN t."consumedAt" IS NULL THEN 1 ELSE 0 END) AS INTEGER) AS live,
+            CAST(max(CASE WHEN s."revokedAt" IS NULL THEN 0 ELSE 1 END) AS INTEGER) AS revoked
+       FROM "RefreshToken" t JOIN "Session" s ON s."id" = t."sessionId"
+      WHERE t."sessionId" IN (${clients.map(() => "?").join(", ")})
+      GROUP BY t."sessionId"`,
+    ...clients.map((c) => c.sessionId),
+  );
+  expect(rows).toHaveLength(clients.length);
+  for (const row of rows) expect(row).toMatchObject({ live: 1, revoked: 0 });
+  for (const { request } of clients) await request.dispose();
+});
