@@ -7,7 +7,8 @@
 //                         first key; tokens signed by the others are refused (and refreshed).
 //
 // With several instances, add the new key *last* everywhere first (`keys:rotate --verify-only`),
-// restart them all, then move it first: no instance ever meets a kid it does not know.
+// restart them all, then move it first (`keys:promote`) and restart again: no instance ever meets
+// a kid it does not know (docs/deploying.md).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,14 +28,25 @@ let next;
 if (command === "rotate") {
   const key = generateSigningKey();
   next = flags.includes("--verify-only") ? [...keys, key] : [key, ...keys];
-  console.log(`Added key ${key.kid}${flags.includes("--verify-only") ? " (verifies only)" : "; it signs after the next restart"}.`);
-  console.log("Restart the server. After one access-token lifetime, run `npm run keys:retire`.");
+  if (flags.includes("--verify-only")) {
+    console.log(`Added key ${key.kid} (verifies only).`);
+    console.log("Restart every instance, then run `npm run keys:promote`.");
+  } else {
+    console.log(`Added key ${key.kid}; it signs after the next restart.`);
+    console.log("Restart the server. After one access-token lifetime, run `npm run keys:retire`.");
+  }
+} else if (command === "promote") {
+  if (keys.length === 1) fail(`Only one key (${keys[0].kid}); add one with \`npm run keys:rotate -- --verify-only\` first.`);
+  const key = keys.at(-1);
+  next = [key, ...keys.slice(0, -1)];
+  console.log(`${key.kid} now signs (after the next restart); the others keep verifying.`);
+  console.log("Restart every instance. After one access-token lifetime, run `npm run keys:retire`.");
 } else if (command === "retire") {
   if (keys.length === 1) fail(`Only one key (${keys[0].kid}); nothing to retire.`);
   next = [keys[0]];
   console.log(`Kept ${keys[0].kid}; retired ${keys.slice(1).map((k) => k.kid).join(", ")}. Restart the server.`);
 } else {
-  fail("Usage: node scripts/keys.mjs rotate [--verify-only] | retire");
+  fail("Usage: node scripts/keys.mjs rotate [--verify-only] | promote | retire");
 }
 fs.writeFileSync(envFile, text.replace(line[0], `AUTH_SIGNING_KEYS='${JSON.stringify(next)}'`), { mode: 0o600 });
 
