@@ -1,6 +1,7 @@
 // `npm run bench`: what authentication costs per request, measured side by side in one run.
-// Builds if needed, starts the production server on a throw-away SQLite database, and prints one
-// table of medians over several rounds; results also go to bench/results/<date>.json.
+// Builds if needed, starts the production server on a throw-away SQLite database (and a second one
+// on a throw-away PostgreSQL database when TEST_DATABASE_URL_POSTGRES names a server), and prints
+// one table of medians over several rounds; results also go to bench/results/<date>.json.
 // It prints figures and never fails for being slow: targets are judged by people, not by CI.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -16,6 +17,7 @@ import { parseConfig } from "@/lib/env";
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
 import { migrate } from "@/scripts/migrate.mjs";
 import { generateSecrets } from "@/scripts/secrets.mjs";
+import { createThrowawayDatabase } from "@/scripts/throwaway-postgres.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -24,19 +26,18 @@ const WARMUP_SECONDS = 8;
 // More fresh refresh tokens than a round can use: each works once.
 const REFRESH_TOKENS_PER_ROUND = 4000;
 const PORT = 3210;
+const POSTGRES_PORT = 3211;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const root = path.dirname(path.dirname(__filename));
 
 type Sample = { rps: number; p50: number; p99: number; errors: number };
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function main() {
-  buildIfNeeded();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keycard-bench-"));
-  const databaseUrl = `file:${path.join(dir, "bench.db")}`;
+/** A production server on its own database, with a signed-in bench user. */
+async function prepare(databaseUrl: string, port: number, secrets: Record<string, string>) {
   await migrate(databaseUrl);
   const env = {
-    ...generateSecrets(),
+    ...secrets,
     DATABASE_URL: databaseUrl,
     BENCH_ROUTES: "1",
     BCRYPT_COST: "12",
@@ -46,25 +47,42 @@ async function main() {
   };
   const config = parseConfig({ ...env, NODE_ENV: "production" });
   const names = cookieNames(config);
-  const server = await startServer(env);
+  const server = await startServer(env, port);
   const db = createDb(databaseUrl);
-  try {
-    const now = new Date();
-    const created = await createUser(db, { email: "bench@example.com", password: "benchmark password" }, config, now);
-    if (!created.ok) throw new Error("could not create the bench user");
-    const userId = created.user.id;
-    const session = await createSession(db, { userId, persistent: true }, config, now);
-    const access = await signAccessToken({ userId, sessionId: session.session.id }, config, now);
-    const signedIn = { cookie: `${names.access}=${access.token}` };
-    const freshRefreshCookies = async (n: number) => {
+  const now = new Date();
+  const created = await createUser(db, { email: "bench@example.com", password: "benchmark password" }, config, now);
+  if (!created.ok) throw new Error("could not create the bench user");
+  const userId = created.user.id;
+  const session = await createSession(db, { userId, persistent: true }, config, now);
+  const access = await signAccessToken({ userId, sessionId: session.session.id }, config, now);
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    server,
+    db,
+    signedIn: { cookie: `${names.access}=${access.token}` },
+    /** Refresh cookies of `n` new sessions: each token works once. */
+    freshRefreshCookies: async (n: number) => {
       const cookies: string[] = [];
       for (let i = 0; i < n; i++) {
         const { refreshToken } = await createSession(db, { userId, persistent: true }, config, new Date());
         cookies.push(`${names.refresh}=${refreshToken}`);
       }
       return cookies;
-    };
+    },
+  };
+}
 
+async function main() {
+  buildIfNeeded();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keycard-bench-"));
+  const secrets = generateSecrets();
+  const sqlite = await prepare(`file:${path.join(dir, "bench.db")}`, PORT, secrets);
+  const postgresServer = process.env.TEST_DATABASE_URL_POSTGRES;
+  const throwaway = postgresServer ? await createThrowawayDatabase(postgresServer, "keycard_bench") : null;
+  const postgres = throwaway ? await prepare(throwaway.url, POSTGRES_PORT, secrets) : null;
+  if (!postgres) console.log("TEST_DATABASE_URL_POSTGRES is not set: PostgreSQL is not measured.");
+  const { server, signedIn, freshRefreshCookies } = sqlite;
+  try {
     // Throughput climbs for the first seconds of a fresh server (V8 compiles the hot paths, Next
     // fills its caches): measured rounds only start once every path has been exercised.
     console.log(`Warming up…`);
@@ -74,6 +92,11 @@ async function main() {
     const warmTokens = await freshRefreshCookies(REFRESH_TOKENS_PER_ROUND);
     await post("/api/auth/refresh", () => ({ cookie: warmTokens.pop()! }));
     await sequential(100, () => ({ cookie: signedIn.cookie }));
+    if (postgres) {
+      await post("/api/bench/empty", () => ({}), postgres.origin);
+      const warmPostgres = await postgres.freshRefreshCookies(REFRESH_TOKENS_PER_ROUND);
+      await post("/api/auth/refresh", () => ({ cookie: warmPostgres.pop()! }), postgres.origin);
+    }
 
     const rounds: Record<string, number[]> = {};
     const note = (key: string, value: number) => (rounds[key] ??= []).push(value);
@@ -99,30 +122,44 @@ async function main() {
       note("empty handler rps", empty.rps);
       note("refresh rps (SQLite)", refresh.rps);
       note("refresh ratio (SQLite)", refresh.rps / empty.rps);
+      if (postgres) {
+        const pgEmpty = await post("/api/bench/empty", () => ({}), postgres.origin);
+        const pgTokens = await postgres.freshRefreshCookies(REFRESH_TOKENS_PER_ROUND);
+        const pgRefresh = await post("/api/auth/refresh", () => ({ cookie: pgTokens.pop()! }), postgres.origin);
+        if (pgRefresh.errors > 0) console.warn(`  ${pgRefresh.errors} PostgreSQL refreshes failed`);
+        note("empty handler rps (PostgreSQL server)", pgEmpty.rps);
+        note("refresh rps (PostgreSQL)", pgRefresh.rps);
+        note("refresh ratio (PostgreSQL)", pgRefresh.rps / pgEmpty.rps);
+        note("refresh PostgreSQL ÷ SQLite", pgRefresh.rps / refresh.rps);
+      }
 
       const quiet = await load("/bench/protected", signedIn, 4, 4);
       const burst = await duringSignInBurst(() => load("/bench/protected", signedIn, 4, 4));
       note("p99 quiet", quiet.p99);
       note("p99 during 20 sign-ins", burst.p99);
     }
-    const peakMb = peakMemoryMb(server);
-    report(rounds, peakMb);
+    report(rounds, peakMemoryMb(server), postgres ? peakMemoryMb(postgres.server) : null);
   } finally {
-    await db.$disconnect();
-    server.kill("SIGTERM");
+    for (const target of [sqlite, postgres]) {
+      if (!target) continue;
+      await target.db.$disconnect();
+      target.server.kill("SIGTERM");
+      await new Promise((resolve) => target.server.once("exit", resolve));
+    }
+    await throwaway?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
+async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const server = spawn(process.execPath, [next, "start", "--port", String(PORT)], {
+  const server = spawn(process.execPath, [next, "start", "--port", String(port)], {
     cwd: root,
-    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(PORT) },
+    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${ORIGIN}/login`).then(() => true, () => false)) return server;
+    if (await fetch(`http://127.0.0.1:${port}/login`).then(() => true, () => false)) return server;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("the server did not start");
@@ -135,9 +172,9 @@ async function load(pathname: string, headers: Record<string, string>, seconds: 
 }
 
 /** POSTs for the usual duration, each with its own headers (a refresh token works once). */
-async function post(pathname: string, headers: () => Record<string, string>): Promise<Sample> {
+async function post(pathname: string, headers: () => Record<string, string>, origin = ORIGIN): Promise<Sample> {
   const result = await autocannon({
-    url: `${ORIGIN}${pathname}`,
+    url: `${origin}${pathname}`,
     connections: CONNECTIONS,
     duration: SECONDS,
     requests: [{ method: "POST", setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headers() } }) }],
@@ -185,15 +222,17 @@ function peakMemoryMb(server: ChildProcess): number {
   }
 }
 
-function report(rounds: Record<string, number[]>, peakMb: number) {
+function report(rounds: Record<string, number[]>, peakMb: number, postgresPeakMb: number | null) {
   const m = (key: string) => median(rounds[key]);
   const rows: [string, string, string, string][] = [
     ["Protected page, valid token ÷ same page unprotected (throughput)", `${m("protected rps").toFixed(0)} ÷ ${m("open rps").toFixed(0)} req/s`, m("page ratio").toFixed(2), "≥ 0.95"],
     ["Navigation with silent refresh ÷ without (p50 latency)", `${m("p50 silent refresh").toFixed(1)} ÷ ${m("p50 valid token").toFixed(1)} ms`, m("refresh latency ratio").toFixed(2), "≤ 1.5"],
     ["POST /api/auth/refresh ÷ empty route handler, SQLite (throughput)", `${m("refresh rps (SQLite)").toFixed(0)} ÷ ${m("empty handler rps").toFixed(0)} req/s`, m("refresh ratio (SQLite)").toFixed(2), "≥ 0.5"],
-    ["POST /api/auth/refresh, PostgreSQL ÷ SQLite", "not measured: PostgreSQL support is issue 5", "—", "within 2×"],
+    rounds["refresh rps (PostgreSQL)"]
+      ? ["POST /api/auth/refresh, PostgreSQL ÷ SQLite (throughput)", `${m("refresh rps (PostgreSQL)").toFixed(0)} ÷ ${m("refresh rps (SQLite)").toFixed(0)} req/s (PostgreSQL ÷ its empty handler: ${m("refresh ratio (PostgreSQL)").toFixed(2)})`, m("refresh PostgreSQL ÷ SQLite").toFixed(2), "≥ 0.5 (within 2×)"]
+      : ["POST /api/auth/refresh, PostgreSQL ÷ SQLite", "not measured: set TEST_DATABASE_URL_POSTGRES", "—", "≥ 0.5 (within 2×)"],
     ["Protected page p99 during 20 concurrent sign-ins (bcrypt 12)", `${m("p99 during 20 sign-ins").toFixed(0)} ms (quiet: ${m("p99 quiet").toFixed(0)} ms)`, "—", "< 50 ms"],
-    ["Peak server memory (RSS high-water mark)", `${peakMb.toFixed(0)} MB`, "—", "—"],
+    ["Peak server memory (RSS high-water mark)", `${peakMb.toFixed(0)} MB${postgresPeakMb ? ` (the PostgreSQL server: ${postgresPeakMb.toFixed(0)} MB)` : ""}`, "—", "—"],
   ];
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const lines = [
@@ -207,7 +246,7 @@ function report(rounds: Record<string, number[]>, peakMb: number) {
   console.log(`\n${lines.join("\n")}`);
   const file = path.join(root, "bench", "results", `${new Date().toISOString().slice(0, 10)}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rounds: ROUNDS, seconds: SECONDS, medians: Object.fromEntries(Object.keys(rounds).map((k) => [k, m(k)])), peakMb, raw: rounds }, null, 2) + "\n");
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rounds: ROUNDS, seconds: SECONDS, medians: Object.fromEntries(Object.keys(rounds).map((k) => [k, m(k)])), peakMb, postgresPeakMb, raw: rounds }, null, 2) + "\n");
   console.log(`\nSaved ${path.relative(root, file)}`);
 }
 
