@@ -7,7 +7,8 @@
 // rolls back. A losing refresh rolls back as a matter of course (ADR 0003), so a sign-out or a
 // security event recorded at that moment would silently vanish. The gate below makes plain
 // queries wait while a transaction is open; transactions are a few statements long, so the wait
-// is short.
+// is short. (Inside an interactive `$transaction(async (tx) => …)`, query through `tx`: a query
+// through the outer client would wait for the very transaction it runs in.)
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 
 type Factory = PrismaBetterSqlite3;
