@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { waitForServer } from "../scripts/wait-for-server.mjs";
 import { E2E } from "./settings";
 
 const root = path.join(__dirname, "..");
@@ -19,11 +20,7 @@ export async function startInstance(name: keyof typeof E2E.instances): Promise<I
   });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
   const url = `http://localhost:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${url}/login`).then(() => true, () => false)) break;
-    if (server.exitCode !== null || i > 300) throw new Error(`instance ${name} on port ${port} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitForServer(url, server);
   return {
     url,
     kill: async (signal) => {

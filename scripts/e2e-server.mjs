@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
 import { generateSecrets, generateSigningKey } from "./secrets.mjs";
 import { createThrowawayDatabase } from "./throwaway-postgres.mjs";
+import { waitForServer } from "./wait-for-server.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const settings = JSON.parse(fs.readFileSync(path.join(root, "e2e", "settings.json"), "utf8"));
@@ -71,18 +72,10 @@ function start(instance) {
   server.on("exit", (code) => stop(code ?? 1));
 }
 
-async function answers(port) {
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/login`).then(() => true, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the test server on port ${port} did not start`);
-}
-
 // Playwright waits for the main instance; it starts last, so the others are up by then. Instances
 // marked startedByTest are left to the test that starts (and kills) them.
 const { main, ...rest } = settings.instances;
 const others = Object.fromEntries(Object.entries(rest).filter(([, instance]) => !instance.startedByTest));
 Object.values(others).forEach(start);
-await Promise.all(Object.values(others).map((instance) => answers(instance.port)));
+await Promise.all(Object.values(others).map((instance) => waitForServer(`http://127.0.0.1:${instance.port}`)));
 start(main);

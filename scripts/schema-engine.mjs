@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { DATABASES, derivedPostgresSchema } from "./schemas.mjs";
+import { createThrowawayDatabase } from "./throwaway-postgres.mjs";
 
 const require = createRequire(import.meta.url);
 const FILTERS = { externalTables: [], externalEnums: [] };
@@ -75,15 +75,6 @@ function postgresFactory(serverUrl) {
     password: decodeURIComponent(url.password),
     database: url.pathname.slice(1),
   };
-  const admin = async (sql) => {
-    const client = new pg.Client(fields);
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   // adapter-pg cannot read PostgreSQL's internal "char" type (OID 18), which the engine's
   // catalog queries select: read it as text.
   const readable = (adapter) => {
@@ -106,13 +97,12 @@ function postgresFactory(serverUrl) {
     adapterName: inner.adapterName,
     connect: async () => readable(await inner.connect()),
     connectToShadowDb: async () => {
-      const name = `keycard_shadow_${crypto.randomUUID().replaceAll("-", "")}`;
-      await admin(`CREATE DATABASE "${name}"`);
-      const adapter = readable(await new PrismaPg({ ...fields, database: name }).connect());
+      const shadow = await createThrowawayDatabase(serverUrl, "keycard_shadow");
+      const adapter = readable(await new PrismaPg({ ...fields, database: shadow.name }).connect());
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose(); // the pool first, or the drop finds it still connected
-        await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await shadow.drop();
       };
       return adapter;
     },
