@@ -5,7 +5,7 @@
 // Runs on the Edge runtime, so it imports nothing that needs Node or the database; the refresh
 // itself happens in the Node route handler it calls (docs/decisions/0001-edge-middleware.md).
 import { NextResponse, type NextRequest } from "next/server";
-import { verifyAccessToken, type AccessClaims } from "@/lib/auth/access-token";
+import { isDueForRenewal, verifyAccessToken, type AccessClaims } from "@/lib/auth/access-token";
 import { cookieNames } from "@/lib/auth/cookies";
 import { refreshAtEdge, replaceCookies } from "@/lib/auth/edge-refresh";
 import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/auth/request-headers";
@@ -49,14 +49,18 @@ async function authenticate(request: NextRequest, policy: RoutePolicy, headers: 
   const now = new Date();
   const names = cookieNames(config);
 
+  // A valid token is used as it is, unless it is about to expire: then it is renewed now, so that
+  // it cannot expire between this check and the render's own (but it still serves if renewal fails).
+  let stillValid: AccessClaims | null = null;
   const access = request.cookies.get(names.access)?.value;
   if (access) {
     const verified = await verifyAccessToken(access, config, now);
-    if (verified.ok) return proceed(headers, policy, verified.claims);
+    if (verified.ok && !isDueForRenewal(verified.claims, config, now)) return proceed(headers, policy, verified.claims);
+    if (verified.ok) stillValid = verified.claims;
   }
 
   const refresh = request.cookies.get(names.refresh)?.value;
-  if (!refresh) return signedOut(request, policy, headers);
+  if (!refresh) return stillValid ? proceed(headers, policy, stillValid) : signedOut(request, policy, headers);
 
   const outcome = await refreshAtEdge({ name: names.refresh, value: refresh }, {
     internalOrigin: config.internalOrigin,
@@ -64,7 +68,7 @@ async function authenticate(request: NextRequest, policy: RoutePolicy, headers: 
     forwardedFor: request.headers.get("x-forwarded-for"),
   });
 
-  if (outcome.kind === "unavailable") return unavailable(request, policy, headers);
+  if (outcome.kind === "unavailable") return stillValid ? proceed(headers, policy, stillValid) : unavailable(request, policy, headers);
   if (outcome.kind === "signed-out") return withSetCookie(signedOut(request, policy, headers), outcome.setCookie);
 
   // The render must see the new access token in this same request: rewrite the Cookie header

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SignJWT, UnsecuredJWT, base64url } from "jose";
 import { testConfig } from "@/lib/testing/settings";
-import { signAccessToken, verifyAccessToken } from "./access-token";
+import { isDueForRenewal, signAccessToken, verifyAccessToken } from "./access-token";
 
 const config = testConfig();
 const now = new Date("2026-11-28T12:00:00Z");
@@ -79,6 +79,20 @@ describe("access tokens", () => {
     for (const junk of ["", "abc", "a.b.c", "..", "eyJhbGciOiJFUzI1NiJ9.%%%.x", "x".repeat(100_000)]) {
       assert.equal((await verifyAccessToken(junk, config, now)).ok, false, junk.slice(0, 20));
     }
+  });
+});
+
+describe("renewal ahead of expiry", () => {
+  it("the middleware renews a token in the last third of its life (at most the last 10 s before it is refused)", async () => {
+    const claims = { ...subject, expiresAt: secondsLater(300) };
+    const tolerance = config.clockToleranceSeconds;
+    assert.equal(isDueForRenewal(claims, config, secondsLater(289 + tolerance)), false);
+    assert.equal(isDueForRenewal(claims, config, secondsLater(290 + tolerance)), true);
+
+    const short = testConfig({ ACCESS_TOKEN_TTL_SECONDS: "3", ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS: "0" });
+    const brief = { ...subject, expiresAt: secondsLater(3) };
+    assert.equal(isDueForRenewal(brief, short, secondsLater(1.9)), false);
+    assert.equal(isDueForRenewal(brief, short, secondsLater(2)), true);
   });
 });
 

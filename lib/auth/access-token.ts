@@ -105,3 +105,15 @@ export async function verifyAccessToken(
     return { ok: false, code: "invalid" };
   }
 }
+
+// The middleware renews a token a little before it stops being accepted, not at the last
+// instant: the render verifies it again a moment later, and a token that expired in between
+// would send a signed-in person to the sign-in page. A third of the lifetime, at most 10 s.
+const RENEW_AHEAD_MAX_SECONDS = 10;
+
+/** True once `claims`' token has less than the renewal margin left before it is refused. */
+export function isDueForRenewal(claims: AccessClaims, settings: AccessTokenSettings, now: Date): boolean {
+  const margin = Math.min(RENEW_AHEAD_MAX_SECONDS, settings.accessTokenTtlSeconds / 3) * 1000;
+  const refusedFrom = claims.expiresAt.getTime() + settings.clockToleranceSeconds * 1000;
+  return now.getTime() >= refusedFrom - margin;
+}
