@@ -64,3 +64,19 @@ export async function sessionIdOf(context: BrowserContext): Promise<string> {
   const payload = JSON.parse(Buffer.from(access!.value.split(".")[1], "base64url").toString());
   return payload.sid;
 }
+
+/** Creates an account through the /register form, as a person would (JavaScript on or off). */
+export async function registerWithForm(page: Page, email: string) {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Fills and sends the change-password form on /account. */
+export async function changePasswordWithForm(page: Page, current: string, next: string) {
+  await page.getByLabel("Current password").fill(current);
+  await page.getByLabel("New password", { exact: true }).fill(next);
+  await page.getByRole("button", { name: "Change password" }).click();
+}

@@ -1,15 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, uniqueEmail } from "./helpers";
+import { changePasswordWithForm, PASSWORD, registerWithForm, uniqueEmail } from "./helpers";
 
 test.use({ javaScriptEnabled: false });
 
 test("without JavaScript, a person registers, signs out and signs in through the plain forms", async ({ page }) => {
   const email = uniqueEmail("nojs");
-  await page.goto("/register");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await registerWithForm(page, email);
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -39,11 +35,7 @@ test("without JavaScript, field errors come back inline with what was typed", as
 
 test("without JavaScript, the account page ends another session and changes the password through plain forms", async ({ page, browser }) => {
   const email = uniqueEmail("nojs-account");
-  await page.goto("/register");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await registerWithForm(page, email);
 
   const elsewhere = await browser.newContext();
   expect((await elsewhere.request.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
@@ -56,14 +48,10 @@ test("without JavaScript, the account page ends another session and changes the 
   await expect(page.getByTestId("session-row")).toHaveCount(1);
   expect((await elsewhere.request.get("/api/auth/session")).status()).toBe(401);
 
-  await page.getByLabel("Current password").fill("not it at all");
-  await page.getByLabel("New password", { exact: true }).fill("another good password");
-  await page.getByRole("button", { name: "Change password" }).click();
+  await changePasswordWithForm(page, "not it at all", "another good password");
   await expect(page.getByText("That isn’t your current password.")).toBeVisible();
 
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByLabel("New password", { exact: true }).fill("another good password");
-  await page.getByRole("button", { name: "Change password" }).click();
+  await changePasswordWithForm(page, PASSWORD, "another good password");
   await expect(page.getByText("Your password has been changed")).toBeVisible();
   await elsewhere.close();
 });

@@ -2,7 +2,7 @@
 // server with five-minute access tokens, so "refused at once" cannot be the token expiring.
 import { expect, test, type BrowserContext } from "@playwright/test";
 import { E2E } from "./settings";
-import { PASSWORD, sessionIdOf, signIn, signUp, tokenCookies, waitForGraceWindow, COOKIE } from "./helpers";
+import { changePasswordWithForm, PASSWORD, sessionIdOf, signIn, signUp, tokenCookies, waitForGraceWindow, COOKIE } from "./helpers";
 
 test.use({ baseURL: E2E.steadyURL });
 
@@ -73,14 +73,10 @@ test("changing the password on A signs B out; the old password stops working; A 
 
   const page = await a.newPage();
   await page.goto("/account");
-  await page.getByLabel("Current password").fill("not my password");
-  await page.getByLabel("New password", { exact: true }).fill("a brand new password");
-  await page.getByRole("button", { name: "Change password" }).click();
+  await changePasswordWithForm(page, "not my password", "a brand new password");
   await expect(page.getByText("That isn’t your current password.")).toBeVisible();
 
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByLabel("New password", { exact: true }).fill("a brand new password");
-  await page.getByRole("button", { name: "Change password" }).click();
+  await changePasswordWithForm(page, PASSWORD, "a brand new password");
   await expect(page.getByText("Your password has been changed")).toBeVisible();
 
   expect((await b.request.get("/api/auth/session")).status()).toBe(401);
