@@ -2,13 +2,15 @@
 //   1. type check (route types generated first, no build needed)
 //   2. unit and integration tests on throw-away databases
 //   3. the production build (skipped when up to date)
-//   4. Playwright in Chromium against that build, on its own throw-away database
+//   4. Playwright in Chromium against that build, on its own throw-away database (a Chromium is
+//      installed first when the machine has none: scripts/chromium.mjs)
 // Steps 2 and 4 run on SQLite, then again on PostgreSQL when TEST_DATABASE_URL_POSTGRES names a
 // server (.ci/run sets it); without it they say so and PostgreSQL is skipped.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
+import { ensureChromium } from "./chromium.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
@@ -29,6 +31,9 @@ step("Type check", [bin("typescript", "bin/tsc"), "--noEmit"]);
 step("Unit and integration tests", ["scripts/run-unit-tests.mjs"]);
 console.log("\n━━ Production build");
 buildIfNeeded();
+console.log("\n━━ Chromium for the browser tests");
+const browser = ensureChromium();
+console.log(`✔ ${browser.kind === "playwright" ? "Playwright's own Chromium" : browser.path}`);
 const playwright = [bin("@playwright/test", "cli.js"), "test", "--config", "e2e/playwright.config.ts"];
 step("Browser tests on SQLite (Playwright, Chromium)", playwright, { E2E_DATABASE: "sqlite" });
 if (process.env.TEST_DATABASE_URL_POSTGRES) {
