@@ -2,29 +2,30 @@
 // missing or expired, refreshes it silently from the refresh cookie so that the page the person
 // asked for renders signed in on the very first response.
 //
-// Runs on the Edge runtime, so it imports nothing that needs Node or the database; the refresh
-// itself happens in the Node route handler it calls (docs/decisions/0001-edge-middleware.md).
+// Runs on the Edge runtime: it imports only lib/edge/ and lib/env.ts, never Node or the database
+// (lib/edge/boundary.test.ts holds that line); the refresh itself happens in the Node route
+// handler it calls (docs/decisions/0001-edge-middleware.md).
 import { NextResponse, type NextRequest } from "next/server";
-import { isDueForRenewal, verifyAccessToken, type AccessClaims } from "@/lib/auth/access-token";
-import { cookieNames } from "@/lib/auth/cookies";
-import { refreshAtEdge, replaceCookies } from "@/lib/auth/edge-refresh";
-import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/auth/request-headers";
-import { routePolicy, type RoutePolicy } from "@/lib/auth/route-policy";
-import { getConfig, type Config } from "@/lib/env";
-import { CSRF_REFUSAL, isCrossSite } from "@/lib/http/csrf";
-import { contentSecurityPolicy, nonce, servesPage } from "@/lib/http/content-security-policy";
-import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/http/unavailable-page";
-
-const PROTECTED_CACHE_CONTROL = "private, no-store, max-age=0";
+import { isDueForRenewal, verifyAccessToken, type AccessClaims } from "@/lib/edge/access-token";
+import { errorResponse, failWith, PRIVATE_NO_STORE } from "@/lib/edge/answer";
+import { contentSecurityPolicy, nonce, servesPage } from "@/lib/edge/content-security-policy";
+import { cookieNames } from "@/lib/edge/cookies";
+import { isCrossSite } from "@/lib/edge/csrf";
+import { apiError } from "@/lib/edge/errors";
+import { callRefreshRoute, replaceCookies } from "@/lib/edge/refresh-call";
+import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge/request-headers";
+import { routePolicy, type RoutePolicy } from "@/lib/edge/route-policy";
+import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/edge/unavailable-page";
+import { getEdgeConfig, type EdgeConfig } from "@/lib/env";
 
 export async function middleware(request: NextRequest) {
   const policy = routePolicy(request.nextUrl.pathname);
   const headers = new Headers(request.headers);
   for (const name of MIDDLEWARE_HEADERS) headers.delete(name);
 
-  let config: Config;
+  let config: EdgeConfig;
   try {
-    config = getConfig();
+    config = getEdgeConfig();
   } catch (error) {
     console.error("[keycard]", error);
     return unavailable(request, policy, headers);
@@ -37,14 +38,14 @@ export async function middleware(request: NextRequest) {
 
   const response = await authenticate(request, policy, headers, config);
   if (csp && !response.headers.has("content-security-policy")) response.headers.set("content-security-policy", csp);
+  // Browsers remember HTTPS-only for two years; never on plain-HTTP development.
+  if (config.cookieSecure) response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
   return response;
 }
 
-async function authenticate(request: NextRequest, policy: RoutePolicy, headers: Headers, config: Config): Promise<NextResponse> {
+async function authenticate(request: NextRequest, policy: RoutePolicy, headers: Headers, config: EdgeConfig): Promise<NextResponse> {
   // Every state-changing request, on every route, is checked here before anything else runs.
-  if (isCrossSite(request, config.appOrigin)) {
-    return NextResponse.json({ error: CSRF_REFUSAL }, { status: 403, headers: { "cache-control": "no-store" } });
-  }
+  if (isCrossSite(request, config)) return failWith("csrf");
   if (policy === "public") return NextResponse.next({ request: { headers } });
   const now = new Date();
   const names = cookieNames(config);
@@ -62,7 +63,7 @@ async function authenticate(request: NextRequest, policy: RoutePolicy, headers: 
   const refresh = request.cookies.get(names.refresh)?.value;
   if (!refresh) return stillValid ? proceed(headers, policy, stillValid) : signedOut(request, policy, headers);
 
-  const outcome = await refreshAtEdge({ name: names.refresh, value: refresh }, {
+  const outcome = await callRefreshRoute({ name: names.refresh, value: refresh }, {
     internalOrigin: config.internalOrigin,
     userAgent: request.headers.get("user-agent"),
     forwardedFor: request.headers.get("x-forwarded-for"),
@@ -83,7 +84,7 @@ function proceed(headers: Headers, policy: RoutePolicy, claims: AccessClaims) {
   headers.set(USER_ID_HEADER, claims.userId);
   headers.set(SESSION_ID_HEADER, claims.sessionId);
   const response = NextResponse.next({ request: { headers } });
-  if (policy !== "optional") response.headers.set("cache-control", PROTECTED_CACHE_CONTROL);
+  if (policy !== "optional") response.headers.set("cache-control", PRIVATE_NO_STORE);
   return response;
 }
 
@@ -93,32 +94,22 @@ function signedOut(request: NextRequest, policy: RoutePolicy, headers: Headers) 
     login.pathname = "/login";
     login.search = `?next=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`;
     const response = NextResponse.redirect(login, 307);
-    response.headers.set("cache-control", PROTECTED_CACHE_CONTROL);
+    response.headers.set("cache-control", PRIVATE_NO_STORE);
     return response;
   }
-  if (policy === "protected-api") {
-    return NextResponse.json(
-      { error: { code: "unauthenticated", message: "You are not signed in." } },
-      { status: 401, headers: { "cache-control": PROTECTED_CACHE_CONTROL } },
-    );
-  }
+  if (policy === "protected-api") return failWith("unauthenticated", { "cache-control": PRIVATE_NO_STORE });
   return NextResponse.next({ request: { headers } });
 }
 
 function unavailable(request: NextRequest, policy: RoutePolicy, headers: Headers) {
-  const retry = { "retry-after": "5", "cache-control": PROTECTED_CACHE_CONTROL };
+  const retry = { "retry-after": "5", "cache-control": PRIVATE_NO_STORE };
   if (policy === "protected-page") {
     return new NextResponse(unavailablePage(request.nextUrl.pathname + request.nextUrl.search), {
       status: 503,
       headers: { ...retry, "content-type": "text/html; charset=utf-8", "content-security-policy": UNAVAILABLE_PAGE_CSP },
     });
   }
-  if (policy === "protected-api") {
-    return NextResponse.json(
-      { error: { code: "store_unavailable", message: "Sign-in is briefly unavailable. Please try again in a moment." } },
-      { status: 503, headers: retry },
-    );
-  }
+  if (policy === "protected-api") return errorResponse(apiError("store_unavailable"), retry);
   // A page that merely shows who is signed in renders signed out, and keeps the cookies.
   return NextResponse.next({ request: { headers } });
 }

@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { AuthSync } from "@/app/components/auth-sync";
-import { signedInOrNull } from "@/app/components/signed-in";
+import { getSessionOrNull } from "@/lib/server/current-session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -16,7 +16,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 export const dynamic = "force-dynamic";
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const signedIn = await signedInOrNull();
+  const signedIn = await getSessionOrNull();
   return (
     <html lang="en">
       <body>

@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { signedInOrNull } from "@/app/components/signed-in";
+import { getSessionOrNull } from "@/lib/server/current-session";
 
 export default async function HomePage() {
-  const current = await signedInOrNull();
+  const current = await getSessionOrNull();
   return (
     <>
       <h1>Sign in once. Stay signed in.</h1>

@@ -1,7 +1,7 @@
 // Shared steps for the browser tests.
 import { randomUUID } from "node:crypto";
 import { expect, type BrowserContext, type Page } from "@playwright/test";
-import { cookieNames } from "../lib/auth/cookies";
+import { cookieNames } from "../lib/edge/cookies";
 import { query } from "./database";
 import { E2E } from "./settings";
 

@@ -1,5 +1,10 @@
-// The only module that reads process.env. It runs on the edge too, so it imports nothing from Node.
+// The only module of the app that reads process.env (next.config.js and scripts/ read their own
+// build and start settings). It also runs on the edge, so it imports nothing from Node.
+//
+// Two views of one environment: getEdgeConfig() is what the middleware needs — public verifying
+// keys, never a private one — and getConfig() adds the Node side's secrets and settings.
 import { z } from "zod";
+import { looksLikePlaceholder } from "@/scripts/placeholder.mjs";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 // "max/seconds": at most `max` attempts per window of `seconds`.
@@ -13,15 +18,38 @@ const limit = (fallback: string) =>
       return { max, windowSeconds };
     });
 
-const schema = z.object({
+const notPlaceholder = (what: string) => (v: string) => !looksLikePlaceholder(v) || `looks like an example value, not ${what}`;
+
+const edgeSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().positive().default(3000),
+  // The public halves of AUTH_SIGNING_KEYS (a JSON array of public ES256 JWKs): all the edge
+  // needs to verify, so the edge never holds a key that can sign. `npm start` derives it.
+  AUTH_VERIFYING_KEYS: z.string({ error: "is required: the public halves of AUTH_SIGNING_KEYS (npm run keys:public prints them)" }),
+  AUTH_ISSUER: z.string().min(1).default("keycard"),
+  AUTH_AUDIENCE: z.string().min(1).default("keycard"),
+  ACCESS_TOKEN_TTL_SECONDS: seconds(5 * 60),
+  ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  // Where the middleware reaches the refresh route handler. Never derived from the request's Host
+  // header: that would let whoever sets Host receive the refresh cookie.
+  INTERNAL_ORIGIN: z.url().optional(),
+  // The origin people use (https://login.example.com). Checked against a request's Origin header
+  // when the browser sends no Sec-Fetch-Site; without it, the address the request was sent to.
+  APP_ORIGIN: z.url().optional(),
+  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+  // How many proxies in front of the app append to X-Forwarded-For (0: none, use the socket).
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+});
 
+const serverSchema = edgeSchema.extend({
   // Secrets: no defaults. `npm start` writes fresh ones to .env on first run (scripts/secrets.mjs).
-  AUTH_SIGNING_KEYS: z.string({ error: "is required: a JSON array of private ES256 JWKs, each with a kid" }),
+  AUTH_SIGNING_KEYS: z
+    .string({ error: "is required: a JSON array of private ES256 JWKs, each with a kid" })
+    .refine(notPlaceholder("a generated key")),
   REFRESH_TOKEN_KEY: z
     .string({ error: "is required: 32+ random bytes, base64url" })
-    .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes, base64url-encoded"),
+    .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes, base64url-encoded")
+    .refine(notPlaceholder("32 random bytes")),
 
   // file:… is SQLite (one machine); postgresql://… is PostgreSQL (several instances).
   DATABASE_URL: z
@@ -31,51 +59,50 @@ const schema = z.object({
   // PostgreSQL only: connections each instance keeps open. Instances × this ≤ max_connections.
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
-  AUTH_ISSUER: z.string().min(1).default("keycard"),
-  AUTH_AUDIENCE: z.string().min(1).default("keycard"),
-  ACCESS_TOKEN_TTL_SECONDS: seconds(5 * 60),
-  ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   SESSION_IDLE_TTL_SECONDS: seconds(7 * 24 * 3600),
   SESSION_ABSOLUTE_TTL_SECONDS: seconds(30 * 24 * 3600),
   REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  // Password checks waiting for a hashing thread before new ones are refused (503 busy).
+  BCRYPT_MAX_QUEUE: z.coerce.number().int().min(1).default(64),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
 
-  // Brute-force limits (see docs/security.md). Failed sign-ins are counted per account and IP, per
-  // IP, and per account; sign-ups per IP; failed refreshes per IP.
+  // Brute-force limits (see docs/security.md). Sign-in attempts are counted per account and IP,
+  // per IP, and per account; sign-ups per IP; failed refreshes per IP; wrong current passwords
+  // per account.
   RATE_LIMIT_LOGIN_ACCOUNT_IP: limit("5/900"),
   RATE_LIMIT_LOGIN_IP: limit("30/900"),
   RATE_LIMIT_LOGIN_ACCOUNT: limit("100/3600"),
   RATE_LIMIT_REGISTER_IP: limit("10/3600"),
   RATE_LIMIT_REFRESH_IP: limit("60/300"),
-
-  // Where the middleware reaches the refresh route handler. Never derived from the request's Host
-  // header: that would let whoever sets Host receive the refresh cookie.
-  INTERNAL_ORIGIN: z.url().optional(),
-  // The origin people use (https://login.example.com). Checked against a request's Origin header
-  // when the browser sends no Sec-Fetch-Site; without it, the request's own origin is used.
-  APP_ORIGIN: z.url().optional(),
-  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
-  // Serve the /bench pages that `npm run bench` measures; off (404) everywhere else.
-  BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
+  RATE_LIMIT_PASSWORD_ACCOUNT: limit("5/900"),
 });
 
-type Limit = { max: number; windowSeconds: number };
+export type Limit = { max: number; windowSeconds: number };
 
-export type Config = {
+export type EdgeConfig = {
   production: boolean;
-  signingKeys: string;
-  refreshTokenKey: string;
-  databaseUrl: string;
-  databasePoolSize: number;
+  verifyingKeys: string;
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
   clockToleranceSeconds: number;
+  internalOrigin: string;
+  appOrigin: string | undefined;
+  cookieSecure: boolean;
+  trustedProxies: number;
+};
+
+export type Config = EdgeConfig & {
+  signingKeys: string;
+  refreshTokenKey: string;
+  databaseUrl: string;
+  databasePoolSize: number;
   sessionIdleTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
   refreshGraceSeconds: number;
   bcryptCost: number;
+  bcryptMaxQueue: number;
   maxBodyBytes: number;
   limits: {
     loginAccountIp: Limit;
@@ -83,41 +110,56 @@ export type Config = {
     loginAccount: Limit;
     registerIp: Limit;
     refreshIp: Limit;
+    passwordAccount: Limit;
   };
-  internalOrigin: string;
-  appOrigin: string | undefined;
-  cookieSecure: boolean;
-  benchRoutes: boolean;
 };
 
 export class ConfigError extends Error {
   readonly code = "config_invalid";
 }
 
-export function parseConfig(env: Record<string, string | undefined>): Config {
+function validated<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
-    throw new ConfigError(
-      `Keycard's configuration is incomplete:\n${lines.join("\n")}\n` +
-        "Run `npm start` once to write a .env with fresh secrets, or set them in the environment.",
-    );
-  }
-  const e = parsed.data;
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+  throw new ConfigError(
+    `Keycard's configuration is incomplete:\n${lines.join("\n")}\n` +
+      "Run `npm start` once to write a .env with fresh secrets, or set them in the environment.",
+  );
+}
+
+function edgeFrom(e: z.output<typeof edgeSchema>): EdgeConfig {
   return {
     production: e.NODE_ENV === "production",
-    signingKeys: e.AUTH_SIGNING_KEYS,
-    refreshTokenKey: e.REFRESH_TOKEN_KEY,
-    databaseUrl: e.DATABASE_URL,
-    databasePoolSize: e.DATABASE_POOL_SIZE,
+    verifyingKeys: e.AUTH_VERIFYING_KEYS,
     issuer: e.AUTH_ISSUER,
     audience: e.AUTH_AUDIENCE,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     clockToleranceSeconds: e.ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+    internalOrigin: (e.INTERNAL_ORIGIN ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ""),
+    appOrigin: e.APP_ORIGIN?.replace(/\/$/, ""),
+    cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
+    trustedProxies: e.TRUSTED_PROXIES,
+  };
+}
+
+export function parseEdgeConfig(env: Record<string, string | undefined>): EdgeConfig {
+  return edgeFrom(validated(edgeSchema, env));
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const e = validated(serverSchema, env);
+  return {
+    ...edgeFrom(e),
+    signingKeys: e.AUTH_SIGNING_KEYS,
+    refreshTokenKey: e.REFRESH_TOKEN_KEY,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     sessionIdleTtlSeconds: e.SESSION_IDLE_TTL_SECONDS,
     sessionAbsoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
     refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
     bcryptCost: e.BCRYPT_COST,
+    bcryptMaxQueue: e.BCRYPT_MAX_QUEUE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     limits: {
       loginAccountIp: e.RATE_LIMIT_LOGIN_ACCOUNT_IP,
@@ -125,17 +167,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       loginAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
       registerIp: e.RATE_LIMIT_REGISTER_IP,
       refreshIp: e.RATE_LIMIT_REFRESH_IP,
+      passwordAccount: e.RATE_LIMIT_PASSWORD_ACCOUNT,
     },
-    internalOrigin: (e.INTERNAL_ORIGIN ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ""),
-    appOrigin: e.APP_ORIGIN?.replace(/\/$/, ""),
-    cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
-    benchRoutes: e.BENCH_ROUTES === "1",
   };
 }
 
+let edgeCached: EdgeConfig | undefined;
 let cached: Config | undefined;
 
-/** The process's configuration, validated once. Throws ConfigError naming what is missing. */
+/** What the middleware needs, validated once. Holds no private key. Throws ConfigError. */
+export function getEdgeConfig(): EdgeConfig {
+  edgeCached ??= parseEdgeConfig(process.env);
+  return edgeCached;
+}
+
+/** The Node side's configuration, validated once. Throws ConfigError naming what is missing. */
 export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;

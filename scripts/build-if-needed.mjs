@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const INPUTS = ["app", "lib", "middleware.ts", "next.config.js", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
-const STAMP = path.join(root, ".next", "keycard-source-hash");
+const STAMP_NAME = "keycard-source-hash";
 
 function sourceHash() {
   const hash = createHash("sha256");
@@ -26,23 +26,25 @@ function sourceHash() {
   return hash.digest("hex");
 }
 
-export function buildIfNeeded() {
+/** Builds into .next, or with { bench: true } the benchmark's own build into .next-bench. */
+export function buildIfNeeded({ bench = false } = {}) {
+  const distDir = path.join(root, bench ? ".next-bench" : ".next");
+  const stamp = path.join(distDir, STAMP_NAME);
   const wanted = sourceHash();
-  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(STAMP)
-    ? fs.readFileSync(STAMP, "utf8")
-    : null;
+  const built = fs.existsSync(path.join(distDir, "BUILD_ID")) && fs.existsSync(stamp) ? fs.readFileSync(stamp, "utf8") : null;
   if (built === wanted) {
     console.log("Build is up to date.");
     return;
   }
   console.log("Building the app (next build)…");
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const result = spawnSync(process.execPath, [next, "build"], { cwd: root, stdio: "inherit" });
+  const env = { ...process.env, KEYCARD_BENCH_BUILD: bench ? "1" : "" };
+  const result = spawnSync(process.execPath, [next, "build"], { cwd: root, stdio: "inherit", env });
   if (result.status !== 0) {
     console.error("next build failed.");
     process.exit(result.status ?? 1);
   }
-  fs.writeFileSync(STAMP, wanted);
+  fs.writeFileSync(stamp, wanted);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfNeeded();

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
-import { generateSecrets, generateSigningKey } from "./secrets.mjs";
+import { generateSecrets, generateSigningKey, verifyingKeysFor } from "./secrets.mjs";
 import { createThrowawayDatabase } from "./throwaway-postgres.mjs";
 import { waitForServer } from "./wait-for-server.mjs";
 
@@ -50,6 +50,7 @@ function instanceEnv({ port, keys: keyNames, env }) {
     ...settings.env,
     ...env,
     AUTH_SIGNING_KEYS: JSON.stringify(keyNames.map((name) => keys[name])),
+    AUTH_VERIFYING_KEYS: verifyingKeysFor(keyNames.map((name) => keys[name])),
     REFRESH_TOKEN_KEY,
     DATABASE_URL: databaseUrl,
     NODE_ENV: "production",

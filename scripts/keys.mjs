@@ -5,6 +5,9 @@
 //                         stay and keep verifying the tokens they signed.
 //   npm run keys:retire   after one access-token lifetime (+ clock tolerance), keep only the
 //                         first key; tokens signed by the others are refused (and refreshed).
+//   npm run keys:public   print AUTH_VERIFYING_KEYS for the current AUTH_SIGNING_KEYS.
+//
+// Each change rewrites AUTH_VERIFYING_KEYS too: it is always the public halves of the signing keys.
 //
 // With several instances, add the new key *last* everywhere first (`keys:rotate --verify-only`),
 // restart them all, then move it first (`keys:promote`) and restart again: no instance ever meets
@@ -12,7 +15,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateSigningKey } from "./secrets.mjs";
+import { generateSigningKey, verifyingKeysFor } from "./secrets.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const envFile = path.join(root, ".env");
@@ -25,7 +28,10 @@ if (!line) fail("No AUTH_SIGNING_KEYS='[…]' line in .env.");
 const keys = JSON.parse(line[1]);
 
 let next;
-if (command === "rotate") {
+if (command === "public") {
+  console.log(verifyingKeysFor(keys));
+  process.exit(0);
+} else if (command === "rotate") {
   const key = generateSigningKey();
   next = flags.includes("--verify-only") ? [...keys, key] : [key, ...keys];
   if (flags.includes("--verify-only")) {
@@ -46,9 +52,14 @@ if (command === "rotate") {
   next = [keys[0]];
   console.log(`Kept ${keys[0].kid}; retired ${keys.slice(1).map((k) => k.kid).join(", ")}. Restart the server.`);
 } else {
-  fail("Usage: node scripts/keys.mjs rotate [--verify-only] | promote | retire");
+  fail("Usage: node scripts/keys.mjs rotate [--verify-only] | promote | retire | public");
 }
-fs.writeFileSync(envFile, text.replace(line[0], `AUTH_SIGNING_KEYS='${JSON.stringify(next)}'`), { mode: 0o600 });
+const verifying = `AUTH_VERIFYING_KEYS='${verifyingKeysFor(next)}'`;
+let updated = text.replace(line[0], `AUTH_SIGNING_KEYS='${JSON.stringify(next)}'`);
+updated = /^AUTH_VERIFYING_KEYS=.*$/m.test(updated)
+  ? updated.replace(/^AUTH_VERIFYING_KEYS=.*$/m, verifying)
+  : `${updated.replace(/\n?$/, "\n")}${verifying}\n`;
+fs.writeFileSync(envFile, updated, { mode: 0o600 });
 
 function fail(message) {
   console.error(message);

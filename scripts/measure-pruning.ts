@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { pruneAuthRecords } from "@/lib/auth/prune";
+import { pruneAuthRecords } from "@/lib/server/store/prune";
 import { createDb } from "@/lib/db";
 
 const SIGN_INS = 10_000;

@@ -1,7 +1,7 @@
 // `npm run db:prune`: removes ended sessions, their tokens and old security events now, instead of
 // waiting for the app's hourly pass. Safe to run at any time, on a live database.
 import path from "node:path";
-import { pruneAuthRecords } from "@/lib/auth/prune";
+import { pruneAuthRecords } from "@/lib/server/store/prune";
 import { createDb } from "@/lib/db";
 
 try {

@@ -24,7 +24,7 @@ else console.log("⚠ TEST_DATABASE_URL_POSTGRES is not set: the tests run on SQ
 
 for (const database of databases) {
   console.log(`\n── on ${database === "postgres" ? "PostgreSQL" : "SQLite"}`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files.sort()], {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "--test", "--test-reporter=spec", ...files.sort()], {
     stdio: "inherit",
     env: { ...process.env, NODE_ENV: "test", TEST_DATABASE: database },
   });

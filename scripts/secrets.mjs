@@ -1,16 +1,21 @@
-// The secrets Keycard cannot run without, and how to make fresh ones. No secret has a default:
+// The settings Keycard cannot run without, and how to make fresh ones. No secret has a default:
 // `npm start` writes new ones to .env on a developer's first run; a production server refuses to
-// start without them (next.config.js).
+// start without them, or with an example value in their place (next.config.js).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { looksLikePlaceholder } from "./placeholder.mjs";
 
 export const SECRETS = {
-  AUTH_SIGNING_KEYS: "JSON array of private ES256 JWKs with a kid; the first signs access tokens, all verify.",
+  AUTH_SIGNING_KEYS: "JSON array of private ES256 JWKs with a kid; the first signs access tokens.",
   REFRESH_TOKEN_KEY: "32+ random bytes, base64url; derives each refresh token's successor.",
 };
 
-export function missingSecrets(env) {
-  return Object.keys(SECRETS).filter((name) => !env[name]);
-}
+// Not a secret, but required and without a default: the public halves of AUTH_SIGNING_KEYS, the
+// only keys the edge middleware gets.
+export const VERIFYING_KEYS = {
+  AUTH_VERIFYING_KEYS: "JSON array of the public halves of AUTH_SIGNING_KEYS (npm run keys:public prints it).",
+};
+
+const REQUIRED = { ...SECRETS, ...VERIFYING_KEYS };
 
 /** A new ES256 private JWK whose kid says when it was made. */
 export function generateSigningKey(now = new Date()) {
@@ -19,17 +24,40 @@ export function generateSigningKey(now = new Date()) {
   return { ...privateKey.export({ format: "jwk" }), kid, alg: "ES256", use: "sig" };
 }
 
+/** The AUTH_VERIFYING_KEYS value for a list of private JWKs: the same keys without `d`. */
+export function verifyingKeysFor(keys) {
+  return JSON.stringify(keys.map(({ d: _private, ...publicPart }) => publicPart));
+}
+
 export function generateSecrets() {
+  const keys = [generateSigningKey()];
   return {
-    AUTH_SIGNING_KEYS: JSON.stringify([generateSigningKey()]),
+    AUTH_SIGNING_KEYS: JSON.stringify(keys),
+    AUTH_VERIFYING_KEYS: verifyingKeysFor(keys),
     REFRESH_TOKEN_KEY: randomBytes(32).toString("base64url"),
   };
 }
 
-export function refusalMessage(missing) {
+export function missingSecrets(env) {
+  return Object.keys(SECRETS).filter((name) => !env[name]);
+}
+
+/** Each required setting that is missing, or holds an example value: [{ name, problem }]. */
+export function settingProblems(env) {
+  const problems = [];
+  for (const name of Object.keys(REQUIRED)) {
+    if (!env[name]) problems.push({ name, problem: `is not set: ${REQUIRED[name]}` });
+    else if (name in SECRETS && looksLikePlaceholder(env[name])) {
+      problems.push({ name, problem: "holds an example or placeholder value: generate a real one" });
+    }
+  }
+  return problems;
+}
+
+export function refusalMessage(problems) {
   return [
-    `Keycard will not start: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set.`,
-    ...missing.map((name) => `  ${name}: ${SECRETS[name]}`),
+    `Keycard will not start: ${problems.map((p) => p.name).join(" and ")} ${problems.length > 1 ? "are" : "is"} not usable.`,
+    ...problems.map(({ name, problem }) => `  ${name} ${problem}`),
     "Set them in the environment (a secret store in production). On a development machine,",
     "`npm start` writes a .env with fresh ones.",
   ].join("\n");

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 import { redacted } from "./database-url.mjs";
 import { migrate } from "./migrate.mjs";
-import { generateSecrets, missingSecrets, refusalMessage } from "./secrets.mjs";
+import { generateSecrets, missingSecrets, refusalMessage, settingProblems, verifyingKeysFor } from "./secrets.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const envFile = path.join(root, ".env");
@@ -33,21 +33,28 @@ function writeFreshSecrets(missing) {
   const lines = [
     fs.existsSync(envFile) ? "" : "# Written by `npm start` on first run. Keep it out of version control.",
     `# Fresh secrets, generated ${new Date().toISOString()}. See .env.example for every setting.`,
-    ...missing.map((name) => `${name}='${fresh[name]}'`),
+    ...[...missing, ...(missing.includes("AUTH_SIGNING_KEYS") ? ["AUTH_VERIFYING_KEYS"] : [])].map((name) => `${name}='${fresh[name]}'`),
   ];
   if (!("DATABASE_URL" in readEnvFile()) && !process.env.DATABASE_URL) lines.push("DATABASE_URL=file:./data/keycard.db");
   fs.appendFileSync(envFile, lines.join("\n") + "\n", { mode: 0o600 });
   console.log(`Wrote fresh ${missing.join(", ")} to .env`);
 }
 
-const fromFile = readEnvFile();
-const missing = missingSecrets({ ...fromFile, ...process.env });
-if (missing.length > 0) {
-  if (production) {
-    console.error(refusalMessage(missing));
-    process.exit(1);
+if (!production) {
+  const current = { ...readEnvFile(), ...process.env };
+  const missing = missingSecrets(current);
+  if (missing.length > 0) writeFreshSecrets(missing);
+  // A .env from before the edge had its own public keys: derive them (they are not secret).
+  const withSecrets = { ...readEnvFile(), ...process.env };
+  if (!withSecrets.AUTH_VERIFYING_KEYS) {
+    fs.appendFileSync(envFile, `AUTH_VERIFYING_KEYS='${verifyingKeysFor(JSON.parse(withSecrets.AUTH_SIGNING_KEYS))}'\n`);
+    console.log("Wrote AUTH_VERIFYING_KEYS (the public halves of AUTH_SIGNING_KEYS) to .env");
   }
-  writeFreshSecrets(missing);
+}
+const problems = settingProblems({ ...readEnvFile(), ...process.env });
+if (problems.length > 0) {
+  console.error(refusalMessage(problems));
+  process.exit(1);
 }
 const env = { ...readEnvFile(), ...process.env };
 const databaseUrl = env.DATABASE_URL ?? "file:./data/keycard.db";

@@ -3,14 +3,14 @@
 //   2. unit and integration tests on throw-away databases
 //   3. the production build (skipped when up to date)
 //   4. Playwright in Chromium against that build, on its own throw-away database (a Chromium is
-//      installed first when the machine has none: scripts/chromium.mjs)
+//      installed first when the machine has none: scripts/chromium.cjs)
 // Steps 2 and 4 run on SQLite, then again on PostgreSQL when TEST_DATABASE_URL_POSTGRES names a
 // server (.ci/run sets it); without it they say so and PostgreSQL is skipped.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
-import { ensureChromium } from "./chromium.mjs";
+import { ensureChromium } from "./chromium.cjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);

@@ -4,7 +4,7 @@
 // with a redirect back here; with it, a fetch (with the API's own method) and a re-render in place.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { AccountNotice } from "@/lib/auth/answers";
+import type { AccountNotice } from "@/lib/edge/answer";
 
 export function ActionButton(props: {
   action: string;

@@ -2,14 +2,12 @@ import type { Metadata } from "next";
 import { LocalTime } from "@/app/components/local-time";
 import { SignOutButton } from "@/app/components/sign-out-button";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
-import { describeActivity } from "@/lib/auth/activity";
-import { ACCOUNT_NOTICES, type AccountNotice } from "@/lib/auth/answers";
-import { messageFor } from "@/lib/auth/credentials";
-import { describeDevice } from "@/lib/auth/device";
-import { listSecurityEvents } from "@/lib/auth/security-events";
-import { requireSession } from "@/lib/auth/session";
-import { listLiveSessions } from "@/lib/auth/session-store";
-import { getDb } from "@/lib/db";
+import { ACCOUNT_NOTICES, type AccountNotice } from "@/lib/edge/answer";
+import { messageFor } from "@/lib/edge/credentials";
+import { listActivity, listSessions } from "@/lib/server/actions/account-sessions";
+import { requireSession } from "@/lib/server/current-session";
+import { isStoreFault } from "@/lib/server/faults";
+import { pageActionContext } from "@/lib/server/route";
 import { ActionButton } from "./action-button";
 import { PasswordForm } from "./password-form";
 
@@ -20,22 +18,21 @@ type Query = Promise<Record<string, string | undefined>>;
 export default async function AccountPage({ searchParams }: { searchParams: Query }) {
   const required = await requireSession("/account");
   if (!required.ok) return <StoreUnavailable title="Account" />;
-  const { user, session: current } = required.current;
+  const { user } = required.current;
+  const actor = { userId: user.id, sessionId: required.current.session.id };
   const query = await searchParams;
 
   let sessions, events;
   try {
-    const now = new Date();
-    [sessions, events] = await Promise.all([
-      listLiveSessions(getDb(), user.id, now),
-      listSecurityEvents(getDb(), user.id, now).then((list) => list.map(describeActivity)),
-    ]);
+    const ctx = await pageActionContext();
+    [sessions, events] = await Promise.all([listSessions(actor, ctx), listActivity(actor, ctx)]);
   } catch (error) {
+    if (!isStoreFault(error)) throw error;
     console.error("[keycard] account page could not read the store:", error);
     return <StoreUnavailable title="Account" />;
   }
   const notice = query.notice && Object.hasOwn(ACCOUNT_NOTICES, query.notice) ? ACCOUNT_NOTICES[query.notice as AccountNotice] : null;
-  const others = sessions.filter((s) => s.id !== current.id).length;
+  const others = sessions.filter((s) => !s.current).length;
 
   return (
     <>
@@ -49,8 +46,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         <h2 id="sessions-heading">Where you’re signed in</h2>
         <ul className="session-list">
           {sessions.map((s) => {
-            const device = describeDevice(s.userAgent);
-            const isCurrent = s.id === current.id;
+            const { device, current: isCurrent } = s;
             return (
               <li key={s.id} className="session" data-testid="session-row" aria-current={isCurrent ? "true" : undefined}>
                 <div>

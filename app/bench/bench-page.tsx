@@ -1,11 +1,7 @@
 // The page `npm run bench` measures, protected and not: the same render either way, so the
-// difference between the two is what authentication costs. Served only with BENCH_ROUTES=1.
-import { notFound } from "next/navigation";
-import { getConfig } from "@/lib/env";
-
-export function requireBenchRoutes() {
-  if (!getConfig().benchRoutes) notFound();
-}
+// difference between the two is what authentication costs. The pages that use it are named
+// page.bench.tsx, which only the benchmark's own build serves (next.config.js: KEYCARD_BENCH_BUILD):
+// a production build has no /bench route at all.
 
 export function BenchPage({ who }: { who: string }) {
   const now = new Date();

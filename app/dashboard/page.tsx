@@ -3,7 +3,7 @@ import Link from "next/link";
 import { LocalTime } from "@/app/components/local-time";
 import { SignOutButton } from "@/app/components/sign-out-button";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
-import { requireSession } from "@/lib/auth/session";
+import { requireSession } from "@/lib/server/current-session";
 
 export const metadata: Metadata = { title: "Dashboard" };
 

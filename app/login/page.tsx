@@ -3,14 +3,14 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthForm } from "@/app/components/auth-form";
 import { formPropsFrom, type SearchParams } from "@/app/components/credentials-page";
-import { signedInOrNull } from "@/app/components/signed-in";
+import { getSessionOrNull } from "@/lib/server/current-session";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const query = await searchParams;
-  const props = formPropsFrom(query, "login");
-  if (await signedInOrNull()) redirect(props.next);
+  const props = await formPropsFrom(query, "login");
+  if (await getSessionOrNull()) redirect(props.next);
   return (
     <div className="auth-page">
       <h1>Sign in</h1>

@@ -3,13 +3,13 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthForm } from "@/app/components/auth-form";
 import { formPropsFrom, type SearchParams } from "@/app/components/credentials-page";
-import { signedInOrNull } from "@/app/components/signed-in";
+import { getSessionOrNull } from "@/lib/server/current-session";
 
 export const metadata: Metadata = { title: "Create account" };
 
 export default async function RegisterPage({ searchParams }: { searchParams: SearchParams }) {
-  const props = formPropsFrom(await searchParams, "register");
-  if (await signedInOrNull()) redirect(props.next);
+  const props = await formPropsFrom(await searchParams, "register");
+  if (await getSessionOrNull()) redirect(props.next);
   return (
     <div className="auth-page">
       <h1>Create your account</h1>

@@ -55,16 +55,26 @@ async function createPostgresTestDb(): Promise<TestDb> {
  * `db.user.findMany()` as anywhere else.
  */
 export function useTestDb(): Db {
+  return useTestDatabase().db;
+}
+
+/** useTestDb, with the database's URL too, for a test that opens a second client (another instance). */
+export function useTestDatabase(): { db: Db; url: () => string } {
   let current: TestDb | undefined;
   before(async () => {
     current = await createTestDb();
   });
   after(() => current?.dispose());
-  return new Proxy({} as Db, {
+  const url = () => {
+    if (!current) throw new Error("the test database is created in before(): use it inside a test");
+    return current.url;
+  };
+  const db = new Proxy({} as Db, {
     get(_target, property) {
       if (!current) throw new Error("the test database is created in before(): use it inside a test");
       const value = Reflect.get(current.db, property);
       return typeof value === "function" ? value.bind(current.db) : value;
     },
   });
+  return { db, url };
 }

@@ -1,38 +1,16 @@
-import { answerFailure, tooManyAttempts } from "@/lib/auth/answers";
-import { credentialsFromForm, MESSAGES, registerInput } from "@/lib/auth/credentials";
-import { checkLimit, countAttempt } from "@/lib/auth/rate-limit";
-import { startSession } from "@/lib/auth/sign-in";
-import { createUser } from "@/lib/auth/users";
-import { getDb } from "@/lib/db";
-import { getConfig } from "@/lib/env";
-import { clientInfo } from "@/lib/http/client-info";
-import { readInput } from "@/lib/http/read-input";
-import { withStoreFaults } from "@/lib/http/with-store-faults";
+import { answerFailure, answerRefusal, answerSignedIn } from "@/lib/edge/answer";
+import { credentialsFromForm, registerInput } from "@/lib/edge/credentials";
+import { readInput } from "@/lib/edge/read-input";
+import { signUp } from "@/lib/server/actions/sign-up";
+import { route } from "@/lib/server/route";
 
-export const POST = withStoreFaults(async (request: Request) => {
-  const config = getConfig();
-  const now = new Date();
-  const input = await readInput(request, registerInput, {
-    maxBytes: config.maxBodyBytes,
-    formToObject: credentialsFromForm,
-  });
-  if (!input.ok) return answerFailure(input.mode, input.error, { page: "/register", echo: input.raw });
+const FORM = { page: "/register" };
 
-  const { email, password, remember, next } = input.data;
-  const db = getDb();
-  // Every sign-up counts, not only failed ones: the limit is on making accounts in bulk.
-  const key = `register:ip:${clientInfo(request).ip ?? "unknown"}`;
-  const allowed = await checkLimit(db, key, config.limits.registerIp, now);
-  if (!allowed.ok) {
-    const { error, headers } = tooManyAttempts(allowed.retryAfterSeconds);
-    return answerFailure(input.mode, error, { page: "/register", echo: input.data }, headers);
-  }
-  await countAttempt(db, key, config.limits.registerIp, now);
+export const POST = route(async (request, ctx) => {
+  const input = await readInput(request, registerInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: credentialsFromForm });
+  if (!input.ok) return answerFailure(input.mode, input.error, { ...FORM, echo: input.raw, cookies: ctx.config });
 
-  const created = await createUser(db, { email, password }, config, now);
-  if (!created.ok) {
-    const error = { status: 409, code: "email_taken", message: MESSAGES.email_taken };
-    return answerFailure(input.mode, error, { page: "/register", echo: input.data });
-  }
-  return startSession(request, { mode: input.mode, status: 201, user: created.user, persistent: remember, next }, config, now);
+  const result = await signUp(input.data, ctx);
+  if (!result.ok) return answerRefusal(input.mode, result, { ...FORM, echo: input.data, cookies: ctx.config });
+  return answerSignedIn(input.mode, result, input.data.next, 201);
 });

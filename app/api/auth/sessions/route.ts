@@ -1,23 +1,5 @@
-import { NextResponse } from "next/server";
-import { describeDevice } from "@/lib/auth/device";
-import { withSession } from "@/lib/auth/route-guard";
-import { listLiveSessions } from "@/lib/auth/session-store";
-import { getDb } from "@/lib/db";
-import { NO_STORE } from "@/lib/http/errors";
+import { json } from "@/lib/edge/answer";
+import { listSessions } from "@/lib/server/actions/account-sessions";
+import { withSession } from "@/lib/server/route";
 
-export const GET = withSession(async (_request, current) => {
-  const sessions = await listLiveSessions(getDb(), current.user.id, new Date());
-  return NextResponse.json(
-    {
-      sessions: sessions.map((s) => ({
-        id: s.id,
-        device: describeDevice(s.userAgent),
-        ip: s.ip,
-        createdAt: s.createdAt,
-        lastActiveAt: s.lastActiveAt,
-        current: s.id === current.session.id,
-      })),
-    },
-    { headers: { "cache-control": NO_STORE } },
-  );
-});
+export const GET = withSession(async (_request, { actor }, ctx) => json({ sessions: await listSessions(actor, ctx) }));

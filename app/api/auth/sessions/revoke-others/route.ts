@@ -1,22 +1,8 @@
-import { accountDone } from "@/lib/auth/answers";
-import { withSession } from "@/lib/auth/route-guard";
-import { recordSecurityEvent } from "@/lib/auth/security-events";
-import { revokeOtherSessions } from "@/lib/auth/session-store";
-import { getDb } from "@/lib/db";
-import { clientInfo } from "@/lib/http/client-info";
+import { accountDone } from "@/lib/edge/answer";
+import { endOtherSessions } from "@/lib/server/actions/account-sessions";
+import { withSession } from "@/lib/server/route";
 
-export const POST = withSession(async (request, current) => {
-  const now = new Date();
-  const db = getDb();
-  const ended = await revokeOtherSessions(
-    db,
-    { userId: current.user.id, keepSessionId: current.session.id },
-    "ended_from_another_session",
-    now,
-  );
-  if (ended > 0) {
-    const detail = `${ended} session${ended === 1 ? "" : "s"} ended`;
-    await recordSecurityEvent(db, { userId: current.user.id, sessionId: current.session.id, type: "other_sessions_ended", detail }, clientInfo(request), now);
-  }
+export const POST = withSession(async (request, { actor }, ctx) => {
+  await endOtherSessions(actor, ctx);
   return accountDone(request, "other_sessions_ended");
 });

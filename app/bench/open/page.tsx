@@ -1,6 +1,0 @@
-import { BenchPage, requireBenchRoutes } from "../bench-page";
-
-export default function OpenBenchPage() {
-  requireBenchRoutes();
-  return <BenchPage who="anyone" />;
-}

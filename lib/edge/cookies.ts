@@ -1,0 +1,98 @@
+// Cookie names and attributes, defined once. Edge-safe: used by the middleware and route handlers.
+//
+// Both cookies are HttpOnly (no script can read a token), SameSite=Lax and Path=/ (the middleware
+// needs the refresh cookie on page requests to refresh silently). A session that is not
+// "kept signed in" gets session cookies: they end when the browser does. Over HTTPS they are
+// Secure and carry the __Host- prefix, which browsers only accept from a secure origin, for this
+// exact host and Path=/: no subdomain and no plain-HTTP page can set or shadow them.
+
+export type CookieSettings = { cookieSecure: boolean };
+type Settings = CookieSettings;
+
+export function cookieNames(settings: Settings): { access: string; refresh: string } {
+  const prefix = settings.cookieSecure ? "__Host-" : "";
+  return { access: `${prefix}kc_access`, refresh: `${prefix}kc_refresh` };
+}
+
+export type CookieOptions = {
+  httpOnly: true;
+  sameSite: "lax";
+  path: "/";
+  secure: boolean;
+  expires?: Date;
+  maxAge?: number;
+};
+
+export type CookieToSet = { name: string; value: string; options: CookieOptions };
+
+function options(settings: Settings, expires: Date | undefined): CookieOptions {
+  const base = { httpOnly: true, sameSite: "lax", path: "/", secure: settings.cookieSecure } as const;
+  return expires ? { ...base, expires } : base;
+}
+
+/**
+ * The pair of cookies for a freshly issued access token and refresh token. With `persistent`,
+ * each lives as long as what it carries; without, both are session cookies.
+ */
+export function tokenCookies(
+  tokens: {
+    accessToken: string;
+    accessTokenExpiresAt: Date;
+    refreshToken: string;
+    refreshTokenExpiresAt: Date;
+    persistent: boolean;
+  },
+  settings: Settings,
+): CookieToSet[] {
+  const { persistent } = tokens;
+  const names = cookieNames(settings);
+  return [
+    {
+      name: names.access,
+      value: tokens.accessToken,
+      options: options(settings, persistent ? tokens.accessTokenExpiresAt : undefined),
+    },
+    {
+      name: names.refresh,
+      value: tokens.refreshToken,
+      options: options(settings, persistent ? tokens.refreshTokenExpiresAt : undefined),
+    },
+  ];
+}
+
+/** Cookies that remove both tokens from the browser. */
+export function clearedTokenCookies(settings: Settings): CookieToSet[] {
+  const names = cookieNames(settings);
+  return [names.access, names.refresh].map((name) => ({
+    name,
+    value: "",
+    options: { ...options(settings, new Date(0)), maxAge: 0 },
+  }));
+}
+
+// A no-JavaScript form that failed goes back to its page with a 303; what the person typed in the
+// email field rides along in this short-lived cookie rather than in the address, where it would
+// stay in the browser's history and the server's logs.
+const FORM_EMAIL_SECONDS = 60;
+
+export function formEmailCookieName(settings: Settings): string {
+  return `${settings.cookieSecure ? "__Host-" : ""}kc_form_email`;
+}
+
+export function formEmailCookie(email: string, settings: Settings): CookieToSet {
+  return {
+    name: formEmailCookieName(settings),
+    value: encodeURIComponent(email.slice(0, 254)),
+    options: { ...options(settings, undefined), maxAge: FORM_EMAIL_SECONDS },
+  };
+}
+
+/** The email a failed form left behind, or "". */
+export function readFormEmail(value: string | undefined): string {
+  try {
+    return value ? decodeURIComponent(value).slice(0, 254) : "";
+  } catch {
+    return "";
+  }
+}
+

@@ -1,0 +1,87 @@
+// What a sign-up, sign-in or password change must contain. Edge-safe (zod only). Validation
+// reports stable codes; MESSAGES turns them into words for the person at the form, and the same
+// words go to API clients in `error.fields`.
+import { z } from "zod";
+import { errorMessageFor } from "./errors";
+
+// bcrypt reads at most 72 bytes; longer passwords are refused at validation rather than silently
+// truncated (two passwords sharing their first 72 bytes would otherwise be the same password).
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_BYTES = 72;
+
+export const MESSAGES = {
+  email_required: "Enter your email address.",
+  email_invalid: "Enter a valid email address, like name@example.com.",
+  password_required: "Enter your password.",
+  password_too_short: `Use at least ${PASSWORD_MIN_LENGTH} characters.`,
+  password_too_long: `Use at most ${PASSWORD_MAX_BYTES} bytes (bcrypt ignores anything longer).`,
+  remember_invalid: "“Keep me signed in” must be true or false.",
+  next_invalid: "next must be a path.",
+  wrong_password: "That isn’t your current password.",
+} as const;
+
+export type MessageCode = keyof typeof MESSAGES;
+
+const byteLength = (s: string) => new TextEncoder().encode(s).byteLength;
+
+const code = (c: MessageCode) => c;
+
+const email = z
+  .string({ error: (issue) => code(issue.input === undefined ? "email_required" : "email_invalid") })
+  .trim()
+  .toLowerCase()
+  .min(1, code("email_required"))
+  .max(254, code("email_invalid"))
+  .pipe(z.email(code("email_invalid")));
+
+const passwordString = z
+  .string({ error: code("password_required") })
+  .min(1, code("password_required"))
+  .refine((p) => byteLength(p) <= PASSWORD_MAX_BYTES, code("password_too_long"));
+
+const common = {
+  email,
+  remember: z.boolean({ error: code("remember_invalid") }).default(true),
+  next: z.string({ error: code("next_invalid") }).max(2048, code("next_invalid")).optional(),
+};
+
+const newPassword = passwordString.refine((p) => p.length >= PASSWORD_MIN_LENGTH, code("password_too_short"));
+
+export const registerInput = z.strictObject({ ...common, password: newPassword });
+
+// No minimum length at sign-in: the rule may have changed since the account was made. The byte
+// limit stays, because bcrypt would compare only the first 72 bytes of a longer guess.
+export const loginInput = z.strictObject({ ...common, password: passwordString });
+
+export type Credentials = z.output<typeof loginInput>;
+
+/** A submitted form as the schemas expect it: an unchecked checkbox is absent, so false. */
+export function credentialsFromForm(form: URLSearchParams): Record<string, unknown> {
+  const value: Record<string, unknown> = {
+    email: form.get("email") ?? undefined,
+    password: form.get("password") ?? undefined,
+    remember: ["on", "1", "true"].includes(form.get("remember") ?? ""),
+  };
+  const next = form.get("next");
+  if (next) value.next = next;
+  return value;
+}
+
+/** The words for a field's validation code; unknown codes get none. */
+export function fieldMessageFor(code: string | null | undefined): string | undefined {
+  return code && Object.hasOwn(MESSAGES, code) ? MESSAGES[code as MessageCode] : undefined;
+}
+
+/** The words for a code from a page's query string (a field's or the catalogue's); else none. */
+export function messageFor(code: string | null | undefined): string | undefined {
+  return fieldMessageFor(code) ?? errorMessageFor(code);
+}
+
+export const changePasswordInput = z.strictObject({ currentPassword: passwordString, newPassword });
+
+export function changePasswordFromForm(form: URLSearchParams): Record<string, unknown> {
+  return {
+    currentPassword: form.get("currentPassword") ?? undefined,
+    newPassword: form.get("newPassword") ?? undefined,
+  };
+}

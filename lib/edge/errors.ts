@@ -1,0 +1,63 @@
+// The error catalogue: every code the HTTP API can answer, with its status and its words, defined
+// once for the middleware and the route handlers. Edge-safe. Errors are
+// { "error": { "code", "message", "fields"? } } on the wire (lib/edge/answer.ts).
+
+export type ApiError = {
+  status: number;
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+};
+
+export const ERRORS = {
+  // Any request
+  malformed_json: { status: 400, message: "The request body is not valid JSON." },
+  invalid_body: { status: 400, message: "The request body must be a JSON object." },
+  unknown_fields: { status: 400, message: "The request body has fields this route does not take." },
+  validation_failed: { status: 400, message: "Some fields need attention." },
+  body_too_large: { status: 413, message: "The request body is too large." },
+  unsupported_media_type: {
+    status: 415,
+    message: "Send the body as application/json or as a form (application/x-www-form-urlencoded).",
+  },
+  csrf: { status: 403, message: "This request came from another site, so it was refused. Use Keycard's own pages." },
+  unauthenticated: { status: 401, message: "You are not signed in." },
+  rate_limited: { status: 429, message: "Too many attempts. Please wait a few minutes and try again." },
+  // Faults: the cookies stay, nothing is lost.
+  store_unavailable: {
+    status: 503,
+    message: "Sign-in is briefly unavailable. Nothing was changed; please try again in a moment.",
+  },
+  busy: { status: 503, message: "The server is busy checking other passwords. Please try again in a few seconds." },
+  internal_error: {
+    status: 500,
+    message: "Something went wrong on our side. Nothing was changed; please try again, and tell us if it keeps happening.",
+  },
+  // Accounts
+  invalid_credentials: { status: 401, message: "That email and password don’t match an account." },
+  email_taken: { status: 409, message: "An account with this email already exists. Sign in instead?" },
+  wrong_password: { status: 400, message: "That isn’t your current password." },
+  session_not_found: { status: 404, message: "There is no such session to sign out." },
+  // Refresh
+  missing: { status: 401, message: "No refresh token was sent. Please sign in." },
+  invalid: { status: 401, message: "The refresh token is not valid. Please sign in." },
+  expired: { status: 401, message: "The session has ended. Please sign in again." },
+  revoked: { status: 401, message: "The session was signed out. Please sign in again." },
+  reused: {
+    status: 401,
+    message: "This refresh token was already used, so the session was ended to protect the account. Please sign in again.",
+  },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The catalogue's error for `code`, with a more specific message or fields where given. */
+export function apiError(code: ErrorCode, more: { message?: string; fields?: Record<string, string> } = {}): ApiError {
+  const { status, message } = ERRORS[code];
+  return { status, code, message: more.message ?? message, ...(more.fields ? { fields: more.fields } : {}) };
+}
+
+/** The catalogue's words for a code from a query string; unknown codes get none. */
+export function errorMessageFor(code: string | null | undefined): string | undefined {
+  return code && Object.hasOwn(ERRORS, code) ? ERRORS[code as ErrorCode].message : undefined;
+}

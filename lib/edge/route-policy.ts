@@ -1,0 +1,35 @@
+// Which requests need a signed-in person. Edge-safe. Fails closed: every page and API route needs a
+// session unless it is listed below as public or optional, so a page someone adds is protected
+// without anyone remembering to list it. The middleware's `matcher` only keeps static assets out.
+
+export type RoutePolicy =
+  /** A page that needs a session: signed-out visitors go to the sign-in page. */
+  | "protected-page"
+  /** An API route that needs a session: signed-out callers get 401 JSON. */
+  | "protected-api"
+  /** A page that shows who is signed in if anyone is (home, sign-in, sign-up): refresh, never redirect. */
+  | "optional"
+  /** Needs no session at all: the auth routes themselves, public documents, Next's own files. */
+  | "public";
+
+const PUBLIC_PATHS = new Set([
+  "/api/auth/login",
+  "/api/auth/register",
+  "/api/auth/refresh",
+  // Signing out works with whatever the browser still holds, even an expired session.
+  "/api/auth/logout",
+  "/.well-known/jwks.json",
+  "/favicon.ico",
+  "/robots.txt",
+  // Exists only in the benchmark's own build (next.config.js): the unprotected page it measures.
+  "/bench/open",
+  "/api/bench/empty",
+]);
+const PUBLIC_PREFIXES = ["/_next/"];
+const OPTIONAL_PAGES = new Set(["/", "/login", "/register"]);
+
+export function routePolicy(pathname: string): RoutePolicy {
+  if (PUBLIC_PATHS.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p))) return "public";
+  if (OPTIONAL_PAGES.has(pathname)) return "optional";
+  return pathname === "/api" || pathname.startsWith("/api/") ? "protected-api" : "protected-page";
+}

@@ -1,0 +1,64 @@
+// The public keys that verify access tokens. Edge-safe: jose and Web Crypto only.
+//
+// AUTH_VERIFYING_KEYS is a JSON array of public ES256 JWKs, each with a `kid`: the public halves
+// of AUTH_SIGNING_KEYS, which only the Node side reads (lib/server/signing-key.ts). A key with a
+// private part is refused here, so the edge can never hold a key that signs. Keys are imported
+// once per isolate and cached by the configured value.
+import { importJWK, type CryptoKey, type JWK } from "jose";
+import { z } from "zod";
+import { ConfigError } from "@/lib/env";
+
+export const ACCESS_TOKEN_ALG = "ES256";
+
+const publicJwkSchema = z.looseObject({
+  kty: z.literal("EC"),
+  crv: z.literal("P-256"),
+  kid: z.string().min(1),
+  x: z.string(),
+  y: z.string(),
+});
+
+export type PublicKey = z.output<typeof publicJwkSchema>;
+
+export function parseVerifyingKeys(source: string): PublicKey[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(source);
+  } catch {
+    throw new ConfigError("AUTH_VERIFYING_KEYS is not valid JSON (expected an array of public ES256 JWKs)");
+  }
+  const parsed = z.array(publicJwkSchema).min(1).safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError("AUTH_VERIFYING_KEYS must be a non-empty array of public ES256 (P-256) JWKs with a kid");
+  }
+  if (parsed.data.some((key) => "d" in key)) {
+    throw new ConfigError("AUTH_VERIFYING_KEYS must hold public keys only: one of them has a private part (d)");
+  }
+  if (new Set(parsed.data.map((k) => k.kid)).size !== parsed.data.length) {
+    throw new ConfigError("AUTH_VERIFYING_KEYS has two keys with the same kid");
+  }
+  return parsed.data;
+}
+
+/** Every verifying key as a JWK Set another service can verify our tokens with. */
+export function publicJwks(source: string): { keys: JWK[] } {
+  return {
+    keys: parseVerifyingKeys(source).map(({ kty, crv, x, y, kid }) => ({ kty, crv, x, y, kid, alg: ACCESS_TOKEN_ALG, use: "sig" })),
+  };
+}
+
+let cache: { source: string; keys: Promise<Map<string, CryptoKey>> } | undefined;
+
+/** kid → imported public key. */
+export function getVerifyingKeys(source: string): Promise<Map<string, CryptoKey>> {
+  if (cache?.source !== source) cache = { source, keys: importKeys(source) };
+  return cache.keys;
+}
+
+async function importKeys(source: string): Promise<Map<string, CryptoKey>> {
+  const keys = new Map<string, CryptoKey>();
+  for (const { kty, crv, x, y, kid } of parseVerifyingKeys(source)) {
+    keys.set(kid, (await importJWK({ kty, crv, x, y }, ACCESS_TOKEN_ALG)) as CryptoKey);
+  }
+  return keys;
+}

@@ -1,0 +1,131 @@
+// The account actions against a throw-away database at a frozen time: what each one decides,
+// records and limits (SQLite, then PostgreSQL).
+import assert from "node:assert/strict";
+import { beforeEach, it } from "node:test";
+import { BusyError } from "@/lib/server/faults";
+import { hashPassword } from "@/lib/server/password";
+import { getLiveSession } from "@/lib/server/store/sessions";
+import { testConfig } from "@/lib/testing/settings";
+import { useTestDb } from "@/lib/testing/test-db";
+import { changePassword } from "./change-password";
+import type { ActionContext } from "./context";
+import { refreshTokens } from "./refresh";
+import { signIn } from "./sign-in";
+import { signOutEverywhere } from "./sign-out";
+import { signUp } from "./sign-up";
+
+const config = testConfig({
+  REFRESH_GRACE_SECONDS: "10",
+  RATE_LIMIT_LOGIN_ACCOUNT_IP: "5/900",
+  RATE_LIMIT_PASSWORD_ACCOUNT: "3/900",
+  RATE_LIMIT_REGISTER_IP: "1000/3600",
+});
+const t0 = new Date("2026-11-28T12:00:00Z");
+const db = useTestDb();
+const ctx = (seconds = 0, ip = "198.51.100.1", settings = config): ActionContext => ({
+  db,
+  config: settings,
+  now: new Date(t0.getTime() + seconds * 1000),
+  client: { ip, userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" },
+});
+const PASSWORD = "correct horse battery";
+let n = 0;
+const email = () => `person${++n}-${Date.now()}@example.com`;
+beforeEach(() => db.rateLimit.deleteMany());
+
+async function signedUp(address = email()) {
+  const result = await signUp({ email: address, password: PASSWORD, remember: true }, ctx());
+  assert.ok(result.ok);
+  const refresh = result.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
+  const session = await db.session.findFirstOrThrow({ where: { userId: result.user.id }, orderBy: { createdAt: "desc" } });
+  return { email: address, userId: result.user.id, sessionId: session.id, refresh };
+}
+
+it("forty wrong passwords sent at the same moment: at most the limit reach the password check, the rest are refused", async () => {
+  const { email: address } = await signedUp();
+  const results = await Promise.all(
+    Array.from({ length: 40 }, () => signIn({ email: address, password: "wrong password", remember: true }, ctx(1))),
+  );
+  const checked = results.filter((r) => !r.ok && r.code === "invalid_credentials").length;
+  const limited = results.filter((r) => !r.ok && r.code === "rate_limited").length;
+  assert.equal(checked, 5);
+  assert.equal(limited, 35);
+});
+
+it("a right password is not charged: five sign-ins in a row from one place all work", async () => {
+  const { email: address } = await signedUp();
+  for (let i = 0; i < 7; i++) assert.equal((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(i))).ok, true);
+});
+
+it("when the hashing queue is full, a sign-in is refused as busy rather than queued without end", async () => {
+  const { email: address } = await signedUp();
+  const tight = { ...config, bcryptMaxQueue: 2, limits: { ...config.limits, loginAccountIp: { max: 1000, windowSeconds: 900 } } };
+  const results = await Promise.allSettled(
+    Array.from({ length: 12 }, () => signIn({ email: address, password: PASSWORD, remember: true }, ctx(1, "198.51.100.1", tight))),
+  );
+  const busy = results.filter((r) => r.status === "rejected" && r.reason instanceof BusyError);
+  assert.ok(busy.length > 0, "some were refused");
+  assert.ok(results.some((r) => r.status === "fulfilled" && r.value.ok), "the queued ones were served");
+});
+
+it("signing in while this browser still holds a session ends that session on the server", async () => {
+  const first = await signedUp();
+  const again = await signIn({ email: first.email, password: PASSWORD, remember: true, previousRefreshToken: first.refresh }, ctx(5));
+  assert.ok(again.ok);
+  assert.equal(await getLiveSession(db, first.sessionId, ctx(6).now), null);
+  const ended = await db.session.findUniqueOrThrow({ where: { id: first.sessionId } });
+  assert.equal(ended.revokedReason, "signed_out");
+});
+
+it("a password hashed at a lower cost than configured is rehashed at sign-in", async () => {
+  const { email: address, userId } = await signedUp();
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(PASSWORD, { bcryptCost: 4 }) } });
+  const stronger = { ...config, bcryptCost: 5 };
+  assert.ok((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(1, "198.51.100.1", stronger))).ok);
+  const { passwordHash } = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  assert.match(passwordHash, /^\$2[aby]\$05\$/);
+  assert.ok((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(2, "198.51.100.1", stronger))).ok);
+});
+
+it("a refresh token replayed after the grace window ends the session and is recorded with where it came from", async () => {
+  const person = await signedUp();
+  const rotated = await refreshTokens(person.refresh, ctx(1));
+  assert.ok(rotated.ok);
+  const replay = await refreshTokens(person.refresh, ctx(20, "203.0.113.9"));
+  assert.deepEqual(replay, { ok: false, code: "reused" });
+  const events = await db.securityEvent.findMany({ where: { userId: person.userId, type: "refresh_token_reused" } });
+  assert.equal(events.length, 1);
+  assert.equal(events[0].sessionId, person.sessionId);
+  assert.equal(events[0].ip, "203.0.113.9");
+});
+
+it("a dead session's token cannot sign its owner out everywhere; a live one can", async () => {
+  const stolen = await signedUp();
+  await refreshTokens(stolen.refresh, ctx(1));
+  await refreshTokens(stolen.refresh, ctx(20)); // caught: the session ends
+  const owner = await signIn({ email: stolen.email, password: PASSWORD, remember: true }, ctx(30));
+  assert.ok(owner.ok);
+
+  assert.deepEqual(await signOutEverywhere({ refreshToken: stolen.refresh }, ctx(40)), { ok: false, code: "unauthenticated" });
+  const ownerSession = await db.session.findFirstOrThrow({ where: { userId: stolen.userId, revokedAt: null } });
+  assert.notEqual(await getLiveSession(db, ownerSession.id, ctx(41).now), null, "the owner's new session lives on");
+
+  const ownerRefresh = owner.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
+  assert.deepEqual(await signOutEverywhere({ refreshToken: ownerRefresh }, ctx(50)), { ok: true });
+  assert.equal(await getLiveSession(db, ownerSession.id, ctx(51).now), null);
+});
+
+it("guessing the current password from a signed-in session is limited per account, and each wrong guess is recorded", async () => {
+  const person = await signedUp();
+  const actor = { userId: person.userId, sessionId: person.sessionId };
+  const guesses = await Promise.all(
+    Array.from({ length: 10 }, () => changePassword(actor, { currentPassword: "a guess", newPassword: "new password 1" }, ctx(1))),
+  );
+  assert.equal(guesses.filter((g) => !g.ok && g.code === "wrong_password").length, 3);
+  assert.equal(guesses.filter((g) => !g.ok && g.code === "rate_limited").length, 7);
+  assert.equal(await db.securityEvent.count({ where: { userId: person.userId, type: "password_change_failed" } }), 3);
+  // Even the right password waits out the window: the limit does not tell guesses from the owner.
+  const owner = await changePassword(actor, { currentPassword: PASSWORD, newPassword: "new password 1" }, ctx(2));
+  assert.equal(!owner.ok && owner.code, "rate_limited");
+  assert.ok((await changePassword(actor, { currentPassword: PASSWORD, newPassword: "new password 1" }, ctx(901))).ok);
+});

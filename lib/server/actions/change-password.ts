@@ -1,0 +1,34 @@
+// Changing the password from a signed-in session. Node only.
+import "server-only";
+import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
+import { isCurrentPassword, replacePassword } from "@/lib/server/store/users";
+import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited } from "./context";
+
+export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; code: "wrong_password" } | RateLimited;
+
+/**
+ * Whoever holds a session (a borrowed laptop, a stolen cookie) could otherwise guess the current
+ * password at bcrypt speed: each check is taken from a per-account limit first, and a wrong one
+ * is recorded. A change ends every other session of the account.
+ */
+export async function changePassword(
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+  ctx: ActionContext,
+): Promise<ChangePasswordResult> {
+  const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  if (!(await isCurrentPassword(ctx.db, actor.userId, input.currentPassword, ctx.config))) {
+    await record(ctx, { ...actor, type: "password_change_failed" });
+    return { ok: false, code: "wrong_password" };
+  }
+  await settleRightPassword(ctx.db, actor.userId);
+  const endedSessions = await replacePassword(
+    ctx.db,
+    { userId: actor.userId, newPassword: input.newPassword, keepSessionId: actor.sessionId },
+    ctx.config,
+    ctx.now,
+  );
+  await record(ctx, { ...actor, type: "password_changed", detail: endedSessions > 0 ? sessionsEnded(endedSessions, true) : null });
+  return { ok: true, endedSessions };
+}

@@ -1,0 +1,28 @@
+// What every account action works with: the store, the settings, the moment, who is asking.
+// Passed in, never reached for, so tests run an action against a throw-away database at a frozen time.
+import "server-only";
+import type { Db } from "@/lib/db";
+import type { ClientInfo } from "@/lib/edge/client-info";
+import type { Config } from "@/lib/env";
+import { recordSecurityEvent, type SecurityEventType } from "@/lib/server/store/security-events";
+
+export type ActionContext = { db: Db; config: Config; now: Date; client: ClientInfo };
+
+/** The signed-in person an action acts for. */
+export type Actor = { userId: string; sessionId: string };
+
+/** Too many attempts: wait this long. */
+export type RateLimited = { ok: false; code: "rate_limited"; retryAfterSeconds: number };
+
+/** Writes an entry of the person's security activity, from this request's device and IP. */
+export function record(
+  ctx: ActionContext,
+  event: { userId: string; sessionId?: string | null; type: SecurityEventType; detail?: string | null },
+): Promise<void> {
+  return recordSecurityEvent(ctx.db, event, ctx.client, ctx.now);
+}
+
+/** "3 sessions ended", "1 other session ended". */
+export function sessionsEnded(count: number, other = false): string {
+  return `${count} ${other ? "other " : ""}session${count === 1 ? "" : "s"} ended`;
+}

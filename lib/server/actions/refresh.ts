@@ -1,0 +1,26 @@
+// Renewing the tokens from a refresh token: the one refresh path (the middleware, browsers and API
+// clients all reach it through POST /api/auth/refresh). Node only.
+import "server-only";
+import { describeDevice } from "@/lib/server/device";
+import { countFailedRefresh } from "@/lib/server/limits";
+import { rotateRefreshToken, type RotateFailure } from "@/lib/server/store/sessions";
+import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
+import { record, type ActionContext, type RateLimited } from "./context";
+
+export type RefreshResult = { ok: true; tokens: IssuedTokens } | { ok: false; code: RotateFailure | "missing" } | RateLimited;
+
+export async function refreshTokens(presented: string | undefined, ctx: ActionContext): Promise<RefreshResult> {
+  if (!presented) return { ok: false, code: "missing" };
+  const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client);
+  if (result.ok) return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now) };
+
+  if (result.code === "reused") {
+    const { session } = result;
+    await record(ctx, { userId: session.userId, sessionId: session.id, type: "refresh_token_reused", detail: describeDevice(session.userAgent) });
+  }
+  // Only failures count: honest refreshes pay nothing for the limit. Past it the answer is 429
+  // and the cookies are left alone, so the middleware shows "try again" rather than signing out.
+  const counted = await countFailedRefresh(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
+  if (!counted.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: counted.retryAfterSeconds };
+  return { ok: false, code: result.code };
+}

@@ -1,0 +1,49 @@
+// Signing in with an email and a password. Node only.
+import "server-only";
+import { settleSuccessfulSignIn, takeSignInAttempt } from "@/lib/server/limits";
+import { pruneNowAndThen } from "@/lib/server/store/prune";
+import { createSession, findSessionByRefreshToken, revokeSession } from "@/lib/server/store/sessions";
+import { rehashPassword, verifyUserPassword, type PublicUser } from "@/lib/server/store/users";
+import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
+import { record, type ActionContext, type RateLimited } from "./context";
+
+export type SignedIn = { ok: true; user: PublicUser; tokens: IssuedTokens };
+
+export type SignInResult = SignedIn | RateLimited | { ok: false; code: "invalid_credentials" };
+
+/**
+ * The attempt is taken from every limit *before* the password is compared, so guesses sent at
+ * the same moment cannot all slip under the limit; a right password gives it back. Signing in
+ * while this browser still holds a session ends that one on the server.
+ */
+export async function signIn(
+  input: { email: string; password: string; remember: boolean; previousRefreshToken?: string },
+  ctx: ActionContext,
+): Promise<SignInResult> {
+  const { db, config, now } = ctx;
+  const who = { email: input.email, ip: ctx.client.ip };
+  const taken = await takeSignInAttempt(db, who, config.limits, now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+
+  const user = await verifyUserPassword(db, input, config);
+  // One answer for an unknown email and a wrong password: nothing reveals who has an account.
+  if (!user) return { ok: false, code: "invalid_credentials" };
+  await settleSuccessfulSignIn(db, who);
+  if (user.stale) await rehashPassword(db, user.id, input.password, config);
+
+  if (input.previousRefreshToken) {
+    const previous = await findSessionByRefreshToken(db, input.previousRefreshToken);
+    if (previous && (await revokeSession(db, previous.sessionId, "signed_out", now))) {
+      await record(ctx, { userId: previous.userId, sessionId: previous.sessionId, type: "signed_out" });
+    }
+  }
+  return startSession({ id: user.id, email: user.email }, input.remember, ctx);
+}
+
+/** A new session for `user` (after sign-in or sign-up): its cookies, recorded as a sign-in. */
+export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext): Promise<SignedIn> {
+  const issued = await createSession(ctx.db, { userId: user.id, persistent, ...ctx.client }, ctx.config, ctx.now);
+  await record(ctx, { userId: user.id, sessionId: issued.session.id, type: "signed_in" });
+  pruneNowAndThen(ctx.db, ctx.now);
+  return { ok: true, user, tokens: await issueTokens(issued, ctx.config, ctx.now) };
+}

@@ -1,0 +1,45 @@
+// Security events in words a person reads under "Security activity".
+import "server-only";
+import { describeDevice } from "./device";
+
+const TITLES: Record<string, string> = {
+  signed_in: "Signed in",
+  signed_out: "Signed out",
+  signed_out_everywhere: "Signed out everywhere",
+  session_ended: "Ended a session on another device",
+  other_sessions_ended: "Signed out of all other sessions",
+  password_changed: "Password changed",
+  password_change_failed: "A wrong current password was entered to change the password",
+  refresh_token_reused: "A refresh token was reused, so that session was ended",
+};
+
+export type ActivityItem = {
+  id: string;
+  type: string;
+  title: string;
+  /** More about it: the device of an ended session, how many sessions ended. */
+  detail: string | null;
+  /** Where the request came from. */
+  device: string;
+  ip: string | null;
+  createdAt: Date;
+};
+
+export function describeActivity(event: {
+  id: string;
+  type: string;
+  detail: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+}): ActivityItem {
+  return {
+    id: event.id,
+    type: event.type,
+    title: TITLES[event.type] ?? event.type,
+    detail: event.type === "refresh_token_reused" && event.detail ? `Session on ${event.detail}` : event.detail,
+    device: describeDevice(event.userAgent),
+    ip: event.ip,
+    createdAt: event.createdAt,
+  };
+}

@@ -1,0 +1,78 @@
+// The rate-limit policy of each account action, in one place. Node only.
+//
+// Sign-in attempts are counted three ways, each with its own window (config `RATE_LIMIT_LOGIN_*`):
+//   per account and IP  — the tight one: one place guessing one password;
+//   per IP              — one place guessing across many accounts;
+//   per account         — many places guessing one account.
+// The per-account limit would let an attacker lock a person out of their own account (a
+// lockout-DoS), so it does not apply from an IP the person has signed in from in the last 30 days:
+// their usual place keeps its own per-account-and-IP budget, which the attacker cannot spend.
+// Attempts are taken before the password is checked, and a right password gives them back.
+import "server-only";
+import type { Db } from "@/lib/db";
+import type { Config } from "@/lib/env";
+import { clearLimit, giveBackAttempt, takeAttempt, type Taken } from "./store/rate-limits";
+
+const KNOWN_IP_DAYS = 30;
+
+type Limits = Config["limits"];
+type Who = { email: string; ip: string | null };
+
+const where = (ip: string | null) => ip ?? "unknown";
+
+const signInKeys = ({ email, ip }: Who) => ({
+  accountIp: `login:account-ip:${email}|${where(ip)}`,
+  ip: `login:ip:${where(ip)}`,
+  account: `login:account:${email}`,
+});
+
+/** Takes one sign-in attempt on every counter, or says how long to wait. */
+export async function takeSignInAttempt(db: Db, who: Who, limits: Limits, now: Date): Promise<Taken> {
+  const k = signInKeys(who);
+  for (const [key, limit] of [
+    [k.accountIp, limits.loginAccountIp],
+    [k.ip, limits.loginIp],
+  ] as const) {
+    const taken = await takeAttempt(db, key, limit, now);
+    if (!taken.ok) return taken;
+  }
+  const accountWide = await takeAttempt(db, k.account, limits.loginAccount, now);
+  if (!accountWide.ok && !(await isKnownPlace(db, who, now))) return accountWide;
+  return { ok: true };
+}
+
+/** A right password: the attempt did not count, and this place's failures for the account are wiped. */
+export async function settleSuccessfulSignIn(db: Db, who: Who): Promise<void> {
+  const k = signInKeys(who);
+  await clearLimit(db, k.accountIp);
+  await giveBackAttempt(db, k.ip);
+  await giveBackAttempt(db, k.account);
+}
+
+/** Every sign-up counts, not only failed ones: the limit is on making accounts in bulk. */
+export function takeSignUpAttempt(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
+  return takeAttempt(db, `register:ip:${where(ip)}`, limits.registerIp, now);
+}
+
+/** Only failed refreshes count: honest ones pay nothing. */
+export function countFailedRefresh(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
+  return takeAttempt(db, `refresh:ip:${where(ip)}`, limits.refreshIp, now);
+}
+
+const passwordKey = (userId: string) => `password:account:${userId}`;
+
+/** Guesses at the current password from a signed-in session, per account. */
+export function takePasswordCheck(db: Db, userId: string, limits: Limits, now: Date): Promise<Taken> {
+  return takeAttempt(db, passwordKey(userId), limits.passwordAccount, now);
+}
+
+export function settleRightPassword(db: Db, userId: string): Promise<void> {
+  return clearLimit(db, passwordKey(userId));
+}
+
+async function isKnownPlace(db: Db, { email, ip }: Who, now: Date): Promise<boolean> {
+  if (!ip) return false;
+  const since = new Date(now.getTime() - KNOWN_IP_DAYS * 24 * 3600 * 1000);
+  const session = await db.session.findFirst({ where: { ip, createdAt: { gte: since }, user: { email } }, select: { id: true } });
+  return session !== null;
+}

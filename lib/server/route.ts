@@ -1,0 +1,69 @@
+// Route handlers: each one parses its request, calls one account action and answers. This wraps
+// them with what every route needs. Node only.
+//
+// A store fault is answered 503 `store_unavailable` and `busy` hashing 503 `busy`, both with the
+// cookies kept: nothing was changed and trying again will work. Anything else is a bug: logged
+// with its stack and answered 500 `internal_error` (the same JSON shape), never dressed up as an
+// outage.
+import "server-only";
+import { headers } from "next/headers";
+import type { NextRequest } from "next/server";
+import { getDb } from "@/lib/db";
+import { errorResponse, failWith } from "@/lib/edge/answer";
+import { clientInfo } from "@/lib/edge/client-info";
+import { apiError } from "@/lib/edge/errors";
+import { getConfig } from "@/lib/env";
+import type { ActionContext, Actor } from "./actions/context";
+import { getCurrentSession, type CurrentSession } from "./current-session";
+import { BusyError, isStoreFault } from "./faults";
+
+/** The context an action runs in for this request. */
+export function actionContext(request: Request): ActionContext {
+  const config = getConfig();
+  return { db: getDb(), config, now: new Date(), client: clientInfo(request, config.trustedProxies) };
+}
+
+/** The same for a page (a server component), from the request Next is rendering. */
+export async function pageActionContext(): Promise<ActionContext> {
+  const config = getConfig();
+  const request = new Request("http://page.invalid/", { headers: await headers() });
+  return { db: getDb(), config, now: new Date(), client: clientInfo(request, config.trustedProxies) };
+}
+
+export function route<C>(handler: (request: NextRequest, ctx: ActionContext, context: C) => Promise<Response>) {
+  return async (request: NextRequest, context: C): Promise<Response> => {
+    try {
+      return await handler(request, actionContext(request), context);
+    } catch (error) {
+      return answerThrown(request, error);
+    }
+  };
+}
+
+/**
+ * A route that needs a signed-in person: the live session, or 401 without calling `handler`.
+ * The session check reads the database, so a session ended elsewhere is refused here at once,
+ * valid access token or not.
+ */
+export function withSession<C>(
+  handler: (request: NextRequest, current: CurrentSession & { actor: Actor }, ctx: ActionContext, context: C) => Promise<Response>,
+) {
+  return route<C>(async (request, ctx, context) => {
+    const current = await getCurrentSession();
+    if (!current) return failWith("unauthenticated");
+    return handler(request, { ...current, actor: { userId: current.user.id, sessionId: current.session.id } }, ctx, context);
+  });
+}
+
+export function answerThrown(request: Request, error: unknown): Response {
+  const where = `${request.method} ${new URL(request.url).pathname}`;
+  if (error instanceof BusyError) {
+    return errorResponse(apiError("busy"), { "retry-after": String(error.retryAfterSeconds) });
+  }
+  if (isStoreFault(error)) {
+    console.error(`[keycard] ${where}: the store is unavailable:`, error instanceof Error ? error.message : error);
+    return errorResponse(apiError("store_unavailable"), { "retry-after": "5" });
+  }
+  console.error(`[keycard] ${where} failed with a bug (answered 500 internal_error):`, error);
+  return failWith("internal_error");
+}

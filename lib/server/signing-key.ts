@@ -1,0 +1,81 @@
+// Signing access tokens. Node only: the private key never reaches the edge.
+//
+// AUTH_SIGNING_KEYS is a JSON array of private ES256 JWKs, each with a `kid`; the first signs.
+// Its public halves must all be in AUTH_VERIFYING_KEYS, or the token it signs would be refused by
+// the very middleware it is meant for: checked once, when the key is first loaded.
+import "server-only";
+import { importJWK, SignJWT, type CryptoKey, type JWK } from "jose";
+import { z } from "zod";
+import { ACCESS_TOKEN_TYP } from "@/lib/edge/access-token";
+import { ACCESS_TOKEN_ALG, parseVerifyingKeys } from "@/lib/edge/verifying-keys";
+import { ConfigError } from "@/lib/env";
+
+const privateJwkSchema = z.looseObject({
+  kty: z.literal("EC"),
+  crv: z.literal("P-256"),
+  kid: z.string().min(1),
+  x: z.string(),
+  y: z.string(),
+  d: z.string(),
+});
+
+export type SigningSettings = {
+  signingKeys: string;
+  verifyingKeys: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+};
+
+type SigningKey = { kid: string; key: CryptoKey };
+
+let cache: { source: string; key: Promise<SigningKey> } | undefined;
+
+function getSigningKey(settings: SigningSettings): Promise<SigningKey> {
+  const source = `${settings.signingKeys}\n${settings.verifyingKeys}`;
+  if (cache?.source !== source) cache = { source, key: importSigningKey(settings) };
+  return cache.key;
+}
+
+async function importSigningKey({ signingKeys, verifyingKeys }: SigningSettings): Promise<SigningKey> {
+  let json: unknown;
+  try {
+    json = JSON.parse(signingKeys);
+  } catch {
+    throw new ConfigError("AUTH_SIGNING_KEYS is not valid JSON (expected an array of private ES256 JWKs)");
+  }
+  const parsed = z.array(privateJwkSchema).min(1).safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError("AUTH_SIGNING_KEYS must be a non-empty array of private ES256 (P-256) JWKs with a kid");
+  }
+  const verifying = parseVerifyingKeys(verifyingKeys);
+  for (const key of parsed.data) {
+    const match = verifying.find((v) => v.kid === key.kid);
+    if (!match || match.x !== key.x || match.y !== key.y) {
+      throw new ConfigError(
+        `AUTH_VERIFYING_KEYS lacks the public half of signing key ${key.kid}: run \`npm run keys:public\` and use what it prints`,
+      );
+    }
+  }
+  const first = parsed.data[0];
+  return { kid: first.kid, key: (await importJWK(first as JWK, ACCESS_TOKEN_ALG)) as CryptoKey };
+}
+
+export async function signAccessToken(
+  subject: { userId: string; sessionId: string },
+  settings: SigningSettings,
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
+  const signing = await getSigningKey(settings);
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + settings.accessTokenTtlSeconds;
+  const token = await new SignJWT({ sid: subject.sessionId })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP, kid: signing.kid })
+    .setSubject(subject.userId)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(signing.key);
+  return { token, expiresAt: new Date(exp * 1000) };
+}

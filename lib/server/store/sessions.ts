@@ -1,0 +1,297 @@
+// Sessions and their refresh tokens in the database. Node only.
+//
+// The one place that creates, rotates and revokes refresh tokens. Every function takes the
+// database and the clock as parameters so tests can use a throw-away database and a frozen time.
+// Expected outcomes are values; a thrown error means the store itself failed (lib/server/faults.ts
+// tells an outage from a bug). Recording what happened is the account actions' job, not this one's.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db";
+import type { ClientInfo } from "@/lib/edge/client-info";
+import { isPrismaError } from "@/lib/server/faults";
+import {
+  deriveSuccessorToken,
+  generateRefreshToken,
+  hashRefreshToken,
+  looksLikeRefreshToken,
+} from "@/lib/server/refresh-token";
+
+export type SessionSettings = {
+  refreshTokenKey: string;
+  sessionIdleTtlSeconds: number;
+  sessionAbsoluteTtlSeconds: number;
+  refreshGraceSeconds: number;
+};
+
+export type SessionRecord = {
+  id: string;
+  userId: string;
+  persistent: boolean;
+  createdAt: Date;
+  idleExpiresAt: Date;
+  expiresAt: Date;
+};
+
+export type IssuedRefreshToken = { session: SessionRecord; refreshToken: string };
+
+export type RotateFailure = "invalid" | "expired" | "revoked" | "reused";
+export type RotateResult =
+  | ({ ok: true } & IssuedRefreshToken)
+  | { ok: false; code: Exclude<RotateFailure, "reused"> }
+  /** The session was ended because a consumed token came back: `session` says whose it was. */
+  | { ok: false; code: "reused"; session: { id: string; userId: string; userAgent: string | null } };
+
+export type { ClientInfo };
+
+// How far the grace path follows a chain of successors (T → S → S2 …) to the live token. Two
+// rotations inside one grace window are already unusual; more than this is not honest traffic.
+const MAX_SUCCESSOR_HOPS = 4;
+
+const addSeconds = (date: Date, seconds: number) => new Date(date.getTime() + seconds * 1000);
+const earlier = (a: Date, b: Date) => (a < b ? a : b);
+
+export async function createSession(
+  db: Db,
+  input: { userId: string; persistent: boolean } & Partial<ClientInfo>,
+  settings: SessionSettings,
+  now: Date,
+): Promise<IssuedRefreshToken> {
+  const refreshToken = generateRefreshToken();
+  const expiresAt = addSeconds(now, settings.sessionAbsoluteTtlSeconds);
+  const session = await db.session.create({
+    data: {
+      id: randomUUID(),
+      userId: input.userId,
+      persistent: input.persistent,
+      createdAt: now,
+      lastActiveAt: now,
+      idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), expiresAt),
+      expiresAt,
+      userAgent: input.userAgent ?? null,
+      ip: input.ip ?? null,
+      refreshTokens: {
+        create: { id: randomUUID(), tokenHash: hashRefreshToken(refreshToken), createdAt: now },
+      },
+    },
+  });
+  return { session, refreshToken };
+}
+
+/**
+ * Consumes `presented` and returns its successor in the same session.
+ *
+ * The consume is a compare-and-swap (`consumedAt` set only where it is still null), so of many
+ * concurrent requests exactly one rotates. The others, like any request that presents a token
+ * consumed less than the grace window ago, receive the same successor, derived again from the
+ * presented token. A token consumed longer ago than that is a replay: the whole session is revoked.
+ */
+export async function rotateRefreshToken(
+  db: Db,
+  presented: string,
+  settings: SessionSettings,
+  now: Date,
+  client: Partial<ClientInfo> = {},
+): Promise<RotateResult> {
+  if (!looksLikeRefreshToken(presented)) return { ok: false, code: "invalid" };
+
+  const tokenHash = hashRefreshToken(presented);
+  const row = await db.refreshToken.findUnique({ where: { tokenHash }, include: { session: true } });
+  if (!row) return { ok: false, code: "invalid" };
+  const { session } = row;
+  if (session.revokedAt) return { ok: false, code: "revoked" };
+  if (now >= session.expiresAt || now >= session.idleExpiresAt) return { ok: false, code: "expired" };
+
+  const successor = deriveSuccessorToken(presented, settings.refreshTokenKey);
+
+  if (!row.consumedAt) {
+    // The compare-and-swap's count decides who won: of racers presenting the same token, exactly
+    // one sees count 1 and writes the successor; the others roll back and take the grace path.
+    // (The successor's unique index would also refuse a second copy, but only if every instance
+    // derives the same successor: during a rolling change of REFRESH_TOKEN_KEY two would not.)
+    try {
+      const rotated = await retryingConflicts(() =>
+        db.$transaction(async (tx) => {
+          const consumed = await tx.refreshToken.updateMany({ where: { id: row.id, consumedAt: null }, data: { consumedAt: now } });
+          if (consumed.count !== 1) throw LOST_THE_RACE;
+          await tx.refreshToken.create({
+            data: { id: randomUUID(), tokenHash: hashRefreshToken(successor), sessionId: session.id, createdAt: now },
+          });
+          // Only a session nobody has ended meanwhile (a sign-out racing this refresh): otherwise
+          // the update finds no row and the whole transaction rolls back.
+          return tx.session.update({
+            where: { id: session.id, revokedAt: null },
+            data: {
+              lastActiveAt: now,
+              idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), session.expiresAt),
+              // Where the session was last seen, for the person's list of devices.
+              ...(client.ip ? { ip: client.ip } : {}),
+              ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+            },
+          });
+        }),
+      );
+      return { ok: true, session: rotated, refreshToken: successor };
+    } catch (error) {
+      if (isPrismaError(error, "P2025")) return { ok: false, code: "revoked" };
+      // Another request rotated it first: grace path.
+      if (error !== LOST_THE_RACE && !isPrismaError(error, "P2002")) throw error;
+    }
+  }
+
+  return resolveConsumedToken(db, tokenHash, successor, settings, now);
+}
+
+const LOST_THE_RACE = new Error("another request consumed this refresh token first");
+
+/** The presented token was already consumed: within the grace window, hand out the live successor. */
+async function resolveConsumedToken(
+  db: Db,
+  tokenHash: string,
+  successor: string,
+  settings: SessionSettings,
+  now: Date,
+): Promise<RotateResult> {
+  const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash }, include: { session: true } });
+  if (row.session.revokedAt) return { ok: false, code: "revoked" };
+  if (!row.consumedAt) {
+    // The successor's hash is taken, yet this token was never consumed: not a race but a fault.
+    throw new Error("refresh rotation failed: the successor exists but the token was not consumed");
+  }
+
+  const graceEndsAt = addSeconds(row.consumedAt, settings.refreshGraceSeconds);
+  if (now <= graceEndsAt) {
+    let candidate = successor;
+    for (let hop = 0; hop < MAX_SUCCESSOR_HOPS; hop++) {
+      const next = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(candidate) } });
+      if (!next) break;
+      if (!next.consumedAt) {
+        const session = await db.session.findUniqueOrThrow({ where: { id: row.sessionId } });
+        return { ok: true, session, refreshToken: candidate };
+      }
+      candidate = deriveSuccessorToken(candidate, settings.refreshTokenKey);
+    }
+  }
+
+  await revokeSession(db, row.sessionId, "refresh_token_reused", now);
+  return { ok: false, code: "reused", session: { id: row.sessionId, userId: row.session.userId, userAgent: row.session.userAgent } };
+}
+
+export type RevokeReason =
+  | "signed_out"
+  | "ended_from_another_session"
+  | "signed_out_everywhere"
+  | "password_changed"
+  | "refresh_token_reused";
+
+/** Ends a session: every token of its family stops refreshing. False when it had already ended. */
+export async function revokeSession(db: Db, sessionId: string, reason: RevokeReason, now: Date): Promise<boolean> {
+  const { count } = await db.session.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
+  return count > 0;
+}
+
+/**
+ * Ends one of `userId`'s live sessions. Null when there is no such live session of theirs: an
+ * unknown id and another person's id look the same to the caller.
+ */
+export async function revokeUserSession(
+  db: Db,
+  target: { userId: string; sessionId: string },
+  reason: RevokeReason,
+  now: Date,
+): Promise<{ userAgent: string | null } | null> {
+  const session = await db.session.findFirst({
+    where: { id: target.sessionId, userId: target.userId, ...liveAt(now) },
+    select: { userAgent: true },
+  });
+  if (!session) return null;
+  await revokeSession(db, target.sessionId, reason, now);
+  return session;
+}
+
+/** Ends every live session of `userId` except `keepSessionId` (none, to end them all). */
+export async function revokeOtherSessions(
+  db: Db,
+  target: { userId: string; keepSessionId: string | null },
+  reason: RevokeReason,
+  now: Date,
+): Promise<number> {
+  return (await endOtherSessionsStatement(db, target, reason, now)).count;
+}
+
+/** revokeOtherSessions as a statement not yet run, for a batch transaction. */
+export function endOtherSessionsStatement(
+  db: Db,
+  target: { userId: string; keepSessionId: string | null },
+  reason: RevokeReason,
+  now: Date,
+) {
+  return db.session.updateMany({ where: otherLiveSessions(target, now), data: { revokedAt: now, revokedReason: reason } });
+}
+
+/** Where-clause: `userId`'s live sessions but `keepSessionId`. */
+function otherLiveSessions(target: { userId: string; keepSessionId: string | null }, now: Date) {
+  return {
+    userId: target.userId,
+    ...(target.keepSessionId ? { id: { not: target.keepSessionId } } : {}),
+    ...liveAt(now),
+  };
+}
+
+/** The person's sessions that can still refresh, most recently active first. */
+export function listLiveSessions(db: Db, userId: string, now: Date) {
+  return db.session.findMany({
+    where: { userId, ...liveAt(now) },
+    orderBy: { lastActiveAt: "desc" },
+    select: { id: true, userAgent: true, ip: true, createdAt: true, lastActiveAt: true },
+  });
+}
+
+const liveAt = (now: Date) => ({ revokedAt: null, expiresAt: { gt: now }, idleExpiresAt: { gt: now } });
+
+/** The session a refresh token belongs to, whatever its state; null for an unknown token. */
+export async function findSessionByRefreshToken(
+  db: Db,
+  token: string,
+): Promise<{ sessionId: string; userId: string } | null> {
+  if (!looksLikeRefreshToken(token)) return null;
+  const row = await db.refreshToken.findUnique({
+    where: { tokenHash: hashRefreshToken(token) },
+    select: { session: { select: { id: true, userId: true } } },
+  });
+  return row ? { sessionId: row.session.id, userId: row.session.userId } : null;
+}
+
+export type LiveSession = SessionRecord & { user: { id: string; email: string } };
+
+/**
+ * The session with its user while it can still refresh; null once it has ended. One primary-key
+ * read, on every authenticated request — so it is one plain SQL statement: Prisma's findUnique
+ * with the user included took 0.58 ms here, this takes 0.14 ms (measured on SQLite).
+ */
+export async function getLiveSession(db: Db, sessionId: string, now: Date): Promise<LiveSession | null> {
+  const rows = await db.$queryRaw<(SessionRecord & { revokedAt: Date | null; email: string })[]>`
+    SELECT s."id", s."userId", s."persistent", s."createdAt", s."idleExpiresAt", s."expiresAt", s."revokedAt", u."email"
+      FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+     WHERE s."id" = ${sessionId}`;
+  const row = rows[0];
+  if (!row || row.revokedAt || now >= row.expiresAt || now >= row.idleExpiresAt) return null;
+  const { email, revokedAt: _revoked, ...session } = row;
+  return { ...session, user: { id: row.userId, email } };
+}
+
+/**
+ * Runs `transaction` again when the database refused it for a deadlock or a serialization
+ * failure (P2034), as PostgreSQL asks; any other error, or a third refusal, reaches the caller.
+ */
+export async function retryingConflicts<T>(transaction: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (attempt >= attempts || !isPrismaError(error, "P2034")) throw error;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// Accounts in the database. Node only.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db";
+import { isPrismaError } from "@/lib/server/faults";
+import { dummyPasswordHash, hashCost, hashPassword, verifyPassword, type HashSettings } from "@/lib/server/password";
+import { endOtherSessionsStatement } from "./sessions";
+
+export type PublicUser = { id: string; email: string };
+
+export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; code: "email_taken" };
+
+export async function createUser(
+  db: Db,
+  input: { email: string; password: string },
+  settings: HashSettings,
+  now: Date,
+): Promise<CreateUserResult> {
+  const passwordHash = await hashPassword(input.password, settings);
+  try {
+    const user = await db.user.create({
+      data: { id: randomUUID(), email: input.email, passwordHash, createdAt: now },
+      select: { id: true, email: true },
+    });
+    return { ok: true, user };
+  } catch (error) {
+    // The unique index decides, not a prior lookup: two registrations racing for one email
+    // cannot both win.
+    if (isPrismaError(error, "P2002")) return { ok: false, code: "email_taken" };
+    throw error;
+  }
+}
+
+/**
+ * The user when the password matches; null otherwise, in about the same time either way (an
+ * unknown email costs a bcrypt comparison too). `stale` when the stored hash is cheaper than the
+ * configured cost, so the caller can rehash now that it knows the password.
+ */
+export async function verifyUserPassword(
+  db: Db,
+  input: { email: string; password: string },
+  settings: HashSettings,
+): Promise<(PublicUser & { stale: boolean }) | null> {
+  const user = await db.user.findUnique({ where: { email: input.email } });
+  if (!user) {
+    await verifyPassword(input.password, await dummyPasswordHash(settings), settings);
+    return null;
+  }
+  if (!(await verifyPassword(input.password, user.passwordHash, settings))) return null;
+  return { id: user.id, email: user.email, stale: hashCost(user.passwordHash) < settings.bcryptCost };
+}
+
+/** Whether `password` is `userId`'s current one. */
+export async function isCurrentPassword(db: Db, userId: string, password: string, settings: HashSettings): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return !!user && (await verifyPassword(password, user.passwordHash, settings));
+}
+
+/** Stores a new hash of the same password (a cost raised since it was made). */
+export async function rehashPassword(db: Db, userId: string, password: string, settings: HashSettings): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password, settings) } });
+}
+
+/**
+ * Replaces the password and, in the same transaction, ends every other live session of the
+ * account: whoever knew the old password is signed out with it. Returns how many ended.
+ */
+export async function replacePassword(
+  db: Db,
+  input: { userId: string; newPassword: string; keepSessionId: string },
+  settings: HashSettings,
+  now: Date,
+): Promise<number> {
+  const passwordHash = await hashPassword(input.newPassword, settings);
+  const [, ended] = await db.$transaction([
+    db.user.update({ where: { id: input.userId }, data: { passwordHash } }),
+    endOtherSessionsStatement(db, { userId: input.userId, keepSessionId: input.keepSessionId }, "password_changed", now),
+  ]);
+  return ended.count;
+}
