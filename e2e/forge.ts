@@ -7,7 +7,14 @@ import { serverSecrets } from "./settings";
 
 const enc = (value: unknown) => base64url.encode(typeof value === "string" ? value : JSON.stringify(value));
 
-export async function forgedTokens(subject: { userId: string; sessionId: string }): Promise<[string, string][]> {
+/**
+ * The forgeries, and `rawControl`: the genuine header and claims built by the same hand-made
+ * path as the raw cases, which must be accepted — proof that a raw case is refused for its defect,
+ * not for its signature. `justUnderTheCap`, a genuine token as long as the cap allows, must be accepted too.
+ */
+export async function forgedTokens(
+  subject: { userId: string; sessionId: string },
+): Promise<{ cases: [string, string][]; rawControl: string; justUnderTheCap: string }> {
   const secrets = serverSecrets();
   const ours = secrets.keys.current as unknown as JWK & { kid: string };
   const ourKey = await importJWK(ours, "ES256");
@@ -22,16 +29,32 @@ export async function forgedTokens(subject: { userId: string; sessionId: string 
   const sign = (h: object, c: object, key: CryptoKey | Uint8Array = ourKey as CryptoKey) =>
     new SignJWT(c as never).setProtectedHeader(h as never).sign(key as never);
   const hmac = (secret: string, alg = "HS256") => sign({ ...header, alg }, claims, new TextEncoder().encode(secret));
-  // Built by hand: the JSON has to say what a library would refuse to write.
+  // Built by hand: the JSON has to say what a library would refuse to write. Signed with our real
+  // key over exactly these bytes (ES256 in JWS form is the raw r‖s that Web Crypto returns), so the
+  // signature is valid and only the defect the case is named after can get it refused.
   const raw = async (h: string, c: string) => {
     const input = `${base64url.encode(h)}.${base64url.encode(c)}`;
-    const valid = (await sign(header, claims)).split(".")[2];
-    return `${input}.${valid}`;
+    const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, ourKey as CryptoKey, new TextEncoder().encode(input));
+    return `${input}.${base64url.encode(new Uint8Array(signature))}`;
   };
   const valid = await sign(header, claims);
   const [vh, vp, vs] = valid.split(".");
 
-  return [
+  const rawControl = await raw(JSON.stringify(header), JSON.stringify(claims));
+  // Genuine tokens grown with a claim nobody reads: the longest that fits the 4 KB cap
+  // (lib/edge/access-token.ts), the shortest over it, and one well over it but under Node's 16 KB
+  // header limit. Base64 lengths move in steps, so "just under" and "just over" are found, not set.
+  const withPad = (length: number) => raw(JSON.stringify(header), JSON.stringify({ ...claims, pad: "p".repeat(length) }));
+  const CAP = 4096;
+  let pad = 0;
+  let justUnder = await withPad(pad);
+  for (let next = await withPad(pad + 1); next.length <= CAP; next = await withPad(pad + 1)) {
+    pad++;
+    justUnder = next;
+  }
+  const justOver = await withPad(pad + 1);
+  const wellOver = await withPad(Math.floor((12_000 * 3) / 4) - 200);
+  const cases: [string, string][] = [
     ["alg none", new UnsecuredJWT(claims).encode()],
     ["alg none with our kid and typ", `${enc({ alg: "none", typ: "at+jwt", kid: ours.kid })}.${vp}.`],
     ["alg NONE in capitals", `${enc({ alg: "NONE", typ: "at+jwt", kid: ours.kid })}.${vp}.`],
@@ -77,9 +100,10 @@ export async function forgedTokens(subject: { userId: string; sessionId: string 
     ["five segments (JWE shape)", `${vh}.a.b.c.d`],
     ["Bearer prefix", `Bearer ${valid}`.replace(" ", "%20")],
     ["empty", ""],
-    ["100 KB of junk", "x".repeat(100_000)],
-    ["1 MB token", `${vh}.${"A".repeat(1_000_000)}.${vs}`],
+    [`a genuine token grown to ${justOver.length} bytes, just over the cap`, justOver],
+    [`a genuine token grown to ${wellOver.length} bytes`, wellOver],
   ];
+  return { cases, rawControl, justUnderTheCap: justUnder };
 }
 
 
