@@ -19,17 +19,20 @@ import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/edge/unavailable-pa
 import { getEdgeConfig, type EdgeConfig } from "@/lib/env";
 
 export async function middleware(request: NextRequest) {
-  const policy = routePolicy(request.nextUrl.pathname);
-  const headers = new Headers(request.headers);
-  for (const name of MIDDLEWARE_HEADERS) headers.delete(name);
-
   let config: EdgeConfig;
   try {
     config = getEdgeConfig();
   } catch (error) {
     console.error("[keycard]", error);
-    return unavailable(request, policy, headers);
+    return unavailable(request, routePolicy(request.nextUrl.pathname), strippedHeaders(request));
   }
+  return handle(request, config);
+}
+
+/** The middleware with its configuration as a parameter (tests give their own). */
+export async function handle(request: NextRequest, config: EdgeConfig): Promise<NextResponse> {
+  const policy = routePolicy(request.nextUrl.pathname);
+  const headers = strippedHeaders(request);
 
   // Pages get a Content-Security-Policy with a fresh nonce. Next reads it from the request
   // headers and puts the nonce on its own scripts; the browser gets the same policy.
@@ -78,6 +81,13 @@ async function authenticate(request: NextRequest, policy: RoutePolicy, headers: 
   const verified = await verifyAccessToken(outcome.values.get(names.access) ?? "", config, now);
   if (!verified.ok) return unavailable(request, policy, headers);
   return withSetCookie(proceed(headers, policy, verified.claims), outcome.setCookie);
+}
+
+/** The request's headers without any that only the middleware may set. */
+function strippedHeaders(request: NextRequest): Headers {
+  const headers = new Headers(request.headers);
+  for (const name of MIDDLEWARE_HEADERS) headers.delete(name);
+  return headers;
 }
 
 function proceed(headers: Headers, policy: RoutePolicy, claims: AccessClaims) {

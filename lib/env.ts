@@ -18,7 +18,7 @@ const limit = (fallback: string) =>
       return { max, windowSeconds };
     });
 
-const notPlaceholder = (what: string) => (v: string) => !looksLikePlaceholder(v) || `looks like an example value, not ${what}`;
+const notPlaceholder = (what: string) => [(v: string) => !looksLikePlaceholder(v), `looks like an example value, not ${what}`] as const;
 
 const edgeSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -45,11 +45,11 @@ const serverSchema = edgeSchema.extend({
   // Secrets: no defaults. `npm start` writes fresh ones to .env on first run (scripts/secrets.mjs).
   AUTH_SIGNING_KEYS: z
     .string({ error: "is required: a JSON array of private ES256 JWKs, each with a kid" })
-    .refine(notPlaceholder("a generated key")),
+    .refine(...notPlaceholder("a generated key")),
   REFRESH_TOKEN_KEY: z
     .string({ error: "is required: 32+ random bytes, base64url" })
     .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes, base64url-encoded")
-    .refine(notPlaceholder("32 random bytes")),
+    .refine(...notPlaceholder("32 random bytes")),
 
   // file:… is SQLite (one machine); postgresql://… is PostgreSQL (several instances).
   DATABASE_URL: z

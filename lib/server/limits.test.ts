@@ -42,6 +42,21 @@ it("one IP guessing across many accounts is stopped by the per-IP limit", async 
   assert.equal((await attempt("someone-new@example.com", "203.0.113.66", at(30))).ok, false);
 });
 
+it("the per-IP limit cannot lock out everyone behind one address: people who signed in from it before still get in", async () => {
+  // Everyone arrives from one address, as behind a CDN with TRUSTED_PROXIES set too low.
+  const shared = "192.0.2.200";
+  const regular = await createUser(db, { email: "regular@example.com", password: "password123" }, config, t0);
+  assert.ok(regular.ok);
+  await createSession(db, { userId: regular.user.id, persistent: true, ip: shared }, config, at(-3600));
+  // An attacker behind the same address spends the whole per-IP budget on other accounts.
+  for (let i = 0; i < 25; i++) await attempt(`sprayed${i}@example.com`, shared, at(i));
+  assert.equal((await attempt("another-sprayed@example.com", shared, at(30))).ok, false, "spraying new accounts stops");
+  assert.deepEqual(await attempt("regular@example.com", shared, at(31)), { ok: true }, "the regular is not locked out");
+  // …and is still held by their own per-account-and-IP budget.
+  for (let i = 0; i < 4; i++) await attempt("regular@example.com", shared, at(32 + i));
+  assert.equal((await attempt("regular@example.com", shared, at(40))).ok, false);
+});
+
 it("many places guessing one account hit the account limit, but the person's usual place still gets in", async () => {
   const created = await createUser(db, { email: "carol@example.com", password: "password123" }, config, t0);
   assert.ok(created.ok);

@@ -7,6 +7,10 @@
 // The per-account limit would let an attacker lock a person out of their own account (a
 // lockout-DoS), so it does not apply from an IP the person has signed in from in the last 30 days:
 // their usual place keeps its own per-account-and-IP budget, which the attacker cannot spend.
+// The per-IP limit is waived the same way, so it can never lock everyone out at once: when many
+// people share one address (a campus NAT, or a CDN with TRUSTED_PROXIES set too low), guesses
+// from it still stop new accounts being tried from there, but each person who has signed in from
+// there before keeps signing in, held only by their own per-account-and-IP budget.
 // Attempts are taken before the password is checked, and a right password gives them back.
 import "server-only";
 import type { Db } from "@/lib/db";
@@ -29,15 +33,17 @@ const signInKeys = ({ email, ip }: Who) => ({
 /** Takes one sign-in attempt on every counter, or says how long to wait. */
 export async function takeSignInAttempt(db: Db, who: Who, limits: Limits, now: Date): Promise<Taken> {
   const k = signInKeys(who);
+  const place = await takeAttempt(db, k.accountIp, limits.loginAccountIp, now);
+  if (!place.ok) return place;
+  let known: boolean | undefined;
+  const knownPlace = async () => (known ??= await isKnownPlace(db, who, now));
   for (const [key, limit] of [
-    [k.accountIp, limits.loginAccountIp],
     [k.ip, limits.loginIp],
+    [k.account, limits.loginAccount],
   ] as const) {
     const taken = await takeAttempt(db, key, limit, now);
-    if (!taken.ok) return taken;
+    if (!taken.ok && !(await knownPlace())) return taken;
   }
-  const accountWide = await takeAttempt(db, k.account, limits.loginAccount, now);
-  if (!accountWide.ok && !(await isKnownPlace(db, who, now))) return accountWide;
   return { ok: true };
 }
 

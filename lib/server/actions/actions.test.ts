@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { beforeEach, it } from "node:test";
 import { BusyError } from "@/lib/server/faults";
 import { hashPassword } from "@/lib/server/password";
-import { getLiveSession } from "@/lib/server/store/sessions";
+import { createSessionIfPasswordUnchanged, getLiveSession } from "@/lib/server/store/sessions";
+import { verifyUserPassword } from "@/lib/server/store/users";
 import { testConfig } from "@/lib/testing/settings";
 import { useTestDb } from "@/lib/testing/test-db";
 import { changePassword } from "./change-password";
@@ -129,3 +130,30 @@ it("guessing the current password from a signed-in session is limited per accoun
   assert.equal(!owner.ok && owner.code, "rate_limited");
   assert.ok((await changePassword(actor, { currentPassword: PASSWORD, newPassword: "new password 1" }, ctx(901))).ok);
 });
+
+it("a sign-in that checked the old password just before a change cannot create its session after the change", async () => {
+  const person = await signedUp();
+  // The sign-in has compared the password and holds the hash it matched…
+  const checked = await verifyUserPassword(db, { email: person.email, password: PASSWORD }, config);
+  assert.ok(checked);
+  // …when the change commits and ends every other session.
+  const changed = await changePassword({ userId: person.userId, sessionId: person.sessionId }, { currentPassword: PASSWORD, newPassword: "brand new password" }, ctx(1));
+  assert.ok(changed.ok);
+  // Its session would outlive the sweep: it is refused instead.
+  const late = await createSessionIfPasswordUnchanged(db, { userId: person.userId, persistent: true, passwordHash: checked.passwordHash }, config, ctx(2).now);
+  assert.equal(late, null);
+  // The same path with the current hash works.
+  const now = await verifyUserPassword(db, { email: person.email, password: "brand new password" }, config);
+  assert.ok(now);
+  assert.notEqual(await createSessionIfPasswordUnchanged(db, { userId: person.userId, persistent: true, passwordHash: now.passwordHash }, config, ctx(3).now), null);
+});
+
+it("forty sign-ups from one IP released together: exactly the limit get through", async () => {
+  const tight = { ...config, limits: { ...config.limits, registerIp: { max: 3, windowSeconds: 3600 } } };
+  const results = await Promise.all(
+    Array.from({ length: 40 }, () => signUp({ email: email(), password: PASSWORD, remember: true }, ctx(1, "203.0.113.77", tight))),
+  );
+  assert.equal(results.filter((r) => r.ok).length, 3);
+  assert.equal(results.filter((r) => !r.ok && r.code === "rate_limited").length, 37);
+});
+

@@ -2,7 +2,13 @@
 import "server-only";
 import { settleSuccessfulSignIn, takeSignInAttempt } from "@/lib/server/limits";
 import { pruneNowAndThen } from "@/lib/server/store/prune";
-import { createSession, findSessionByRefreshToken, revokeSession } from "@/lib/server/store/sessions";
+import {
+  createSession,
+  createSessionIfPasswordUnchanged,
+  findSessionByRefreshToken,
+  revokeSession,
+  type IssuedRefreshToken,
+} from "@/lib/server/store/sessions";
 import { rehashPassword, verifyUserPassword, type PublicUser } from "@/lib/server/store/users";
 import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
 import { record, type ActionContext, type RateLimited } from "./context";
@@ -29,7 +35,6 @@ export async function signIn(
   // One answer for an unknown email and a wrong password: nothing reveals who has an account.
   if (!user) return { ok: false, code: "invalid_credentials" };
   await settleSuccessfulSignIn(db, who);
-  if (user.stale) await rehashPassword(db, user.id, input.password, config);
 
   if (input.previousRefreshToken) {
     const previous = await findSessionByRefreshToken(db, input.previousRefreshToken);
@@ -37,12 +42,25 @@ export async function signIn(
       await record(ctx, { userId: previous.userId, sessionId: previous.sessionId, type: "signed_out" });
     }
   }
-  return startSession({ id: user.id, email: user.email }, input.remember, ctx);
+  // Only while the password is still the one just checked: a change racing this sign-in wins.
+  const issued = await createSessionIfPasswordUnchanged(
+    db,
+    { userId: user.id, persistent: input.remember, passwordHash: user.passwordHash, ...ctx.client },
+    config,
+    now,
+  );
+  if (!issued) return { ok: false, code: "invalid_credentials" };
+  if (user.stale) await rehashPassword(db, user.id, input.password, config);
+  return signedIn({ id: user.id, email: user.email }, issued, ctx);
 }
 
-/** A new session for `user` (after sign-in or sign-up): its cookies, recorded as a sign-in. */
+/** A new session for a new account: its cookies, recorded as a sign-in. */
 export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext): Promise<SignedIn> {
   const issued = await createSession(ctx.db, { userId: user.id, persistent, ...ctx.client }, ctx.config, ctx.now);
+  return signedIn(user, issued, ctx);
+}
+
+async function signedIn(user: PublicUser, issued: IssuedRefreshToken, ctx: ActionContext): Promise<SignedIn> {
   await record(ctx, { userId: user.id, sessionId: issued.session.id, type: "signed_in" });
   pruneNowAndThen(ctx.db, ctx.now);
   return { ok: true, user, tokens: await issueTokens(issued, ctx.config, ctx.now) };

@@ -56,25 +56,53 @@ export async function createSession(
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken> {
+  const { data, refreshToken } = newSession(input, settings, now);
+  return { session: await db.session.create({ data }), refreshToken };
+}
+
+/**
+ * createSession for a sign-in that checked `passwordHash`: null when the password changed since.
+ * A password change ends every other session in one transaction; a sign-in that read the old
+ * hash just before must not create its session just after that sweep. The guard is an update of
+ * the user row to itself where the hash is still the one checked: it fails if the change came
+ * first, and otherwise holds the row (PostgreSQL) or the database (SQLite) until this session is
+ * committed, so a change that comes after waits, and its sweep then sees this session and ends it.
+ */
+export async function createSessionIfPasswordUnchanged(
+  db: Db,
+  input: { userId: string; persistent: boolean; passwordHash: string } & Partial<ClientInfo>,
+  settings: SessionSettings,
+  now: Date,
+): Promise<IssuedRefreshToken | null> {
+  const { data, refreshToken } = newSession(input, settings, now);
+  return db.$transaction(async (tx) => {
+    const unchanged = await tx.user.updateMany({
+      where: { id: input.userId, passwordHash: input.passwordHash },
+      data: { passwordHash: input.passwordHash },
+    });
+    if (unchanged.count !== 1) return null;
+    return { session: await tx.session.create({ data }), refreshToken };
+  });
+}
+
+function newSession(input: { userId: string; persistent: boolean } & Partial<ClientInfo>, settings: SessionSettings, now: Date) {
   const refreshToken = generateRefreshToken();
   const expiresAt = addSeconds(now, settings.sessionAbsoluteTtlSeconds);
-  const session = await db.session.create({
-    data: {
-      id: randomUUID(),
-      userId: input.userId,
-      persistent: input.persistent,
-      createdAt: now,
-      lastActiveAt: now,
-      idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), expiresAt),
-      expiresAt,
-      userAgent: input.userAgent ?? null,
-      ip: input.ip ?? null,
-      refreshTokens: {
-        create: { id: randomUUID(), tokenHash: hashRefreshToken(refreshToken), createdAt: now },
-      },
+  const data = {
+    id: randomUUID(),
+    userId: input.userId,
+    persistent: input.persistent,
+    createdAt: now,
+    lastActiveAt: now,
+    idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), expiresAt),
+    expiresAt,
+    userAgent: input.userAgent ?? null,
+    ip: input.ip ?? null,
+    refreshTokens: {
+      create: { id: randomUUID(), tokenHash: hashRefreshToken(refreshToken), createdAt: now },
     },
-  });
-  return { session, refreshToken };
+  };
+  return { data, refreshToken };
 }
 
 /**

@@ -34,20 +34,21 @@ export async function createUser(
 /**
  * The user when the password matches; null otherwise, in about the same time either way (an
  * unknown email costs a bcrypt comparison too). `stale` when the stored hash is cheaper than the
- * configured cost, so the caller can rehash now that it knows the password.
+ * configured cost, so the caller can rehash now that it knows the password; `passwordHash` is
+ * the hash that matched, for a session that must not outlive a password change racing it.
  */
 export async function verifyUserPassword(
   db: Db,
   input: { email: string; password: string },
   settings: HashSettings,
-): Promise<(PublicUser & { stale: boolean }) | null> {
+): Promise<(PublicUser & { stale: boolean; passwordHash: string }) | null> {
   const user = await db.user.findUnique({ where: { email: input.email } });
   if (!user) {
     await verifyPassword(input.password, await dummyPasswordHash(settings), settings);
     return null;
   }
   if (!(await verifyPassword(input.password, user.passwordHash, settings))) return null;
-  return { id: user.id, email: user.email, stale: hashCost(user.passwordHash) < settings.bcryptCost };
+  return { id: user.id, email: user.email, stale: hashCost(user.passwordHash) < settings.bcryptCost, passwordHash: user.passwordHash };
 }
 
 /** Whether `password` is `userId`'s current one. */

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { it } from "node:test";
+import { parseConfig } from "@/lib/env";
+import { generateSecrets, settingProblems } from "./secrets.mjs";
+
+/** .env.example as `cp .env.example .env` would give it to the server. */
+function exampleEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of fs.readFileSync(path.join(__dirname, "..", ".env.example"), "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) env[match[1]] = match[2].replace(/^'(.*)'$/, "$1");
+  }
+  return env;
+}
+
+it("the example file's secrets are refused at start, each named", () => {
+  const names = settingProblems(exampleEnv()).map((p: { name: string }) => p.name);
+  assert.ok(names.includes("REFRESH_TOKEN_KEY"), names.join(", "));
+  assert.ok(names.includes("AUTH_SIGNING_KEYS"), names.join(", "));
+});
+
+it("the app's own configuration refuses the example refresh key too, naming it", () => {
+  const env = { ...generateSecrets(), REFRESH_TOKEN_KEY: exampleEnv().REFRESH_TOKEN_KEY };
+  assert.throws(() => parseConfig(env), /REFRESH_TOKEN_KEY looks like an example value/);
+});
+
+it("placeholder-looking values are refused; generated ones are not", () => {
+  const fresh = generateSecrets();
+  assert.deepEqual(settingProblems(fresh), []);
+  for (const placeholder of ["changeme-changeme-changeme-changeme-changeme1", "a".repeat(43), "your-secret-here-your-secret-here-your-secret"]) {
+    const problems = settingProblems({ ...fresh, REFRESH_TOKEN_KEY: placeholder });
+    assert.deepEqual(problems.map((p: { name: string }) => p.name), ["REFRESH_TOKEN_KEY"], placeholder);
+  }
+});
+
+it("a missing secret is named with what to put there", () => {
+  const { REFRESH_TOKEN_KEY: _missing, ...rest } = generateSecrets();
+  const problems = settingProblems(rest);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0].name, "REFRESH_TOKEN_KEY");
+  assert.match(problems[0].problem, /is not set: 32\+ random bytes/);
+});
