@@ -1,7 +1,8 @@
 // The HTTP contract, as an API client sees it.
 import { expect, test, type APIResponse } from "@playwright/test";
 import { queryOne } from "./database";
-import { PASSWORD, uniqueEmail, COOKIE } from "./helpers";
+import { PASSWORD, signUp, uniqueEmail, COOKIE } from "./helpers";
+import { E2E } from "./settings";
 
 const errorOf = async (response: APIResponse) => (await response.json()).error as { code: string; message: string; fields?: Record<string, string> };
 const setCookies = (response: APIResponse) =>
@@ -135,7 +136,19 @@ test("protected pages and APIs turn signed-out visitors away the right way", asy
   expect((await errorOf(api)).code).toBe("unauthenticated");
 });
 
-test("headers a client sends cannot pose as the middleware's", async ({ request }) => {
-  const response = await request.get("/api/auth/session", { headers: { "x-keycard-user-id": "someone", "x-keycard-session-id": "theirs" } });
-  expect(response.status()).toBe(401);
+test("headers a client sends cannot pose as the middleware's: signed in as A, naming B, the answer is A's", async ({ browser }) => {
+  const a = await browser.newContext({ baseURL: E2E.steadyURL });
+  const b = await browser.newContext({ baseURL: E2E.steadyURL });
+  const { email: emailA } = await signUp(a);
+  await signUp(b);
+  const bSession = await (await b.request.get("/api/auth/session")).json();
+  const response = await a.request.get("/api/auth/session", {
+    headers: { "x-keycard-user-id": bSession.user.id, "x-keycard-session-id": bSession.session.id },
+  });
+  expect(response.status()).toBe(200);
+  const answer = await response.json();
+  expect(answer.user.email).toBe(emailA);
+  expect(answer.session.id).not.toBe(bSession.session.id);
+  await a.close();
+  await b.close();
 });

@@ -3,6 +3,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_DATABASE, takeDatabaseAway } from "./database";
 import { signUp, tokenCookies, waitForAccessTokenExpiry } from "./helpers";
+import { E2E } from "./settings";
 
 test(`with the database (${E2E_DATABASE}) gone during a refresh: 503 'try again', cookies kept, and signed in once it is back`, async ({ page }) => {
   const { email } = await signUp(page.context());
@@ -28,4 +29,42 @@ test(`with the database (${E2E_DATABASE}) gone during a refresh: 503 'try again'
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
   expect((await tokenCookies(page.context())).refresh?.value).not.toBe(before.refresh?.value);
+});
+
+test(`with the database (${E2E_DATABASE}) gone while the access token is still valid: signing out answers 503 and keeps the cookies; pages never send the person to sign in`, async ({ browser }) => {
+  // Five-minute tokens: the access token stays valid throughout, so no refresh is involved.
+  const context = await browser.newContext({ baseURL: E2E.steadyURL });
+  const page = await context.newPage();
+  const { email } = await signUp(context);
+  const before = await tokenCookies(context);
+
+  const bringBack = await takeDatabaseAway();
+  try {
+    const response = await page.goto("/dashboard");
+    expect(page.url()).not.toContain("/login");
+    if (E2E_DATABASE === "postgres") {
+      // No connection at all: the session cannot be checked, and the page says so.
+      await expect(page.getByText("We couldn’t load this page just now. You are still signed in")).toBeVisible();
+    } else {
+      // SQLite: another process holds the write lock; reads still work, so the page renders.
+      expect(response?.status()).toBe(200);
+      await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+    }
+
+    // Signing out must write: it cannot, so it says "try again" and leaves the cookies alone.
+    const logout = await context.request.post("/api/auth/logout");
+    expect(logout.status()).toBe(503);
+    expect((await logout.json()).error.code).toBe("store_unavailable");
+    expect(logout.headers()["set-cookie"]).toBeUndefined();
+    const during = await tokenCookies(context);
+    expect(during.access?.value).toBe(before.access?.value);
+    expect(during.refresh?.value).toBe(before.refresh?.value);
+  } finally {
+    await bringBack();
+  }
+
+  await page.goto("/dashboard");
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  expect((await context.request.post("/api/auth/logout")).status()).toBe(204);
+  await context.close();
 });

@@ -42,11 +42,19 @@ test("through a rotation and a retirement the person stays signed in, without no
   await context.close();
 });
 
-test("after retirement an old-key access token alone gets nothing", async ({ page, playwright }) => {
-  await signUp(page.context());
-  const { access } = await tokenCookies(page.context());
+test("after retirement an old-key access token alone gets nothing", async ({ browser, playwright }) => {
+  // A five-minute token, so that "refused" cannot be "expired".
+  const context = await browser.newContext({ baseURL: E2E.steadyURL });
+  await signUp(context);
+  const { access } = await tokenCookies(context);
+  await context.close();
   const bare = await playwright.request.newContext();
-  const response = await bare.get(`${E2E.retiredURL}/api/auth/session`, { headers: { cookie: `${access!.name}=${access!.value}` } });
+  const withToken = { headers: { cookie: `${access!.name}=${access!.value}` } };
+  // The control: before retirement (the rotated instance still verifies the old key) it is accepted.
+  expect((await bare.get(`${E2E.rotatedURL}/api/auth/session`, withToken)).status()).toBe(200);
+  const response = await bare.get(`${E2E.retiredURL}/api/auth/session`, withToken);
   expect(response.status()).toBe(401);
+  // And accepted again where the old key still verifies: refused for its key, nothing else.
+  expect((await bare.get(`${E2E.rotatedURL}/api/auth/session`, withToken)).status()).toBe(200);
   await bare.dispose();
 });

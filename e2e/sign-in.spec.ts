@@ -142,23 +142,60 @@ test("every page works under a strict, nonce-based Content-Security-Policy, with
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
   });
-  const email = uniqueEmail("csp");
-  const home = await page.goto("/");
-  const csp = home?.headers()["content-security-policy"] ?? "";
-  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
-  expect(csp).toContain("frame-ancestors 'none'");
-  expect(csp).not.toContain("unsafe-inline");
-  const nonce = /'nonce-([^']+)'/.exec(csp)![1];
-  expect(await page.locator(`script[nonce]`).count()).toBeGreaterThan(0);
-  expect(await page.locator("script:not([nonce])").count()).toBe(0);
-  expect((await page.goto("/"))?.headers()["content-security-policy"]).not.toContain(nonce);
+  const nonces = new Set<string>();
+  /** Loads `path` and checks its policy and its scripts; the nonce must differ on every load. */
+  const checkPage = async (path: string) => {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(200);
+    const csp = response?.headers()["content-security-policy"] ?? "";
+    expect(csp, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    for (const directive of ["frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"]) {
+      expect(csp, path).toContain(directive);
+    }
+    expect(csp, path).not.toContain("unsafe-inline");
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+    expect(nonces.has(nonce), `${path}: a fresh nonce`).toBe(false);
+    nonces.add(nonce);
+    expect(await page.locator("script[nonce]").count(), path).toBeGreaterThan(0);
+    expect(await page.locator("script:not([nonce])").count(), path).toBe(0);
+  };
+  for (const path of ["/", "/login", "/register"]) await checkPage(path);
 
   await page.goto("/register");
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email").fill(uniqueEmail("csp"));
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+  for (const path of ["/", "/account", "/dashboard"]) await checkPage(path);
   await page.getByRole("link", { name: "Devices and security" }).click();
   await expect(page.getByRole("heading", { name: "Where you’re signed in" })).toBeVisible();
   expect(violations).toEqual([]);
+});
+
+test("every page and API answer carries the security headers; protected ones are never stored", async ({ page, request }) => {
+  await signUp(page.context());
+  const check = (path: string, headers: Record<string, string>, isProtected: boolean) => {
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+    if (isProtected) expect(headers["cache-control"], path).toMatch(/no-store/);
+  };
+  for (const path of ["/", "/login", "/register"]) check(path, (await request.get(path)).headers(), false);
+  for (const path of ["/dashboard", "/account"]) {
+    const response = await page.goto(path);
+    const headers = await response!.allHeaders();
+    check(path, headers, true);
+    expect(headers["content-security-policy"], path).toMatch(/base-uri 'none'.*form-action 'self'/);
+  }
+  const api = page.context().request;
+  for (const path of ["/api/auth/session", "/api/auth/sessions", "/api/auth/activity"]) {
+    const response = await api.get(path);
+    expect(response.status(), path).toBe(200);
+    check(path, response.headers(), true);
+  }
+  for (const [path, response] of [
+    ["POST /api/auth/refresh", await api.post("/api/auth/refresh")],
+    ["POST /api/auth/login (refused)", await request.post("/api/auth/login", { data: { email: "x@example.com", password: "wrong password" } })],
+  ] as const) {
+    check(path, response.headers(), true);
+  }
 });

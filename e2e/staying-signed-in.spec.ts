@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { E2E } from "./settings";
-import { sessionState, signUp, tokenCookies, waitForAccessTokenExpiry, waitForGraceWindow, COOKIE } from "./helpers";
+import { query } from "./database";
+import { sessionIdOf, sessionState, signUp, tokenCookies, waitForAccessTokenExpiry, waitForGraceWindow, COOKIE } from "./helpers";
+import { countStatuses, sendManyTogether } from "./simultaneous";
 
 test("after the access token expires, the next page renders signed in on its first response, with both tokens replaced", async ({ page }) => {
   const { email } = await signUp(page.context());
@@ -70,6 +72,12 @@ test("five tabs loading protected pages at the same moment after expiry all stay
   await waitForAccessTokenExpiry(tabs[0]);
 
   const responses = await Promise.all(tabs.map((tab) => tab.goto("/dashboard")));
+  // They really were in flight together: every tab's request had started before any had finished.
+  // (Each one's refresh happens inside it, in the middleware.)
+  const timing = responses.map((r) => r!.request().timing());
+  const lastStart = Math.max(...timing.map((t) => t.startTime));
+  const firstEnd = Math.min(...timing.map((t) => t.startTime + t.responseEnd));
+  expect(lastStart, "the five page loads overlapped").toBeLessThan(firstEnd);
   for (const [i, response] of responses.entries()) {
     expect(response?.status(), `tab ${i + 1}`).toBe(200);
     await expect(tabs[i].getByText(`Signed in as ${email}`)).toBeVisible();
@@ -80,6 +88,36 @@ test("five tabs loading protected pages at the same moment after expiry all stay
   await waitForAccessTokenExpiry(tabs[0]);
   await tabs[0].goto("/dashboard");
   await expect(tabs[0].getByText(`Signed in as ${email}`)).toBeVisible();
+});
+
+test("forty refreshes of one token released at the same moment all succeed, on one successor", async ({ context }) => {
+  await signUp(context);
+  const { refresh } = await tokenCookies(context);
+  const responses = await sendManyTogether(
+    E2E.baseURL,
+    { method: "POST", path: "/api/auth/refresh", headers: { cookie: `${COOKIE.refresh}=${refresh!.value}` } },
+    40,
+  );
+  expect(countStatuses(responses)).toEqual({ 200: 40 });
+  const successors = new Set(responses.map((r) => /kc_refresh=([^;]+)/.exec(r.headers["set-cookie"])?.[1]));
+  expect(successors.size).toBe(1);
+  expect([...successors][0]).not.toBe(refresh!.value);
+  const [session] = await query<{ live: number }>(
+    `SELECT CAST(count(*) AS INTEGER) AS "live" FROM "RefreshToken" t WHERE t."consumedAt" IS NULL AND t."sessionId" = ?`,
+    await sessionIdOf(context),
+  );
+  expect(session.live).toBe(1);
+});
+
+test("ten page loads with an expired access token and one refresh cookie, released together, all render signed in", async ({ context }) => {
+  const { email } = await signUp(context);
+  const { access, refresh } = await tokenCookies(context);
+  const cookie = `${COOKIE.access}=${access!.value}; ${COOKIE.refresh}=${refresh!.value}`;
+  await new Promise((resolve) => setTimeout(resolve, (Number(E2E.env.ACCESS_TOKEN_TTL_SECONDS) + 1) * 1000));
+  const responses = await sendManyTogether(E2E.baseURL, { method: "GET", path: "/dashboard", headers: { cookie } }, 10);
+  expect(countStatuses(responses)).toEqual({ 200: 10 });
+  for (const response of responses) expect(response.body).toContain(email);
+  expect(await sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
 });
 
 test("a stolen refresh token replayed after it rotated ends the session, for the thief and the person alike", async ({ page, playwright }) => {

@@ -4,9 +4,10 @@ import { describe, it } from "node:test";
 import { NextRequest } from "next/server";
 import { parseEdgeConfig } from "@/lib/env";
 import { handle } from "@/middleware";
+import { signAccessToken } from "@/lib/server/signing-key";
 import { generateSecrets } from "@/scripts/secrets.mjs";
 
-const { AUTH_VERIFYING_KEYS } = generateSecrets();
+const { AUTH_VERIFYING_KEYS, AUTH_SIGNING_KEYS } = generateSecrets();
 const production = parseEdgeConfig({ AUTH_VERIFYING_KEYS, NODE_ENV: "production" });
 const development = parseEdgeConfig({ AUTH_VERIFYING_KEYS, NODE_ENV: "development" });
 const request = (path: string, init: { method?: string; headers?: Record<string, string> } = {}) =>
@@ -50,3 +51,28 @@ describe("answers before any route runs", () => {
     assert.equal(response.headers.get("x-middleware-request-x-keycard-user-id"), null);
   });
 });
+
+describe("renewing a token about to expire", () => {
+  // Thirty-second tokens are renewed in their last ten seconds; this server's refresh calls go to a
+  // closed port, as when the refresh route cannot be reached.
+  const settings = { AUTH_VERIFYING_KEYS, NODE_ENV: "production", ACCESS_TOKEN_TTL_SECONDS: "30", INTERNAL_ORIGIN: "http://127.0.0.1:9" };
+  const config = parseEdgeConfig(settings);
+  const signing = { ...config, signingKeys: AUTH_SIGNING_KEYS };
+  const cookie = (token: string) => ({ cookie: `__Host-kc_access=${token}; __Host-kc_refresh=${"r".repeat(43)}` });
+
+  it("when the renewal fails, the still-valid token serves the request: signed in, cookies untouched", async () => {
+    const { token } = await signAccessToken({ userId: "user-1", sessionId: "session-1" }, signing, new Date(Date.now() - 25_000));
+    const response = await handle(request("/dashboard", { headers: cookie(token) }), config);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-middleware-request-x-keycard-user-id"), "user-1");
+    assert.equal(response.headers.get("set-cookie"), null);
+  });
+
+  it("the control: an expired token with the same failed renewal gets 'try again', not the page", async () => {
+    const { token } = await signAccessToken({ userId: "user-1", sessionId: "session-1" }, signing, new Date(Date.now() - 60_000));
+    const response = await handle(request("/dashboard", { headers: cookie(token) }), config);
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get("set-cookie"), null, "the cookies stay");
+  });
+});
+

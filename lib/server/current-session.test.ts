@@ -51,6 +51,17 @@ it("a token whose session belongs to someone else, or no longer exists, is refus
 
 it("an invalid or expired access token is refused before the database is asked", async () => {
   const { token } = await signedIn("expired@example.com");
-  assert.equal(await loadCurrentSession(token, db, config, at(config.accessTokenTtlSeconds + 10)), null);
-  assert.equal(await loadCurrentSession("junk", db, config, at(1)), null);
+  // A database that fails the test if anything asks it.
+  let asked = 0;
+  const untouchable = new Proxy({} as typeof db, {
+    get() {
+      asked++;
+      throw new Error("the database was asked");
+    },
+  });
+  assert.equal(await loadCurrentSession(token, untouchable, config, at(config.accessTokenTtlSeconds + 10)), null);
+  assert.equal(await loadCurrentSession("junk", untouchable, config, at(1)), null);
+  assert.equal(asked, 0);
+  // The control: a valid token does ask it.
+  await assert.rejects(loadCurrentSession(token, untouchable, config, at(1)), /the database was asked/);
 });
