@@ -13,6 +13,8 @@ export default defineConfig({
   workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
+  // After every test: no server may have met a bug (a 500), whatever the tests asserted.
+  globalTeardown: "./no-bugs-logged.ts",
   use: {
     baseURL: E2E.baseURL,
     browserName: "chromium",

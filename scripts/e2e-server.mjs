@@ -63,12 +63,22 @@ fs.writeFileSync(
   { mode: 0o600 },
 );
 
+// Everything the servers print goes to the terminal and to one log, which the browser tests check
+// at the end for bugs answered 500 (e2e/no-bugs-logged.ts): no test run may produce one.
+const log = fs.createWriteStream(path.join(root, settings.serverLogFile), { flags: "w" });
+
 function start(instance) {
   const server = spawn(process.execPath, [next, "start", "--port", String(instance.port)], {
     cwd: root,
-    stdio: "inherit",
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...instanceEnv(instance) },
   });
+  for (const [from, to] of [[server.stdout, process.stdout], [server.stderr, process.stderr]]) {
+    from.on("data", (chunk) => {
+      to.write(chunk);
+      log.write(chunk);
+    });
+  }
   servers.push(server);
   server.on("exit", (code) => stop(code ?? 1));
 }

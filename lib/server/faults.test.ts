@@ -1,0 +1,82 @@
+// Telling an outage from a bug, with real faults from real databases.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { it } from "node:test";
+import Database from "better-sqlite3";
+import { createDb } from "@/lib/db";
+import { migrate } from "@/scripts/migrate.mjs";
+import { BusyError, isStoreFault } from "./faults";
+import { answerThrown } from "./route";
+
+const caught = async (work: () => Promise<unknown>) => {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the store to fail");
+};
+
+it("a SQLite database locked by another process is a store fault", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keycard-fault-"));
+  const file = path.join(dir, "locked.db");
+  await migrate(`file:${file}`);
+  const db = createDb(`file:${file}`);
+  const lock = new Database(file);
+  lock.exec("BEGIN EXCLUSIVE");
+  try {
+    const error = await caught(() => db.user.create({ data: { id: "u", email: "u@example.com", passwordHash: "x", createdAt: new Date() } }));
+    assert.equal(isStoreFault(error), true, String(error));
+  } finally {
+    lock.exec("ROLLBACK");
+    lock.close();
+    await db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it("a PostgreSQL server that cannot be reached is a store fault", async () => {
+  const db = createDb("postgresql://keycard@127.0.0.1:9/nowhere", { poolSize: 1 });
+  try {
+    assert.equal(isStoreFault(await caught(() => db.user.count())), true);
+  } finally {
+    await db.$disconnect();
+  }
+});
+
+it("a bug is not a store fault: it is answered 500 internal_error and logged, not dressed as an outage", async () => {
+  const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+  assert.equal(isStoreFault(bug), false);
+  const logged: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const response = answerThrown(new Request("http://keycard.test/api/auth/login", { method: "POST" }), bug);
+    assert.equal(response.status, 500);
+    assert.deepEqual((await response.json()).error.code, "internal_error");
+    assert.equal(response.headers.get("cache-control"), "no-store");
+  } finally {
+    console.error = original;
+  }
+  assert.ok(logged.some((args) => args.includes(bug)), "the error itself, with its stack, reaches the log");
+});
+
+it("a fault is answered 503 store_unavailable with Retry-After; a full hashing queue 503 busy", async () => {
+  const fault = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+  const original = console.error;
+  console.error = () => {};
+  try {
+    const unavailable = answerThrown(new Request("http://keycard.test/api/auth/refresh", { method: "POST" }), fault);
+    assert.equal(unavailable.status, 503);
+    assert.equal((await unavailable.json()).error.code, "store_unavailable");
+    assert.equal(unavailable.headers.get("retry-after"), "5");
+    const busy = answerThrown(new Request("http://keycard.test/api/auth/login", { method: "POST" }), new BusyError(2));
+    assert.equal(busy.status, 503);
+    assert.equal((await busy.json()).error.code, "busy");
+    assert.equal(busy.headers.get("retry-after"), "2");
+  } finally {
+    console.error = original;
+  }
+});
