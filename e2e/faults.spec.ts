@@ -1,12 +1,11 @@
 // Battery 5: the database becomes unavailable in the middle of a refresh. Runs in its own
 // Playwright project after every other test, because it takes the database away from them too.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { E2E_DATABASE, takeDatabaseAway } from "./database";
 import { signUp, tokenCookies, waitForAccessTokenExpiry } from "./helpers";
 import { E2E } from "./settings";
 
-test(`with the database (${E2E_DATABASE}) gone during a refresh: 503 'try again', cookies kept, and signed in once it is back`, async ({ page }) => {
-  const { email } = await signUp(page.context());
+test(`with the database (${E2E_DATABASE}) gone during a refresh: 503 'try again', cookies kept, and signed in once it is back`, async ({ page, person: { email } }) => {
   await waitForAccessTokenExpiry(page);
   const before = await tokenCookies(page.context());
 

@@ -1,6 +1,7 @@
 // Sessions a person can see and end. Each browser context is a device. These run against the
 // server with five-minute access tokens, so "refused at once" cannot be the token expiring.
-import { expect, test, type BrowserContext } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { E2E } from "./settings";
 import { changePasswordWithForm, PASSWORD, sessionIdOf, signIn, signUp, tokenCookies, waitForGraceWindow, COOKIE } from "./helpers";
 
@@ -8,6 +9,23 @@ test.use({ baseURL: E2E.steadyURL });
 
 async function device(browser: import("@playwright/test").Browser, userAgent?: string) {
   return browser.newContext({ baseURL: E2E.steadyURL, ...(userAgent ? { userAgent } : {}) });
+}
+
+/**
+ * Starts listening, as `page`, for the next sign-in or sign-out another tab announces
+ * (app/components/auth-channel.ts); the returned promise settles when it arrives, even if the page
+ * navigates because of it.
+ */
+async function listenOnChannel(page: Page): Promise<{ message: Promise<string> }> {
+  let heard!: (change: string) => void;
+  const message = new Promise<string>((resolve) => (heard = resolve));
+  await page.exposeFunction("keycardTestHeard", (change: string) => heard(change));
+  await page.evaluate(() => {
+    const channel = new BroadcastChannel("keycard-auth");
+    channel.onmessage = (event) => (window as unknown as { keycardTestHeard: (c: string) => void }).keycardTestHeard(event.data.change);
+  });
+  // Wrapped: an async function returning the promise itself would wait for the message.
+  return { message };
 }
 
 const FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0";
@@ -65,12 +83,7 @@ test("'Sign out of all other sessions' leaves A signed in and B and C signed out
   await Promise.all([a.close(), b.close(), c.close()]);
 });
 
-test("changing the password on A signs B out; the old password stops working; A stays signed in", async ({ browser }) => {
-  const a = await device(browser);
-  const b = await device(browser);
-  const { email } = await signUp(a);
-  await signIn(b, email);
-
+test("changing the password on A signs B out; the old password stops working; A stays signed in", async ({ context: a, person: { email }, secondDevice: b }) => {
   const page = await a.newPage();
   await page.goto("/account");
   await changePasswordWithForm(page, "not my password", "a brand new password");
@@ -87,8 +100,6 @@ test("changing the password on A signs B out; the old password stops working; A 
   expect(old.status()).toBe(401);
   const fresh = await b.request.post("/api/auth/login", { data: { email, password: "a brand new password" } });
   expect(fresh.status()).toBe(200);
-  await a.close();
-  await b.close();
 });
 
 test("a reused refresh token shows in A's security activity with the session it ended", async ({ browser, playwright }) => {
@@ -118,16 +129,19 @@ test("a reused refresh token shows in A's security activity with the session it 
   await b.close();
 });
 
-test("two tabs: signing out in one sends the other to the sign-in page by itself", async ({ context }) => {
-  const { email } = await signUp(context);
+test("two tabs: signing out in one sends the other to the sign-in page by itself", async ({ context, person: { email } }) => {
   const [first, second] = [await context.newPage(), await context.newPage()];
   await first.goto("/dashboard");
   await second.goto("/account");
   await expect(second.getByText(`Signed in as ${email}`)).toBeVisible();
 
+  const told = await listenOnChannel(second);
   await first.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(first).toHaveURL(/\/login\?signedout=1$/);
-  await expect(second).toHaveURL(/\/login\?next=%2Faccount$/, { timeout: 1_500 });
+  // The other tab is told (BroadcastChannel), not left to find out later: wait on that message
+  // itself, then on where it leads, rather than on a stopwatch.
+  expect(await told.message).toBe("signed-out");
+  await expect(second).toHaveURL(/\/login\?next=%2Faccount$/);
   await expect(second.getByRole("heading", { name: "Sign in" })).toBeVisible();
 });
 
@@ -138,11 +152,13 @@ test("two tabs: signing in in one brings the other, waiting on the sign-in page,
   const [first, second] = [await context.newPage(), await context.newPage()];
   await first.goto("/login");
   await second.goto("/login");
+  const told = await listenOnChannel(second);
   await first.getByLabel("Email").fill(email);
   await first.getByLabel("Password").fill(PASSWORD);
   await first.getByRole("button", { name: "Sign in" }).click();
   await expect(first).toHaveURL(/\/dashboard$/);
-  await expect(second).toHaveURL(/\/dashboard$/, { timeout: 2_000 });
+  expect(await told.message).toBe("signed-in");
+  await expect(second).toHaveURL(/\/dashboard$/);
 });
 
 test("nobody can see or end another person's sessions", async ({ browser }) => {

