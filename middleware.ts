@@ -3,7 +3,7 @@
 // asked for renders signed in on the very first response.
 //
 // Runs on the Edge runtime: it imports only lib/edge/ and lib/env.ts, never Node or the database
-// (lib/edge/boundary.test.ts holds that line); the refresh itself happens in the Node route
+// (lib/architecture.test.ts holds that line); the refresh itself happens in the Node route
 // handler it calls (docs/decisions/0001-edge-middleware.md).
 import { NextResponse, type NextRequest } from "next/server";
 import { isDueForRenewal, verifyAccessToken, type AccessClaims } from "@/lib/edge/access-token";

@@ -29,6 +29,20 @@ function resolve(from: string, specifier: string): string | null {
 
 const rel = (file: string) => path.relative(root, file);
 
+/** Every TypeScript source file under `dir` (not tests, not generated code). */
+function sourcesUnder(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (current: string) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory() && entry.name !== "generated") walk(full);
+      else if (entry.isFile() && /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".test.ts")) found.push(full);
+    }
+  };
+  walk(path.join(root, dir));
+  return found;
+}
+
 // What the edge runtime may load: the packages below, and project files in lib/edge/, lib/env.ts
 // and the pure helper it shares with the start scripts.
 const EDGE_PACKAGES = new Set(["next/server", "jose", "zod"]);
@@ -75,31 +89,12 @@ it("the boundary check itself notices a violation", () => {
 });
 
 it("every Node-only module under lib/server/ says so with import \"server-only\"", () => {
-  const missing: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && !specifiers(full).includes("server-only")) {
-        missing.push(rel(full));
-      }
-    }
-  };
-  walk(path.join(root, "lib/server"));
-  assert.deepEqual(missing, []);
+  const missing = sourcesUnder("lib/server").filter((file) => !specifiers(file).includes("server-only"));
+  assert.deepEqual(missing.map(rel), []);
 });
 
 it("lib/ and app/ have no import cycles", () => {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && entry.name !== "generated") walk(full);
-      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith(".test.ts")) files.push(full);
-    }
-  };
-  walk(path.join(root, "lib"));
-  walk(path.join(root, "app"));
+  const files = [...sourcesUnder("lib"), ...sourcesUnder("app")];
   const cycles: string[] = [];
   const state = new Map<string, "open" | "done">();
   const visit = (file: string, stack: string[]) => {
@@ -120,14 +115,6 @@ it("lib/ and app/ have no import cycles", () => {
 });
 
 it("no page or route handler touches the database client directly: they call account actions", () => {
-  const offenders: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.tsx?$/.test(entry.name) && specifiers(full).some((s) => s === "@/lib/db" || s.includes("/store/"))) offenders.push(rel(full));
-    }
-  };
-  walk(path.join(root, "app"));
-  assert.deepEqual(offenders, []);
+  const offenders = sourcesUnder("app").filter((file) => specifiers(file).some((s) => s === "@/lib/db" || s.includes("/store/")));
+  assert.deepEqual(offenders.map(rel), []);
 });

@@ -3,6 +3,7 @@
 // never touches the database.
 import { createPostgresClient } from "@/lib/database/postgres";
 import { sqliteAdapter } from "@/lib/database/sqlite";
+import { TRANSACTION_OPTIONS } from "@/lib/database/transaction-options";
 import { PrismaClient } from "@/lib/generated/sqlite/client";
 import { getConfig } from "@/lib/env";
 import { databaseKind, sqliteFile } from "@/scripts/database-url.mjs";
@@ -12,7 +13,7 @@ export type Db = PrismaClient;
 export function createDb(databaseUrl: string, { poolSize = 10 }: { poolSize?: number } = {}): Db {
   if (databaseKind(databaseUrl) === "postgres") return createPostgresClient(databaseUrl, poolSize);
   // WAL is set on the file by the migration script.
-  return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(databaseUrl)) });
+  return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(databaseUrl)), transactionOptions: TRANSACTION_OPTIONS });
 }
 
 // One client per process. Kept on globalThis so `next dev` reloading modules does not open a new

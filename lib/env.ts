@@ -11,7 +11,7 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 const limit = (fallback: string) =>
   z
     .string()
-    .regex(/^\d+\/\d+$/, "must look like 20/900 (at most 20 per 900 seconds)")
+    .regex(/^[1-9]\d*\/[1-9]\d*$/, "must look like 20/900 (at most 20 per 900 seconds), both at least 1")
     .default(fallback)
     .transform((v) => {
       const [max, windowSeconds] = v.split("/").map(Number);

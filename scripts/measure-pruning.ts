@@ -2,6 +2,8 @@
 //
 // Simulates 10,000 sign-ins spread over 60 days (1,000 people, ten each), every session refreshing
 // 100 times five minutes apart; 30% then sign out, the rest are left to idle out after 7 days.
+// Meanwhile 60,000 failed sign-ins guess a new email each (1,000 a day from 20 addresses): every
+// guessed email leaves rate-limit counters behind.
 // Rows are written straight into SQLite in the shape the store writes them (a million refreshes
 // through Prisma would take a quarter of an hour), then the app's own pruneAuthRecords runs.
 import { execFileSync } from "node:child_process";
@@ -17,6 +19,8 @@ const SIGN_INS = 10_000;
 const PEOPLE = 1_000;
 const REFRESHES = 100;
 const DAYS = 60;
+const GUESSES = 60_000;
+const GUESSING_IPS = 20;
 const IDLE_MS = 7 * 24 * 3600 * 1000;
 const ABSOLUTE_MS = 30 * 24 * 3600 * 1000;
 const start = Date.parse("2026-01-01T00:00:00Z");
@@ -40,6 +44,8 @@ const insert = {
   ),
   token: sqlite.prepare(`INSERT INTO RefreshToken (id, tokenHash, sessionId, createdAt, consumedAt) VALUES (?, ?, ?, ?, ?)`),
   event: sqlite.prepare(`INSERT INTO SecurityEvent (id, userId, sessionId, type, ip, userAgent, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+  // The keys lib/server/limits.ts writes; a later window of the same key replaces the row.
+  limit: sqlite.prepare(`INSERT OR REPLACE INTO RateLimit (key, windowStart, count) VALUES (?, ?, 1)`),
 };
 const ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 const users = Array.from({ length: PEOPLE }, (_, i) => randomUUID());
@@ -63,6 +69,14 @@ sqlite.transaction(() => {
     insert.event.run(randomUUID(), userId, sessionId, "signed_in", "203.0.113.9", ua, iso(signedIn));
     if (signsOut) insert.event.run(randomUUID(), userId, sessionId, "signed_out", "203.0.113.9", ua, iso(lastRefresh + 60_000));
   }
+  for (let g = 0; g < GUESSES; g++) {
+    const at = iso(start + Math.floor((g / GUESSES) * (end - start)));
+    const ip = `198.51.100.${g % GUESSING_IPS}`;
+    const email = `guess${g}@example.com`;
+    insert.limit.run(`login:account-ip:${email}|${ip}`, at);
+    insert.limit.run(`login:ip:${ip}`, at);
+    insert.limit.run(`login:account:${email}`, at);
+  }
 })();
 const generated = performance.now() - t0;
 
@@ -76,6 +90,7 @@ function measure() {
     sessions: count("Session"),
     refreshTokens: count("RefreshToken"),
     securityEvents: count("SecurityEvent"),
+    rateLimits: count("RateLimit"),
     mb: ((pages - free) * pageSize) / 1e6,
   };
 }
@@ -94,13 +109,13 @@ sqlite.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
 const row = (label: string, m: typeof before) =>
-  `| ${label} | ${m.sessions.toLocaleString("en")} | ${m.refreshTokens.toLocaleString("en")} | ${m.securityEvents.toLocaleString("en")} | ${m.mb.toFixed(1)} MB |`;
+  `| ${label} | ${m.sessions.toLocaleString("en")} | ${m.refreshTokens.toLocaleString("en")} | ${m.securityEvents.toLocaleString("en")} | ${m.rateLimits.toLocaleString("en")} | ${m.mb.toFixed(1)} MB |`;
 console.log(`${SIGN_INS.toLocaleString("en")} sign-ins over ${DAYS} days, ${REFRESHES} refreshes each (generated in ${(generated / 1000).toFixed(1)} s)\n`);
-console.log("|  | sessions | refresh tokens | security events | data |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log("|  | sessions | refresh tokens | security events | rate-limit counters | data |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 console.log(row("without pruning", before));
 console.log(row("after pruning", after));
-console.log(`\npruneAuthRecords removed ${removed.sessions.toLocaleString("en")} sessions and ${removed.refreshTokens.toLocaleString("en")} tokens in ${(pruneMs / 1000).toFixed(1)} s (batches of 10 sessions, the slowest ${removed.slowestBatchMs.toFixed(0)} ms); file after VACUUM ${vacuumedMb.toFixed(1)} MB.`);
+console.log(`\npruneAuthRecords removed ${removed.sessions.toLocaleString("en")} sessions, ${removed.refreshTokens.toLocaleString("en")} tokens and ${removed.rateLimits.toLocaleString("en")} rate-limit counters in ${(pruneMs / 1000).toFixed(1)} s (batches of 10 sessions, the slowest ${removed.slowestBatchMs.toFixed(0)} ms); file after VACUUM ${vacuumedMb.toFixed(1)} MB.`);
 }
 
 // Top-level await is not available: tsx runs this file as CommonJS.

@@ -82,7 +82,9 @@ export function formEmailCookieName(settings: Settings): string {
 export function formEmailCookie(email: string, settings: Settings): CookieToSet {
   return {
     name: formEmailCookieName(settings),
-    value: encodeURIComponent(email.slice(0, 254)),
+    // Whole characters only (an emoji cut in half, or a lone surrogate sent on purpose, cannot be
+    // encoded), then encoded so nothing in it can end the cookie.
+    value: encodeURIComponent(Array.from(email.toWellFormed()).slice(0, 254).join("")),
     options: { ...options(settings, undefined), maxAge: FORM_EMAIL_SECONDS },
   };
 }
@@ -90,7 +92,7 @@ export function formEmailCookie(email: string, settings: Settings): CookieToSet 
 /** The email a failed form left behind, or "". */
 export function readFormEmail(value: string | undefined): string {
   try {
-    return value ? decodeURIComponent(value).slice(0, 254) : "";
+    return value ? Array.from(decodeURIComponent(value)).slice(0, 254).join("") : "";
   } catch {
     return "";
   }

@@ -10,7 +10,7 @@ import { ConfigError } from "@/lib/env";
 
 export const ACCESS_TOKEN_ALG = "ES256";
 
-const publicJwkSchema = z.looseObject({
+export const publicJwkSchema = z.looseObject({
   kty: z.literal("EC"),
   crv: z.literal("P-256"),
   kid: z.string().min(1),
@@ -20,24 +20,29 @@ const publicJwkSchema = z.looseObject({
 
 export type PublicKey = z.output<typeof publicJwkSchema>;
 
-export function parseVerifyingKeys(source: string): PublicKey[] {
+/**
+ * A setting holding a JSON array of ES256 JWKs, each with a distinct `kid`, checked against
+ * `schema`. Throws ConfigError naming the setting and what it should hold.
+ */
+export function parseKeyList<S extends z.ZodType<{ kid: string }>>(name: string, kind: "public" | "private", source: string, schema: S): z.output<S>[] {
   let json: unknown;
   try {
     json = JSON.parse(source);
   } catch {
-    throw new ConfigError("AUTH_VERIFYING_KEYS is not valid JSON (expected an array of public ES256 JWKs)");
+    throw new ConfigError(`${name} is not valid JSON (expected an array of ${kind} ES256 JWKs)`);
   }
-  const parsed = z.array(publicJwkSchema).min(1).safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError("AUTH_VERIFYING_KEYS must be a non-empty array of public ES256 (P-256) JWKs with a kid");
-  }
-  if (parsed.data.some((key) => "d" in key)) {
+  const parsed = z.array(schema).min(1).safeParse(json);
+  if (!parsed.success) throw new ConfigError(`${name} must be a non-empty array of ${kind} ES256 (P-256) JWKs with a kid`);
+  if (new Set(parsed.data.map((k) => k.kid)).size !== parsed.data.length) throw new ConfigError(`${name} has two keys with the same kid`);
+  return parsed.data;
+}
+
+export function parseVerifyingKeys(source: string): PublicKey[] {
+  const keys = parseKeyList("AUTH_VERIFYING_KEYS", "public", source, publicJwkSchema);
+  if (keys.some((key) => "d" in key)) {
     throw new ConfigError("AUTH_VERIFYING_KEYS must hold public keys only: one of them has a private part (d)");
   }
-  if (new Set(parsed.data.map((k) => k.kid)).size !== parsed.data.length) {
-    throw new ConfigError("AUTH_VERIFYING_KEYS has two keys with the same kid");
-  }
-  return parsed.data;
+  return keys;
 }
 
 /** Every verifying key as a JWK Set another service can verify our tokens with. */

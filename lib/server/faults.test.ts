@@ -7,6 +7,7 @@ import { it } from "node:test";
 import Database from "better-sqlite3";
 import { createDb } from "@/lib/db";
 import { migrate } from "@/scripts/migrate.mjs";
+import { Prisma } from "@/lib/generated/sqlite/client";
 import { BusyError, isStoreFault } from "./faults";
 import { answerThrown } from "./route";
 
@@ -61,6 +62,33 @@ it("a bug is not a store fault: it is answered 500 internal_error and logged, no
     console.error = original;
   }
   assert.ok(logged.some((args) => args.includes(bug)), "the error itself, with its stack, reaches the log");
+});
+
+it("a transaction that could not start in time is a fault; a transaction used wrongly is a bug", () => {
+  const p2028 = (message: string) => new Prisma.PrismaClientKnownRequestError(message, { code: "P2028", clientVersion: "test" });
+  assert.equal(isStoreFault(p2028("Transaction API error: Unable to start a transaction in the given time.")), true);
+  assert.equal(isStoreFault(p2028("Transaction API error: Transaction not found.")), false);
+});
+
+it("a plain form that meets a fault or a bug goes back to its page with the code, not to a JSON page", () => {
+  const original = console.error;
+  console.error = () => {};
+  try {
+    const form = (referer: string) =>
+      new Request("http://keycard.test/api/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", referer },
+      });
+    const busy = answerThrown(form("http://keycard.test/login?next=%2Faccount"), new BusyError(2));
+    assert.equal(busy.status, 303);
+    assert.equal(busy.headers.get("location"), "/login?error=busy");
+    const bug = answerThrown(form("http://keycard.test/account"), new TypeError("oops"));
+    assert.equal(bug.headers.get("location"), "/account?error=internal_error");
+    // Another site's page is never where it goes back to.
+    assert.equal(answerThrown(form("https://evil.example/login"), new TypeError("oops")).status, 500);
+  } finally {
+    console.error = original;
+  }
 });
 
 it("a fault is answered 503 store_unavailable with Retry-After; a full hashing queue 503 busy", async () => {

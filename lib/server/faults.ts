@@ -10,6 +10,9 @@ import { Prisma } from "@/lib/generated/sqlite/client";
 // Prisma's codes for a database it cannot reach or keep talking to (P1xxx), a pool that ran dry
 // (P2024), a conflict still there after retrying (P2034), too many connections (P2037).
 const FAULT_CODES = /^(P10\d\d|P2024|P2034|P2037)$/;
+// P2028 is a transaction API error: a fault when the transaction could not start or ran out of
+// time (the database was busy or unreachable), a bug otherwise (a transaction used after it ended).
+const TRANSACTION_TIMEOUT = /Unable to start a transaction in the given time|Transaction already closed.*(timeout|expired)|expired transaction/i;
 // Node's network errors, on their own or inside a driver's.
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 // PostgreSQL SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator
@@ -40,6 +43,7 @@ export function isStoreFault(error: unknown): boolean {
       cause?: unknown;
     };
     if (typeof e.code === "string" && (FAULT_CODES.test(e.code) || NETWORK_CODES.has(e.code))) return true;
+    if (e.code === "P2028" && typeof e.message === "string" && TRANSACTION_TIMEOUT.test(e.message)) return true;
     if (e.kind === "postgres" && typeof e.code === "string" && POSTGRES_FAULT.test(e.code)) return true;
     if (e.kind === "sqlite" && typeof e.extendedCode === "number" && SQLITE_FAULTS.has(e.extendedCode & 0xff)) return true;
     if (typeof e.message === "string" && FAULT_WORDS.test(e.message)) return true;

@@ -60,7 +60,7 @@ export function takeSignUpAttempt(db: Db, ip: string | null, limits: Limits, now
   return takeAttempt(db, `register:ip:${where(ip)}`, limits.registerIp, now);
 }
 
-/** Only failed refreshes count: honest ones pay nothing. */
+/** Refreshes with a token that was never issued (guesses); honest ones pay nothing. */
 export function countFailedRefresh(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
   return takeAttempt(db, `refresh:ip:${where(ip)}`, limits.refreshIp, now);
 }

@@ -18,8 +18,16 @@ export function hashPassword(password: string, settings: HashSettings): Promise<
   return runOnWorker("hash", [password, settings.bcryptCost], settings.bcryptMaxQueue) as Promise<string>;
 }
 
+let comparisons = 0;
+
 export function verifyPassword(password: string, hash: string, settings: HashSettings): Promise<boolean> {
+  comparisons++;
   return runOnWorker("compare", [password, hash], settings.bcryptMaxQueue) as Promise<boolean>;
+}
+
+/** How many bcrypt comparisons this process has started: the figure behind "an unknown email costs one too". */
+export function passwordComparisons(): number {
+  return comparisons;
 }
 
 /** The work factor a bcrypt hash was made with ($2b$12$… → 12). */
@@ -61,25 +69,37 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 
 // One thread fewer than the machine has cores, at least one: the main thread keeps a core.
 const POOL_SIZE = Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
-const pool: { worker: Worker; busy: number }[] = [];
+const pool: { worker: Worker; busy: number; jobs: Set<number> }[] = [];
 const pending = new Map<number, Pending>();
 let nextId = 0;
 
 function worker() {
   if (pool.length < POOL_SIZE) {
-    const entry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0 };
+    const entry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0, jobs: new Set<number>() };
     entry.worker.on("message", ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
       // An idle worker must not keep the process alive (scripts and tests end on their own).
       if (--entry.busy === 0) entry.worker.unref();
       const job = pending.get(id);
       pending.delete(id);
+      entry.jobs.delete(id);
       if (error !== undefined) job?.reject(new Error(`bcrypt: ${error}`));
       else job?.resolve(result);
     });
+    // A worker that dies takes its jobs with it: fail them now, or they would wait forever and
+    // fill the bounded queue until every sign-in is refused as busy.
+    const retire = (reason: unknown) => {
+      if (pool.includes(entry)) pool.splice(pool.indexOf(entry), 1);
+      for (const id of entry.jobs) {
+        pending.get(id)?.reject(new Error(`bcrypt worker stopped: ${String(reason)}`));
+        pending.delete(id);
+      }
+      entry.jobs.clear();
+    };
     entry.worker.on("error", (error) => {
-      pool.splice(pool.indexOf(entry), 1);
       console.error("[keycard] password worker failed:", error);
+      retire(error);
     });
+    entry.worker.on("exit", (code) => retire(`exit code ${code}`));
     pool.push(entry);
     return entry;
   }
@@ -96,6 +116,7 @@ function runOnWorker(op: "hash" | "compare", args: [string, string | number], ma
   if (entry.busy++ === 0) entry.worker.ref();
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
+    entry.jobs.add(id);
     entry.worker.postMessage({ id, op, args });
   });
 }

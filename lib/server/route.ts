@@ -9,9 +9,11 @@ import "server-only";
 import { headers } from "next/headers";
 import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
-import { errorResponse, failWith } from "@/lib/edge/answer";
+import { errorResponse, failWith, seeOther } from "@/lib/edge/answer";
 import { clientInfo } from "@/lib/edge/client-info";
 import { apiError } from "@/lib/edge/errors";
+import { safeNextPath } from "@/lib/edge/next-path";
+import { inputMode } from "@/lib/edge/read-input";
 import { getConfig } from "@/lib/env";
 import type { ActionContext, Actor } from "./actions/context";
 import { getCurrentSession, type CurrentSession } from "./current-session";
@@ -57,13 +59,37 @@ export function withSession<C>(
 
 export function answerThrown(request: Request, error: unknown): Response {
   const where = `${request.method} ${new URL(request.url).pathname}`;
+  let code: "busy" | "store_unavailable" | "internal_error";
+  let headers: Record<string, string> | undefined;
   if (error instanceof BusyError) {
-    return errorResponse(apiError("busy"), { "retry-after": String(error.retryAfterSeconds) });
-  }
-  if (isStoreFault(error)) {
+    code = "busy";
+    headers = { "retry-after": String(error.retryAfterSeconds) };
+  } else if (isStoreFault(error)) {
     console.error(`[keycard] ${where}: the store is unavailable:`, error instanceof Error ? error.message : error);
-    return errorResponse(apiError("store_unavailable"), { "retry-after": "5" });
+    code = "store_unavailable";
+    headers = { "retry-after": "5" };
+  } else {
+    console.error(`[keycard] ${where} failed with a bug (answered 500 internal_error):`, error);
+    code = "internal_error";
   }
-  console.error(`[keycard] ${where} failed with a bug (answered 500 internal_error):`, error);
-  return failWith("internal_error");
+  // A plain form goes back to the page it came from, which shows the code's words; the cookies
+  // stay either way.
+  const back = inputMode(request) === "form" ? formPage(request) : null;
+  return back ? seeOther(`${back}?error=${code}`) : errorResponse(apiError(code), headers);
+}
+
+/** The same-origin page a form was posted from, as a path; null when it cannot be told. */
+function formPage(request: Request): string | null {
+  const referer = request.headers.get("referer");
+  if (!referer) return null;
+  try {
+    const from = new URL(referer);
+    if (from.origin !== new URL(request.url).origin && from.host !== request.headers.get("host")) return null;
+    const page = safeNextPath(from.pathname);
+    // safeNextPath refuses the sign-in pages as destinations after signing in; here they are
+    // exactly where a failed sign-in form should go back to.
+    return /^\/(login|register)$/.test(from.pathname) ? from.pathname : page;
+  } catch {
+    return null;
+  }
 }

@@ -7,17 +7,10 @@ import "server-only";
 import { importJWK, SignJWT, type CryptoKey, type JWK } from "jose";
 import { z } from "zod";
 import { ACCESS_TOKEN_TYP } from "@/lib/edge/access-token";
-import { ACCESS_TOKEN_ALG, parseVerifyingKeys } from "@/lib/edge/verifying-keys";
+import { ACCESS_TOKEN_ALG, parseKeyList, parseVerifyingKeys, publicJwkSchema } from "@/lib/edge/verifying-keys";
 import { ConfigError } from "@/lib/env";
 
-const privateJwkSchema = z.looseObject({
-  kty: z.literal("EC"),
-  crv: z.literal("P-256"),
-  kid: z.string().min(1),
-  x: z.string(),
-  y: z.string(),
-  d: z.string(),
-});
+const privateJwkSchema = publicJwkSchema.extend({ d: z.string() });
 
 export type SigningSettings = {
   signingKeys: string;
@@ -38,18 +31,9 @@ function getSigningKey(settings: SigningSettings): Promise<SigningKey> {
 }
 
 async function importSigningKey({ signingKeys, verifyingKeys }: SigningSettings): Promise<SigningKey> {
-  let json: unknown;
-  try {
-    json = JSON.parse(signingKeys);
-  } catch {
-    throw new ConfigError("AUTH_SIGNING_KEYS is not valid JSON (expected an array of private ES256 JWKs)");
-  }
-  const parsed = z.array(privateJwkSchema).min(1).safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError("AUTH_SIGNING_KEYS must be a non-empty array of private ES256 (P-256) JWKs with a kid");
-  }
+  const keys = parseKeyList("AUTH_SIGNING_KEYS", "private", signingKeys, privateJwkSchema);
   const verifying = parseVerifyingKeys(verifyingKeys);
-  for (const key of parsed.data) {
+  for (const key of keys) {
     const match = verifying.find((v) => v.kid === key.kid);
     if (!match || match.x !== key.x || match.y !== key.y) {
       throw new ConfigError(
@@ -57,7 +41,7 @@ async function importSigningKey({ signingKeys, verifyingKeys }: SigningSettings)
       );
     }
   }
-  const first = parsed.data[0];
+  const first = keys[0];
   return { kid: first.kid, key: (await importJWK(first as JWK, ACCESS_TOKEN_ALG)) as CryptoKey };
 }
 

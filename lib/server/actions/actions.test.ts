@@ -157,3 +157,17 @@ it("forty sign-ups from one IP released together: exactly the limit get through"
   assert.equal(results.filter((r) => !r.ok && r.code === "rate_limited").length, 37);
 });
 
+it("failed refreshes from one IP are limited (429, cookies kept by the route); honest refreshes are not counted", async () => {
+  const tight = { ...config, limits: { ...config.limits, refreshIp: { max: 3, windowSeconds: 300 } } };
+  const person = await signedUp();
+  let token = person.refresh;
+  for (let i = 0; i < 6; i++) {
+    const honest = await refreshTokens(token, ctx(1 + i, "203.0.113.50", tight));
+    assert.ok(honest.ok, "honest refreshes are never refused");
+    token = honest.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
+  }
+  const junk = await Promise.all(Array.from({ length: 10 }, () => refreshTokens("x".repeat(43), ctx(10, "203.0.113.50", tight))));
+  assert.equal(junk.filter((r) => !r.ok && r.code === "invalid").length, 3);
+  assert.equal(junk.filter((r) => !r.ok && r.code === "rate_limited").length, 7);
+});
+

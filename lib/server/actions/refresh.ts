@@ -18,9 +18,12 @@ export async function refreshTokens(presented: string | undefined, ctx: ActionCo
     const { session } = result;
     await record(ctx, { userId: session.userId, sessionId: session.id, type: "refresh_token_reused", detail: describeDevice(session.userAgent) });
   }
-  // Only failures count: honest refreshes pay nothing for the limit. Past it the answer is 429
-  // and the cookies are left alone, so the middleware shows "try again" rather than signing out.
-  const counted = await countFailedRefresh(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
-  if (!counted.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: counted.retryAfterSeconds };
+  // Only tokens we never issued count: that is guessing. An expired, revoked or reused token is a
+  // real one whose holder must be sent to sign in, never told "try again" because others behind
+  // the same address guessed. Past the limit the answer is 429 with the cookies left alone.
+  if (result.code === "invalid") {
+    const counted = await countFailedRefresh(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
+    if (!counted.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: counted.retryAfterSeconds };
+  }
   return { ok: false, code: result.code };
 }

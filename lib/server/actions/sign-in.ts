@@ -36,12 +36,6 @@ export async function signIn(
   if (!user) return { ok: false, code: "invalid_credentials" };
   await settleSuccessfulSignIn(db, who);
 
-  if (input.previousRefreshToken) {
-    const previous = await findSessionByRefreshToken(db, input.previousRefreshToken);
-    if (previous && (await revokeSession(db, previous.sessionId, "signed_out", now))) {
-      await record(ctx, { userId: previous.userId, sessionId: previous.sessionId, type: "signed_out" });
-    }
-  }
   // Only while the password is still the one just checked: a change racing this sign-in wins.
   const issued = await createSessionIfPasswordUnchanged(
     db,
@@ -50,8 +44,29 @@ export async function signIn(
     now,
   );
   if (!issued) return { ok: false, code: "invalid_credentials" };
-  if (user.stale) await rehashPassword(db, user.id, input.password, config);
+
+  // Now that the new session exists, the one this browser held before ends.
+  if (input.previousRefreshToken) {
+    const previous = await findSessionByRefreshToken(db, input.previousRefreshToken);
+    if (previous && previous.sessionId !== issued.session.id && (await revokeSession(db, previous.sessionId, "signed_out", now))) {
+      await record(ctx, { userId: previous.userId, sessionId: previous.sessionId, type: "signed_out" });
+    }
+  }
+  if (user.stale) await rehashInPassing(user.id, input.password, user.passwordHash, ctx);
   return signedIn({ id: user.id, email: user.email }, issued, ctx);
+}
+
+/**
+ * A stronger hash of the password just proved, stored only if the stored one is still the one
+ * checked (a password change in between wins). Best effort: the person is signed in either way,
+ * and the next sign-in tries again.
+ */
+async function rehashInPassing(userId: string, password: string, checkedHash: string, ctx: ActionContext): Promise<void> {
+  try {
+    await rehashPassword(ctx.db, { userId, password, checkedHash }, ctx.config);
+  } catch (error) {
+    console.error("[keycard] could not rehash a password at a stronger cost (will try at the next sign-in):", error);
+  }
 }
 
 /** A new session for a new account: its cookies, recorded as a sign-in. */

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { useTestDb } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
-import { createUser, verifyUserPassword } from "./users";
+import { passwordComparisons } from "@/lib/server/password";
+import { createUser, rehashPassword, replacePassword, verifyUserPassword } from "./users";
 
 const config = testConfig();
 const now = new Date("2026-11-28T12:00:00Z");
@@ -33,3 +34,27 @@ it("a password check returns the user only for the right password, and null for 
   assert.equal(await verifyUserPassword(db, { email: "grace@example.com", password: "cobol rule" }, config), null);
   assert.equal(await verifyUserPassword(db, { email: "nobody@example.com", password: "cobol rules" }, config), null);
 });
+
+it("an unknown email costs a bcrypt comparison just as a known one does, so timing tells nothing", async () => {
+  await createUser(db, { email: "known@example.com", password: "password123" }, config, now);
+  const comparedFor = async (email: string) => {
+    const before = passwordComparisons();
+    assert.equal(await verifyUserPassword(db, { email, password: "wrong password" }, config), null);
+    return passwordComparisons() - before;
+  };
+  assert.equal(await comparedFor("known@example.com"), 1);
+  assert.equal(await comparedFor("unknown@example.com"), 1);
+});
+
+it("a stronger rehash never brings back a password that was changed in between", async () => {
+  const created = await createUser(db, { email: "rehash@example.com", password: "old password" }, config, now);
+  assert.ok(created.ok);
+  const checked = await verifyUserPassword(db, { email: "rehash@example.com", password: "old password" }, config);
+  assert.ok(checked);
+  await replacePassword(db, { userId: created.user.id, newPassword: "new password", keepSessionId: "none" }, config, now);
+  const stronger = { ...config, bcryptCost: 5 };
+  assert.equal(await rehashPassword(db, { userId: created.user.id, password: "old password", checkedHash: checked.passwordHash }, stronger), false);
+  assert.equal(await verifyUserPassword(db, { email: "rehash@example.com", password: "old password" }, config), null);
+  assert.ok(await verifyUserPassword(db, { email: "rehash@example.com", password: "new password" }, config));
+});
+

@@ -57,9 +57,18 @@ export async function isCurrentPassword(db: Db, userId: string, password: string
   return !!user && (await verifyPassword(password, user.passwordHash, settings));
 }
 
-/** Stores a new hash of the same password (a cost raised since it was made). */
-export async function rehashPassword(db: Db, userId: string, password: string, settings: HashSettings): Promise<void> {
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password, settings) } });
+/**
+ * Stores a new hash of the same password (a cost raised since it was made), only where the stored
+ * hash is still `checkedHash`: it must never bring back a password that was changed meanwhile.
+ */
+export async function rehashPassword(
+  db: Db,
+  input: { userId: string; password: string; checkedHash: string },
+  settings: HashSettings,
+): Promise<boolean> {
+  const passwordHash = await hashPassword(input.password, settings);
+  const { count } = await db.user.updateMany({ where: { id: input.userId, passwordHash: input.checkedHash }, data: { passwordHash } });
+  return count === 1;
 }
 
 /**
