@@ -17,6 +17,8 @@ export const E2E = {
   rotatedURL: url("rotated"),
   /** Knows only the new key: the old one has been retired. */
   retiredURL: url("retired"),
+  /** Tight limits with long windows, for the tests that race them (each from its own address). */
+  limitsURL: url("limits"),
 };
 
 /** The secrets the test servers were started with, for tests that forge tokens. */

@@ -1,0 +1,70 @@
+// Every limit against forty identical requests released at the same moment (e2e/simultaneous.ts),
+// on an instance whose limits are tight (five per ten minutes) and whose windows cannot roll over
+// mid-test. Each test comes from its own address, so tests cannot spend each other's budgets.
+import { randomBytes } from "node:crypto";
+import { countStatuses, sendManyTogether, sendTogether, type RawRequest } from "./simultaneous";
+import { expect, test } from "./fixtures";
+import { COOKIE, PASSWORD, tokenCookies, uniqueEmail } from "./helpers";
+import { E2E } from "./settings";
+
+const LIMIT = 5;
+/** An address of its own for each test (documentation prefix, random host part). */
+const address = () => `2001:db8::${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}`;
+const race = (request: RawRequest) => sendManyTogether(E2E.limitsURL, request, 40);
+
+test("forty sign-ups from one address at the same moment: five accounts, thirty-five 429s", async ({ db }) => {
+  const ip = address();
+  const tag = uniqueEmail("burst").split("@")[0];
+  const responses = await sendTogether(
+    E2E.limitsURL,
+    Array.from({ length: 40 }, (_, i) => ({
+      method: "POST" as const,
+      path: "/api/auth/register",
+      headers: { "x-forwarded-for": ip },
+      body: { email: `${tag}-${i}@example.com`, password: PASSWORD },
+    })),
+  );
+  expect(countStatuses(responses)).toEqual({ 201: LIMIT, 429: 40 - LIMIT });
+  const created = await db.query<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS "n" FROM "User" WHERE "email" LIKE ?`, `${tag}-%`);
+  expect(created[0].n).toBe(LIMIT);
+});
+
+test("forty refreshes with made-up tokens at the same moment: five answered 401, the rest 429", async () => {
+  const ip = address();
+  const responses = await race({
+    method: "POST",
+    path: "/api/auth/refresh",
+    headers: { "x-forwarded-for": ip, cookie: `${COOKIE.refresh}=${"g".repeat(43)}` },
+  });
+  expect(countStatuses(responses)).toEqual({ 401: LIMIT, 429: 40 - LIMIT });
+  // A 429 leaves the cookies alone: being limited is not a reason to sign anyone out.
+  for (const response of responses.filter((r) => r.status === 429)) expect(response.headers["set-cookie"]).toBeUndefined();
+});
+
+test("forty guesses at the current password from one session at the same moment: five checked, the rest 429, each wrong one recorded", async ({ browser, db }) => {
+  const context = await browser.newContext({ baseURL: E2E.limitsURL, extraHTTPHeaders: { "x-forwarded-for": address() } });
+  const email = uniqueEmail("guess");
+  expect((await context.request.post("/api/auth/register", { data: { email, password: PASSWORD } })).status()).toBe(201);
+  const { access } = await tokenCookies(context);
+  const responses = await race({
+    method: "POST",
+    path: "/api/auth/password",
+    headers: { cookie: `${COOKIE.access}=${access!.value}` },
+    body: { currentPassword: "a guess", newPassword: "a new password" },
+  });
+  expect(countStatuses(responses)).toEqual({ 400: LIMIT, 429: 40 - LIMIT });
+  const [recorded] = await db.query<{ n: number }>(
+    `SELECT CAST(count(*) AS INTEGER) AS "n" FROM "SecurityEvent" e JOIN "User" u ON u."id" = e."userId" WHERE u."email" = ? AND e."type" = 'password_change_failed'`,
+    email,
+  );
+  expect(recorded.n).toBe(LIMIT);
+  await context.close();
+});
+
+test("a right password is not charged: ten sign-ins in a row from one address all work, where the limit is five", async ({ playwright }) => {
+  const client = await playwright.request.newContext({ baseURL: E2E.limitsURL, extraHTTPHeaders: { "x-forwarded-for": address() } });
+  const email = uniqueEmail("right");
+  expect((await client.post("/api/auth/register", { data: { email, password: PASSWORD } })).status()).toBe(201);
+  for (let i = 0; i < 10; i++) expect((await client.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
+  await client.dispose();
+});
