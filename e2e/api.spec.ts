@@ -152,3 +152,23 @@ test("headers a client sends cannot pose as the middleware's: signed in as A, na
   await a.close();
   await b.close();
 });
+
+test("without APP_ORIGIN, a client that addressed the server as 127.0.0.1 and says so in Origin is not taken for another site", async ({ playwright }) => {
+  const port = new URL(E2E.baseURL).port;
+  const client = await playwright.request.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  const login = await client.post("/api/auth/login", {
+    headers: { origin: `http://127.0.0.1:${port}` },
+    data: { email: uniqueEmail("origin"), password: PASSWORD },
+  });
+  // The sign-in itself fails (no such account): what matters is that it was not refused as CSRF.
+  expect(login.status()).toBe(401);
+  expect((await errorOf(login)).code).toBe("invalid_credentials");
+  const elsewhere = await client.post("/api/auth/login", {
+    headers: { origin: "http://evil.example" },
+    data: { email: uniqueEmail("origin"), password: PASSWORD },
+  });
+  expect(elsewhere.status()).toBe(403);
+  expect((await errorOf(elsewhere)).code).toBe("csrf");
+  await client.dispose();
+});
+
