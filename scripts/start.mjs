@@ -30,14 +30,16 @@ function readEnvFile() {
 
 function writeFreshSecrets(missing) {
   const fresh = generateSecrets();
+  // New signing keys come with their public halves, the edge's verifying keys.
+  const written = [...missing, ...(missing.includes("AUTH_SIGNING_KEYS") ? ["AUTH_VERIFYING_KEYS"] : [])];
   const lines = [
     fs.existsSync(envFile) ? "" : "# Written by `npm start` on first run. Keep it out of version control.",
     `# Fresh secrets, generated ${new Date().toISOString()}. See .env.example for every setting.`,
-    ...[...missing, ...(missing.includes("AUTH_SIGNING_KEYS") ? ["AUTH_VERIFYING_KEYS"] : [])].map((name) => `${name}='${fresh[name]}'`),
+    ...written.map((name) => `${name}='${fresh[name]}'`),
   ];
   if (!("DATABASE_URL" in readEnvFile()) && !process.env.DATABASE_URL) lines.push("DATABASE_URL=file:./data/keycard.db");
   fs.appendFileSync(envFile, lines.join("\n") + "\n", { mode: 0o600 });
-  console.log(`Wrote fresh ${missing.join(", ")} to .env`);
+  console.log(`Wrote fresh ${written.join(", ")} to .env`);
 }
 
 if (!production) {
