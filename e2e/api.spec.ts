@@ -172,3 +172,15 @@ test("without APP_ORIGIN, a client that addressed the server as 127.0.0.1 and sa
   await client.dispose();
 });
 
+test("health checks: live and ready answer 200 without a session, uncached, saying nothing about the build", async ({ playwright }) => {
+  const lb = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  for (const [path, status] of [["/api/health/live", "live"], ["/api/health/ready", "ready"]] as const) {
+    const response = await lb.get(path, { maxRedirects: 0 });
+    expect(response.status(), path).toBe(200);
+    expect(await response.json(), path).toEqual({ status });
+    expect(response.headers()["cache-control"], path).toMatch(/no-store/);
+    expect(response.headers()["set-cookie"], path).toBeUndefined();
+  }
+  await lb.dispose();
+});
+

@@ -20,6 +20,17 @@ test(`with the database (${E2E_DATABASE}) gone during a refresh: 503 'try again'
     const api = await page.request.get("/api/auth/session");
     expect(api.status()).toBe(503);
     expect((await api.json()).error.code).toBe("store_unavailable");
+
+    // A load balancer asking is told this instance cannot serve — on PostgreSQL, where nothing
+    // can be read; SQLite's lock here stops only writers, and reads (all readiness needs) go on.
+    const ready = await page.request.get("/api/health/ready");
+    if (E2E_DATABASE === "postgres") {
+      expect(ready.status()).toBe(503);
+      expect(await ready.json()).toEqual({ error: { code: "not_ready", message: "Not ready: database unreachable." } });
+    } else {
+      expect(ready.status()).toBe(200);
+    }
+    expect((await page.request.get("/api/health/live")).status()).toBe(200);
   } finally {
     await bringBack();
   }

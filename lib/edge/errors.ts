@@ -29,6 +29,7 @@ export const ERRORS = {
     message: "Sign-in is briefly unavailable. Nothing was changed; please try again in a moment.",
   },
   busy: { status: 503, message: "The server is busy checking other passwords. Please try again in a few seconds." },
+  not_ready: { status: 503, message: "This instance cannot serve requests right now." },
   internal_error: {
     status: 500,
     message: "Something went wrong on our side. Nothing was changed; please try again, and tell us if it keeps happening.",

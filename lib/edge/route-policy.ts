@@ -19,6 +19,9 @@ const PUBLIC_PATHS = new Set([
   // Signing out works with whatever the browser still holds, even an expired session.
   "/api/auth/logout",
   "/.well-known/jwks.json",
+  // A load balancer's health checks carry no session.
+  "/api/health/live",
+  "/api/health/ready",
   "/favicon.ico",
   "/robots.txt",
   // Exists only in the benchmark's own build (next.config.js): the unprotected page it measures.
