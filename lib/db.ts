@@ -6,6 +6,7 @@ import { sqliteAdapter } from "@/lib/database/sqlite";
 import { TRANSACTION_OPTIONS } from "@/lib/database/transaction-options";
 import { PrismaClient } from "@/lib/generated/sqlite/client";
 import { getConfig } from "@/lib/env";
+import { installShutdownHandler } from "@/lib/server/shutdown";
 import { databaseKind, sqliteFile } from "@/scripts/database-url.mjs";
 
 export type Db = PrismaClient;
@@ -22,6 +23,9 @@ const holder = globalThis as unknown as { keycardDb?: Db };
 
 export function getDb(): Db {
   const config = getConfig();
-  holder.keycardDb ??= createDb(config.databaseUrl, { poolSize: config.databasePoolSize });
+  if (!holder.keycardDb) {
+    holder.keycardDb = createDb(config.databaseUrl, { poolSize: config.databasePoolSize });
+    installShutdownHandler(config.shutdownGraceSeconds);
+  }
   return holder.keycardDb;
 }

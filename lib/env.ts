@@ -66,6 +66,8 @@ const serverSchema = edgeSchema.extend({
   // Password checks waiting for a hashing thread before new ones are refused (503 busy).
   BCRYPT_MAX_QUEUE: z.coerce.number().int().min(1).default(64),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  // On SIGTERM, how long requests in flight may take to finish before the process exits anyway.
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
 
   // Brute-force limits (see docs/security.md). Sign-in attempts are counted per account and IP,
   // per IP, and per account; sign-ups per IP; failed refreshes per IP; wrong current passwords
@@ -104,6 +106,7 @@ export type Config = EdgeConfig & {
   bcryptCost: number;
   bcryptMaxQueue: number;
   maxBodyBytes: number;
+  shutdownGraceSeconds: number;
   limits: {
     loginAccountIp: Limit;
     loginIp: Limit;
@@ -161,6 +164,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bcryptCost: e.BCRYPT_COST,
     bcryptMaxQueue: e.BCRYPT_MAX_QUEUE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     limits: {
       loginAccountIp: e.RATE_LIMIT_LOGIN_ACCOUNT_IP,
       loginIp: e.RATE_LIMIT_LOGIN_IP,

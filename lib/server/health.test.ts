@@ -8,6 +8,7 @@ import { testConfig } from "@/lib/testing/settings";
 import { TEST_DATABASE, useTestDatabase } from "@/lib/testing/test-db";
 import { createThrowawayDatabase } from "@/scripts/throwaway-postgres.mjs";
 import { checkReadiness, forgetMigrationsChecked } from "./health";
+import { installShutdownHandler } from "./shutdown";
 
 const now = new Date("2026-11-29T12:00:00Z");
 const { db, url } = useTestDatabase();
@@ -66,3 +67,19 @@ it("signing keys that do not load are not ready", async () => {
   const broken = { ...config(), verifyingKeys: testConfig().verifyingKeys }; // another key pair's public half
   assert.deepEqual(await checkReadiness(db, broken, now), { ready: false, reason: "signing_keys_invalid" });
 });
+
+// Last: draining lasts until the process ends.
+it("from SIGTERM on, the instance says it is draining", async () => {
+  forgetMigrationsChecked();
+  installShutdownHandler(300);
+  assert.deepEqual(await checkReadiness(db, config(), now), { ready: true });
+  const logged = console.error;
+  console.error = () => {};
+  try {
+    process.emit("SIGTERM");
+  } finally {
+    console.error = logged;
+  }
+  assert.deepEqual(await checkReadiness(db, config(), now), { ready: false, reason: "draining" });
+});
+

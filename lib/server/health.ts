@@ -11,13 +11,17 @@ import type { Db } from "@/lib/db";
 import type { Config } from "@/lib/env";
 import { databaseKind } from "@/scripts/database-url.mjs";
 import { isStoreFault } from "./faults";
+import { isDraining } from "./shutdown";
 import { signAccessToken } from "./signing-key";
 
-export type Readiness = { ready: true } | { ready: false; reason: "database_unreachable" | "migrations_pending" | "signing_keys_invalid" };
+export type Readiness =
+  | { ready: true }
+  | { ready: false; reason: "draining" | "database_unreachable" | "migrations_pending" | "signing_keys_invalid" };
 
 let migrationsComplete = false;
 
 export async function checkReadiness(db: Db, config: Config, now: Date): Promise<Readiness> {
+  if (isDraining()) return { ready: false, reason: "draining" };
   try {
     await db.$queryRaw`SELECT 1`;
     if (!migrationsComplete) {
