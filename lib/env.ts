@@ -66,6 +66,12 @@ const serverSchema = edgeSchema.extend({
   // Password checks waiting for a hashing thread before new ones are refused (503 busy).
   BCRYPT_MAX_QUEUE: z.coerce.number().int().min(1).default(64),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  // Turns GET /metrics on, for a scraper sending `Authorization: Bearer <this>`. Off when unset.
+  METRICS_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .refine(...notPlaceholder("a generated token"))
+    .optional(),
   // On SIGTERM, how long requests in flight may take to finish before the process exits anyway.
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
 
@@ -107,6 +113,7 @@ export type Config = EdgeConfig & {
   bcryptMaxQueue: number;
   maxBodyBytes: number;
   shutdownGraceSeconds: number;
+  metricsToken: string | undefined;
   limits: {
     loginAccountIp: Limit;
     loginIp: Limit;
@@ -165,6 +172,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bcryptMaxQueue: e.BCRYPT_MAX_QUEUE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    metricsToken: e.METRICS_TOKEN,
     limits: {
       loginAccountIp: e.RATE_LIMIT_LOGIN_ACCOUNT_IP,
       loginIp: e.RATE_LIMIT_LOGIN_IP,

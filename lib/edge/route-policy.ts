@@ -19,9 +19,10 @@ const PUBLIC_PATHS = new Set([
   // Signing out works with whatever the browser still holds, even an expired session.
   "/api/auth/logout",
   "/.well-known/jwks.json",
-  // A load balancer's health checks carry no session.
+  // A load balancer's health checks carry no session; the metrics route checks its own token.
   "/api/health/live",
   "/api/health/ready",
+  "/metrics",
   "/favicon.ico",
   "/robots.txt",
   // Exists only in the benchmark's own build (next.config.js): the unprotected page it measures.

@@ -13,6 +13,7 @@ import { verifyAccessToken, type AccessClaims, type AccessTokenSettings } from "
 import { cookieNames } from "@/lib/edge/cookies";
 import { getConfig } from "@/lib/env";
 import { isStoreFault } from "./faults";
+import { metrics } from "./metrics";
 import { getLiveSession } from "./store/sessions";
 
 export type CurrentSession = {
@@ -74,6 +75,7 @@ export async function getSessionOrNull(): Promise<CurrentSession | null> {
     unstable_rethrow(error);
     if (!isStoreFault(error)) throw error;
     console.error("[keycard] could not read the session:", error);
+    metrics().storeFaults.inc();
     return null;
   }
 }
@@ -91,6 +93,7 @@ export async function requireSession(path: string): Promise<RequiredSession> {
     unstable_rethrow(error); // Next's own signals (dynamic rendering, redirects) travel as throws
     if (!isStoreFault(error)) throw error;
     console.error("[keycard] could not read the session:", error);
+    metrics().storeFaults.inc();
     return { ok: false, reason: "store_unavailable" };
   }
   if (!current) redirect(`/login?next=${encodeURIComponent(path)}`);

@@ -15,6 +15,7 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import type { Config } from "@/lib/env";
+import { metrics } from "./metrics";
 import { clearLimit, giveBackAttempt, takeAttempt, type Taken } from "./store/rate-limits";
 
 const KNOWN_IP_DAYS = 30;
@@ -34,17 +35,23 @@ const signInKeys = ({ email, ip }: Who) => ({
 export async function takeSignInAttempt(db: Db, who: Who, limits: Limits, now: Date): Promise<Taken> {
   const k = signInKeys(who);
   const place = await takeAttempt(db, k.accountIp, limits.loginAccountIp, now);
-  if (!place.ok) return place;
+  if (!place.ok) return refusedBy("login_account_ip", place);
   let known: boolean | undefined;
   const knownPlace = async () => (known ??= await isKnownPlace(db, who, now));
-  for (const [key, limit] of [
-    [k.ip, limits.loginIp],
-    [k.account, limits.loginAccount],
+  for (const [name, key, limit] of [
+    ["login_ip", k.ip, limits.loginIp],
+    ["login_account", k.account, limits.loginAccount],
   ] as const) {
     const taken = await takeAttempt(db, key, limit, now);
-    if (!taken.ok && !(await knownPlace())) return taken;
+    if (!taken.ok && !(await knownPlace())) return refusedBy(name, taken);
   }
   return { ok: true };
+}
+
+/** A refusal, counted by the limit that made it (keycard_rate_limit_refusals_total). */
+function refusedBy(limit: string, taken: Taken): Taken {
+  if (!taken.ok) metrics().rateLimitRefusals.inc({ limit });
+  return taken;
 }
 
 /** A right password: the attempt did not count, and this place's failures for the account are wiped. */
@@ -56,20 +63,20 @@ export async function settleSuccessfulSignIn(db: Db, who: Who): Promise<void> {
 }
 
 /** Every sign-up counts, not only failed ones: the limit is on making accounts in bulk. */
-export function takeSignUpAttempt(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
-  return takeAttempt(db, `register:ip:${where(ip)}`, limits.registerIp, now);
+export async function takeSignUpAttempt(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
+  return refusedBy("register_ip", await takeAttempt(db, `register:ip:${where(ip)}`, limits.registerIp, now));
 }
 
 /** Refreshes with a token that was never issued (guesses); honest ones pay nothing. */
-export function countFailedRefresh(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
-  return takeAttempt(db, `refresh:ip:${where(ip)}`, limits.refreshIp, now);
+export async function countFailedRefresh(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
+  return refusedBy("refresh_ip", await takeAttempt(db, `refresh:ip:${where(ip)}`, limits.refreshIp, now));
 }
 
 const passwordKey = (userId: string) => `password:account:${userId}`;
 
 /** Guesses at the current password from a signed-in session, per account. */
-export function takePasswordCheck(db: Db, userId: string, limits: Limits, now: Date): Promise<Taken> {
-  return takeAttempt(db, passwordKey(userId), limits.passwordAccount, now);
+export async function takePasswordCheck(db: Db, userId: string, limits: Limits, now: Date): Promise<Taken> {
+  return refusedBy("password_account", await takeAttempt(db, passwordKey(userId), limits.passwordAccount, now));
 }
 
 export function settleRightPassword(db: Db, userId: string): Promise<void> {

@@ -11,6 +11,7 @@ import "server-only";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { BusyError } from "./faults";
+import { metrics } from "./metrics";
 
 export type HashSettings = { bcryptCost: number; bcryptMaxQueue?: number };
 
@@ -114,9 +115,15 @@ function runOnWorker(op: "hash" | "compare", args: [string, string | number], ma
   const entry = worker();
   const id = nextId++;
   if (entry.busy++ === 0) entry.worker.ref();
-  return new Promise((resolve, reject) => {
+  const done = metrics().passwordWork.startTimer({ op });
+  const work = new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     entry.jobs.add(id);
     entry.worker.postMessage({ id, op, args });
+  });
+  metrics().passwordQueue.set(pending.size);
+  return work.finally(() => {
+    done();
+    metrics().passwordQueue.set(pending.size);
   });
 }

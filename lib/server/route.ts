@@ -18,6 +18,7 @@ import { getConfig } from "@/lib/env";
 import type { ActionContext, Actor } from "./actions/context";
 import { getCurrentSession, type CurrentSession } from "./current-session";
 import { BusyError, isStoreFault } from "./faults";
+import { metrics, observeRequest } from "./metrics";
 
 /** The context an action runs in for this request. */
 export function actionContext(request: Request): ActionContext {
@@ -34,11 +35,15 @@ export async function pageActionContext(): Promise<ActionContext> {
 
 export function route<C>(handler: (request: NextRequest, ctx: ActionContext, context: C) => Promise<Response>) {
   return async (request: NextRequest, context: C): Promise<Response> => {
+    const started = performance.now();
+    let response: Response;
     try {
-      return await handler(request, actionContext(request), context);
+      response = await handler(request, actionContext(request), context);
     } catch (error) {
-      return answerThrown(request, error);
+      response = answerThrown(request, error);
     }
+    observeRequest(request, response.status, (performance.now() - started) / 1000);
+    return response;
   };
 }
 
@@ -66,10 +71,12 @@ export function answerThrown(request: Request, error: unknown): Response {
     headers = { "retry-after": String(error.retryAfterSeconds) };
   } else if (isStoreFault(error)) {
     console.error(`[keycard] ${where}: the store is unavailable:`, error instanceof Error ? error.message : error);
+    metrics().storeFaults.inc();
     code = "store_unavailable";
     headers = { "retry-after": "5" };
   } else {
     console.error(`[keycard] ${where} failed with a bug (answered 500 internal_error):`, error);
+    metrics().bugs.inc();
     code = "internal_error";
   }
   // A plain form goes back to the page it came from, which shows the code's words; the cookies

@@ -3,6 +3,7 @@
 import "server-only";
 import { describeDevice } from "@/lib/server/device";
 import { countFailedRefresh } from "@/lib/server/limits";
+import { metrics } from "@/lib/server/metrics";
 import { rotateRefreshToken, type RotateFailure } from "@/lib/server/store/sessions";
 import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
 import { record, type ActionContext, type RateLimited } from "./context";
@@ -10,9 +11,17 @@ import { record, type ActionContext, type RateLimited } from "./context";
 export type RefreshResult = { ok: true; tokens: IssuedTokens } | { ok: false; code: RotateFailure | "missing" } | RateLimited;
 
 export async function refreshTokens(presented: string | undefined, ctx: ActionContext): Promise<RefreshResult> {
+  const result = await refresh(presented, ctx);
+  metrics().refreshes.inc({ outcome: result.ok ? result.via : result.code === "rate_limited" ? "limited" : result.code });
+  return result.ok ? { ok: true, tokens: result.tokens } : result;
+}
+
+async function refresh(presented: string | undefined, ctx: ActionContext): Promise<(RefreshResult & { ok: false }) | { ok: true; tokens: IssuedTokens; via: "rotated" | "grace" }> {
   if (!presented) return { ok: false, code: "missing" };
+  const started = performance.now();
   const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client);
-  if (result.ok) return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now) };
+  metrics().rotation.observe((performance.now() - started) / 1000);
+  if (result.ok) return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now), via: result.via };
 
   if (result.code === "reused") {
     const { session } = result;

@@ -1,6 +1,7 @@
 // Signing in with an email and a password. Node only.
 import "server-only";
 import { settleSuccessfulSignIn, takeSignInAttempt } from "@/lib/server/limits";
+import { metrics } from "@/lib/server/metrics";
 import { pruneNowAndThen } from "@/lib/server/store/prune";
 import {
   createSession,
@@ -29,11 +30,17 @@ export async function signIn(
   const { db, config, now } = ctx;
   const who = { email: input.email, ip: ctx.client.ip };
   const taken = await takeSignInAttempt(db, who, config.limits, now);
-  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  if (!taken.ok) {
+    metrics().signIns.inc({ outcome: "limited" });
+    return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  }
 
   const user = await verifyUserPassword(db, input, config);
   // One answer for an unknown email and a wrong password: nothing reveals who has an account.
-  if (!user) return { ok: false, code: "invalid_credentials" };
+  if (!user) {
+    metrics().signIns.inc({ outcome: "wrong_password" });
+    return { ok: false, code: "invalid_credentials" };
+  }
   await settleSuccessfulSignIn(db, who);
 
   // Only while the password is still the one just checked: a change racing this sign-in wins.
@@ -43,7 +50,11 @@ export async function signIn(
     config,
     now,
   );
-  if (!issued) return { ok: false, code: "invalid_credentials" };
+  if (!issued) {
+    metrics().signIns.inc({ outcome: "password_changed_meanwhile" });
+    return { ok: false, code: "invalid_credentials" };
+  }
+  metrics().signIns.inc({ outcome: "ok" });
 
   // Now that the new session exists, the one this browser held before ends.
   if (input.previousRefreshToken) {

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { ClientInfo } from "@/lib/edge/client-info";
 import { isPrismaError } from "@/lib/server/faults";
+import { metrics } from "@/lib/server/metrics";
 import {
   deriveSuccessorToken,
   generateRefreshToken,
@@ -36,7 +37,8 @@ export type IssuedRefreshToken = { session: SessionRecord; refreshToken: string 
 
 export type RotateFailure = "invalid" | "expired" | "revoked" | "reused";
 export type RotateResult =
-  | ({ ok: true } & IssuedRefreshToken)
+  /** `via`: this request rotated the token, or another had and this one got the successor. */
+  | ({ ok: true; via: "rotated" | "grace" } & IssuedRefreshToken)
   | { ok: false; code: Exclude<RotateFailure, "reused"> }
   /** The session was ended because a consumed token came back: `session` says whose it was. */
   | { ok: false; code: "reused"; session: { id: string; userId: string; userAgent: string | null } };
@@ -158,7 +160,7 @@ export async function rotateRefreshToken(
           });
         }),
       );
-      return { ok: true, session: rotated, refreshToken: successor };
+      return { ok: true, via: "rotated", session: rotated, refreshToken: successor };
     } catch (error) {
       if (isPrismaError(error, "P2025")) return { ok: false, code: "revoked" };
       // Another request rotated it first: grace path.
@@ -194,7 +196,7 @@ async function resolveConsumedToken(
       if (!next) break;
       if (!next.consumedAt) {
         const session = await db.session.findUniqueOrThrow({ where: { id: row.sessionId } });
-        return { ok: true, session, refreshToken: candidate };
+        return { ok: true, via: "grace", session, refreshToken: candidate };
       }
       candidate = deriveSuccessorToken(candidate, settings.refreshTokenKey);
     }
@@ -217,6 +219,7 @@ export async function revokeSession(db: Db, sessionId: string, reason: RevokeRea
     where: { id: sessionId, revokedAt: null },
     data: { revokedAt: now, revokedReason: reason },
   });
+  metrics().sessionsEnded.inc({ reason }, count);
   return count > 0;
 }
 
@@ -246,7 +249,9 @@ export async function revokeOtherSessions(
   reason: RevokeReason,
   now: Date,
 ): Promise<number> {
-  return (await endOtherSessionsStatement(db, target, reason, now)).count;
+  const { count } = await endOtherSessionsStatement(db, target, reason, now);
+  metrics().sessionsEnded.inc({ reason }, count);
+  return count;
 }
 
 /** revokeOtherSessions as a statement not yet run, for a batch transaction. */

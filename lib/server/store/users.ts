@@ -3,6 +3,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { isPrismaError } from "@/lib/server/faults";
+import { metrics } from "@/lib/server/metrics";
 import { dummyPasswordHash, hashCost, hashPassword, verifyPassword, type HashSettings } from "@/lib/server/password";
 import { endOtherSessionsStatement } from "./sessions";
 
@@ -86,5 +87,6 @@ export async function replacePassword(
     db.user.update({ where: { id: input.userId }, data: { passwordHash } }),
     endOtherSessionsStatement(db, { userId: input.userId, keepSessionId: input.keepSessionId }, "password_changed", now),
   ]);
+  metrics().sessionsEnded.inc({ reason: "password_changed" }, ended.count);
   return ended.count;
 }
