@@ -13,7 +13,7 @@ import { cookieNames } from "@/lib/edge/cookies";
 import { isCrossSite } from "@/lib/edge/csrf";
 import { apiError } from "@/lib/edge/errors";
 import { callRefreshRoute, replaceCookies } from "@/lib/edge/refresh-call";
-import { MIDDLEWARE_HEADERS, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge/request-headers";
+import { MIDDLEWARE_HEADERS, REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge/request-headers";
 import { routePolicy, type RoutePolicy } from "@/lib/edge/route-policy";
 import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/edge/unavailable-page";
 import { getEdgeConfig, type EdgeConfig } from "@/lib/env";
@@ -33,6 +33,9 @@ export async function middleware(request: NextRequest) {
 export async function handle(request: NextRequest, config: EdgeConfig): Promise<NextResponse> {
   const policy = routePolicy(request.nextUrl.pathname);
   const headers = strippedHeaders(request);
+  // One id per request for the logs: a trusted proxy's X-Request-Id, else a new one.
+  const requestId = requestIdFor(request, config);
+  headers.set(REQUEST_ID_HEADER, requestId);
 
   // Pages get a Content-Security-Policy with a fresh nonce. Next reads it from the request
   // headers and puts the nonce on its own scripts; the browser gets the same policy.
@@ -43,7 +46,14 @@ export async function handle(request: NextRequest, config: EdgeConfig): Promise<
   if (csp && !response.headers.has("content-security-policy")) response.headers.set("content-security-policy", csp);
   // Browsers remember HTTPS-only for two years; never on plain-HTTP development.
   if (config.cookieSecure) response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
+  response.headers.set("x-request-id", requestId);
   return response;
+}
+
+/** A trusted proxy's X-Request-Id when it looks like one (no header injection, bounded), else a new UUID. */
+function requestIdFor(request: NextRequest, config: EdgeConfig): string {
+  const given = config.trustedProxies > 0 ? request.headers.get("x-request-id") : null;
+  return given && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
 }
 
 async function authenticate(request: NextRequest, policy: RoutePolicy, headers: Headers, config: EdgeConfig): Promise<NextResponse> {

@@ -184,6 +184,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+// How much the server logs (JSON lines in production). Read on its own, so that logging works
+// even while the rest of the configuration is incomplete (which is then what gets logged).
+const logSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+});
+
+export type LogSettings = { level: string; pretty: boolean };
+
+export function getLogSettings(): LogSettings {
+  const parsed = logSchema.safeParse(process.env);
+  const e = parsed.success ? parsed.data : { NODE_ENV: "production" as const, LOG_LEVEL: undefined };
+  // Tests keep quiet unless asked; development gets readable lines, production JSON.
+  return { level: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"), pretty: e.NODE_ENV === "development" };
+}
+
 let edgeCached: EdgeConfig | undefined;
 let cached: Config | undefined;
 

@@ -7,6 +7,7 @@ import { messageFor } from "@/lib/edge/credentials";
 import { listActivity, listSessions } from "@/lib/server/actions/account-sessions";
 import { requireSession } from "@/lib/server/current-session";
 import { isStoreFault } from "@/lib/server/faults";
+import { log } from "@/lib/server/log";
 import { pageActionContext } from "@/lib/server/route";
 import { ActionButton } from "./action-button";
 import { PasswordForm } from "./password-form";
@@ -28,7 +29,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
     [sessions, events] = await Promise.all([listSessions(actor, ctx), listActivity(actor, ctx)]);
   } catch (error) {
     if (!isStoreFault(error)) throw error;
-    console.error("[keycard] account page could not read the store:", error);
+    log().error({ fault: error instanceof Error ? error.message : String(error) }, "account page could not read the store");
     return <StoreUnavailable title="Account" />;
   }
   const notice = query.notice && Object.hasOwn(ACCOUNT_NOTICES, query.notice) ? ACCOUNT_NOTICES[query.notice as AccountNotice] : null;

@@ -4,5 +4,7 @@
 // (lib/server/current-session.ts).
 export const USER_ID_HEADER = "x-keycard-user-id";
 export const SESSION_ID_HEADER = "x-keycard-session-id";
+/** The request's id, in every log line about it and back to the client as X-Request-Id. */
+export const REQUEST_ID_HEADER = "x-keycard-request-id";
 
-export const MIDDLEWARE_HEADERS = [USER_ID_HEADER, SESSION_ID_HEADER];
+export const MIDDLEWARE_HEADERS = [USER_ID_HEADER, SESSION_ID_HEADER, REQUEST_ID_HEADER];

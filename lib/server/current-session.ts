@@ -13,6 +13,7 @@ import { verifyAccessToken, type AccessClaims, type AccessTokenSettings } from "
 import { cookieNames } from "@/lib/edge/cookies";
 import { getConfig } from "@/lib/env";
 import { isStoreFault } from "./faults";
+import { log } from "./log";
 import { metrics } from "./metrics";
 import { getLiveSession } from "./store/sessions";
 
@@ -74,7 +75,7 @@ export async function getSessionOrNull(): Promise<CurrentSession | null> {
   } catch (error) {
     unstable_rethrow(error);
     if (!isStoreFault(error)) throw error;
-    console.error("[keycard] could not read the session:", error);
+    log().error({ fault: error instanceof Error ? error.message : String(error) }, "could not read the session");
     metrics().storeFaults.inc();
     return null;
   }
@@ -92,7 +93,7 @@ export async function requireSession(path: string): Promise<RequiredSession> {
   } catch (error) {
     unstable_rethrow(error); // Next's own signals (dynamic rendering, redirects) travel as throws
     if (!isStoreFault(error)) throw error;
-    console.error("[keycard] could not read the session:", error);
+    log().error({ fault: error instanceof Error ? error.message : String(error) }, "could not read the session");
     metrics().storeFaults.inc();
     return { ok: false, reason: "store_unavailable" };
   }

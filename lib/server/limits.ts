@@ -15,6 +15,7 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import type { Config } from "@/lib/env";
+import { log } from "./log";
 import { metrics } from "./metrics";
 import { clearLimit, giveBackAttempt, takeAttempt, type Taken } from "./store/rate-limits";
 
@@ -50,7 +51,10 @@ export async function takeSignInAttempt(db: Db, who: Who, limits: Limits, now: D
 
 /** A refusal, counted by the limit that made it (keycard_rate_limit_refusals_total). */
 function refusedBy(limit: string, taken: Taken): Taken {
-  if (!taken.ok) metrics().rateLimitRefusals.inc({ limit });
+  if (!taken.ok) {
+    metrics().rateLimitRefusals.inc({ limit });
+    log().warn({ event: "rate_limited", limit }, "security event");
+  }
   return taken;
 }
 

@@ -11,6 +11,7 @@ import "server-only";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { BusyError } from "./faults";
+import { log } from "./log";
 import { metrics } from "./metrics";
 
 export type HashSettings = { bcryptCost: number; bcryptMaxQueue?: number };
@@ -97,7 +98,7 @@ function worker() {
       entry.jobs.clear();
     };
     entry.worker.on("error", (error) => {
-      console.error("[keycard] password worker failed:", error);
+      log().error({ err: error }, "password worker failed");
       retire(error);
     });
     entry.worker.on("exit", (code) => retire(`exit code ${code}`));

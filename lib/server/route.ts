@@ -18,7 +18,9 @@ import { getConfig } from "@/lib/env";
 import type { ActionContext, Actor } from "./actions/context";
 import { getCurrentSession, type CurrentSession } from "./current-session";
 import { BusyError, isStoreFault } from "./faults";
-import { metrics, observeRequest } from "./metrics";
+import { log } from "./log";
+import { metrics, observeRequest, routeLabel } from "./metrics";
+import { REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge/request-headers";
 
 /** The context an action runs in for this request. */
 export function actionContext(request: Request): ActionContext {
@@ -42,7 +44,9 @@ export function route<C>(handler: (request: NextRequest, ctx: ActionContext, con
     } catch (error) {
       response = answerThrown(request, error);
     }
-    observeRequest(request, response.status, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    observeRequest(request, response.status, seconds);
+    logRequest(request, response.status, seconds);
     return response;
   };
 }
@@ -70,12 +74,12 @@ export function answerThrown(request: Request, error: unknown): Response {
     code = "busy";
     headers = { "retry-after": String(error.retryAfterSeconds) };
   } else if (isStoreFault(error)) {
-    console.error(`[keycard] ${where}: the store is unavailable:`, error instanceof Error ? error.message : error);
+    log().error({ requestId: requestIdOf(request), fault: error instanceof Error ? error.message : String(error) }, `${where}: the store is unavailable`);
     metrics().storeFaults.inc();
     code = "store_unavailable";
     headers = { "retry-after": "5" };
   } else {
-    console.error(`[keycard] ${where} failed with a bug (answered 500 internal_error):`, error);
+    log().error({ requestId: requestIdOf(request), err: error }, `${where} failed with a bug (answered 500 internal_error)`);
     metrics().bugs.inc();
     code = "internal_error";
   }
@@ -83,6 +87,28 @@ export function answerThrown(request: Request, error: unknown): Response {
   // stay either way.
   const back = inputMode(request) === "form" ? formPage(request) : null;
   return back ? seeOther(`${back}?error=${code}`) : errorResponse(apiError(code), headers);
+}
+
+const requestIdOf = (request: Request) => request.headers.get(REQUEST_ID_HEADER) ?? undefined;
+
+/**
+ * One line per route-handler request: its id (from the middleware), method, route pattern, status,
+ * duration, who (when the middleware verified an access token) and from where.
+ */
+function logRequest(request: Request, status: number, seconds: number): void {
+  log().info(
+    {
+      requestId: requestIdOf(request),
+      method: request.method,
+      route: routeLabel(new URL(request.url).pathname),
+      status,
+      durationMs: Math.round(seconds * 10_000) / 10,
+      userId: request.headers.get(USER_ID_HEADER) ?? undefined,
+      sessionId: request.headers.get(SESSION_ID_HEADER) ?? undefined,
+      ip: clientInfo(request, getConfig().trustedProxies).ip ?? undefined,
+    },
+    "request",
+  );
 }
 
 /** The same-origin page a form was posted from, as a path; null when it cannot be told. */

@@ -6,6 +6,7 @@
 // holds a connection stops choosing this instance; and a bound, SHUTDOWN_GRACE_SECONDS, after
 // which a request that will not finish no longer holds the deploy up.
 import "server-only";
+import { log } from "./log";
 
 let installed = false;
 let draining = false;
@@ -20,9 +21,9 @@ export function installShutdownHandler(graceSeconds: number): void {
   installed = true;
   process.once("SIGTERM", () => {
     draining = true;
-    console.error(`[keycard] SIGTERM: finishing the requests in flight (at most ${graceSeconds} s), then exiting`);
+    log().warn({ graceSeconds }, "SIGTERM: finishing the requests in flight, then exiting");
     setTimeout(() => {
-      console.error(`[keycard] requests still in flight after ${graceSeconds} s: exiting without them`);
+      log().error({ graceSeconds }, "requests still in flight after the grace period: exiting without them");
       process.exit(1);
     }, graceSeconds * 1000).unref();
   });

@@ -4,6 +4,7 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import type { ClientInfo } from "@/lib/edge/client-info";
 import type { Config } from "@/lib/env";
+import { log } from "@/lib/server/log";
 import { recordSecurityEvent, type SecurityEventType } from "@/lib/server/store/security-events";
 
 export type ActionContext = { db: Db; config: Config; now: Date; client: ClientInfo };
@@ -15,12 +16,18 @@ export type Actor = { userId: string; sessionId: string };
 export type RateLimited = { ok: false; code: "rate_limited"; retryAfterSeconds: number };
 
 /** Writes an entry of the person's security activity, from this request's device and IP. */
-export function record(
+export async function record(
   ctx: ActionContext,
   event: { userId: string; sessionId?: string | null; type: SecurityEventType; detail?: string | null },
 ): Promise<void> {
-  return recordSecurityEvent(ctx.db, event, ctx.client, ctx.now);
+  await recordSecurityEvent(ctx.db, event, ctx.client, ctx.now);
+  // The ones an operator may want to alert on also go to the log, at warn.
+  if (WORTH_A_WARNING.has(event.type)) {
+    log().warn({ event: event.type, userId: event.userId, sessionId: event.sessionId ?? undefined, ip: ctx.client.ip ?? undefined }, "security event");
+  }
 }
+
+const WORTH_A_WARNING = new Set<SecurityEventType>(["refresh_token_reused", "session_ended", "other_sessions_ended", "signed_out_everywhere", "password_change_failed"]);
 
 /** "3 sessions ended", "1 other session ended". */
 export function sessionsEnded(count: number, other = false): string {

@@ -1,6 +1,7 @@
 // Signing in with an email and a password. Node only.
 import "server-only";
 import { settleSuccessfulSignIn, takeSignInAttempt } from "@/lib/server/limits";
+import { log } from "@/lib/server/log";
 import { metrics } from "@/lib/server/metrics";
 import { pruneNowAndThen } from "@/lib/server/store/prune";
 import {
@@ -76,7 +77,7 @@ async function rehashInPassing(userId: string, password: string, checkedHash: st
   try {
     await rehashPassword(ctx.db, { userId, password, checkedHash }, ctx.config);
   } catch (error) {
-    console.error("[keycard] could not rehash a password at a stronger cost (will try at the next sign-in):", error);
+    log().error({ err: error, userId }, "could not rehash a password at a stronger cost (will try at the next sign-in)");
   }
 }
 

@@ -9,6 +9,7 @@
 // here is longer than a day, and a counter past its window restarts at zero anyway).
 import "server-only";
 import type { Db } from "@/lib/db";
+import { log } from "@/lib/server/log";
 import { pruneRateLimits } from "./rate-limits";
 import { SECURITY_EVENT_RETENTION_DAYS } from "./security-events";
 
@@ -63,6 +64,6 @@ export function pruneNowAndThen(db: Db, now: Date): void {
   if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
   lastPrune = now.getTime();
   setImmediate(() => {
-    pruneAuthRecords(db, now).catch((error) => console.error("[keycard] pruning failed (will try again later):", error));
+    pruneAuthRecords(db, now).catch((error) => log().error({ err: error }, "pruning failed (will try again later)"));
   });
 }
