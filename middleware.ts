@@ -10,9 +10,11 @@ import { isDueForRenewal, verifyAccessToken, type AccessClaims } from "@/lib/edg
 import { errorResponse, failWith, PRIVATE_NO_STORE } from "@/lib/edge/answer";
 import { contentSecurityPolicy, nonce, servesPage } from "@/lib/edge/content-security-policy";
 import { cookieNames } from "@/lib/edge/cookies";
+import { clientInfo } from "@/lib/edge/client-info";
 import { isCrossSite } from "@/lib/edge/csrf";
 import { apiError } from "@/lib/edge/errors";
 import { callRefreshRoute, replaceCookies } from "@/lib/edge/refresh-call";
+import { logPageRequest } from "@/lib/edge/page-log";
 import { MIDDLEWARE_HEADERS, REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge/request-headers";
 import { routePolicy, type RoutePolicy } from "@/lib/edge/route-policy";
 import { UNAVAILABLE_PAGE_CSP, unavailablePage } from "@/lib/edge/unavailable-page";
@@ -31,6 +33,7 @@ export async function middleware(request: NextRequest) {
 
 /** The middleware with its configuration as a parameter (tests give their own). */
 export async function handle(request: NextRequest, config: EdgeConfig): Promise<NextResponse> {
+  const started = performance.now();
   const policy = routePolicy(request.nextUrl.pathname);
   const headers = strippedHeaders(request);
   // One id per request for the logs: a trusted proxy's X-Request-Id, else a new one.
@@ -47,6 +50,18 @@ export async function handle(request: NextRequest, config: EdgeConfig): Promise<
   // Browsers remember HTTPS-only for two years; never on plain-HTTP development.
   if (config.cookieSecure) response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
   response.headers.set("x-request-id", requestId);
+  if (policy === "protected-page" || policy === "optional") {
+    logPageRequest({
+      requestId,
+      method: request.method,
+      pathname: request.nextUrl.pathname,
+      status: response.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      userId: headers.get(USER_ID_HEADER) ?? undefined,
+      sessionId: headers.get(SESSION_ID_HEADER) ?? undefined,
+      ip: clientInfo(request, config.trustedProxies).ip,
+    });
+  }
   return response;
 }
 

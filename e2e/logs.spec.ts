@@ -25,7 +25,8 @@ test("a sign-up, sign-ins, refreshes, failed attempts and a password change leav
   await collect();
   expect((await api.post("/api/auth/refresh")).status()).toBe(200);
   await collect();
-  await page.goto("/account");
+  const accountPage = await page.goto("/account");
+  const pageRequestId = (await accountPage!.allHeaders())["x-request-id"];
   await changePasswordWithForm(page, "a wrong guess!", "the new password 1");
   await expect(page.getByText("That isn’t your current password.")).toBeVisible();
   await changePasswordWithForm(page, PASSWORD, "the new password 1");
@@ -43,6 +44,10 @@ test("a sign-up, sign-ins, refreshes, failed attempts and a password change leav
   const log = serverLog();
   const line = log.split("\n").find((l) => l.includes(requestId) && l.includes('"msg":"request"'))!;
   expect(JSON.parse(line)).toMatchObject({ requestId, method: "POST", route: "/api/auth/login", status: 200 });
+  // Pages get their line from the edge middleware, with who asked.
+  const pageLine = log.split("\n").find((l) => l.includes(pageRequestId) && l.includes('"msg":"page"'))!;
+  expect(JSON.parse(pageLine)).toMatchObject({ requestId: pageRequestId, method: "GET", route: "/account", status: 200 });
+  expect(JSON.parse(pageLine).userId).toBeTruthy();
   for (const secret of secrets) expect(log.includes(secret), `a secret (${secret.slice(0, 6)}…) reached the log`).toBe(false);
   // The wrong current password is a security event, logged at warn for alerting.
   expect(log).toMatch(/"level":40[^\n]*"event":"password_change_failed"/);

@@ -9,6 +9,8 @@ import { createDb } from "@/lib/db";
 import { migrate } from "@/scripts/migrate.mjs";
 import { Prisma } from "@/lib/generated/sqlite/client";
 import { BusyError, isStoreFault } from "./faults";
+import { Writable } from "node:stream";
+import { createLogger, replaceLogger } from "./log";
 import { answerThrown } from "./route";
 
 const caught = async (work: () => Promise<unknown>) => {
@@ -50,18 +52,19 @@ it("a PostgreSQL server that cannot be reached is a store fault", async () => {
 it("a bug is not a store fault: it is answered 500 internal_error and logged, not dressed as an outage", async () => {
   const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
   assert.equal(isStoreFault(bug), false);
-  const logged: unknown[][] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => logged.push(args);
+  const lines: string[] = [];
+  const restore = replaceLogger(createLogger("info", new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) })));
   try {
     const response = answerThrown(new Request("http://keycard.test/api/auth/login", { method: "POST" }), bug);
     assert.equal(response.status, 500);
     assert.deepEqual((await response.json()).error.code, "internal_error");
     assert.equal(response.headers.get("cache-control"), "no-store");
   } finally {
-    console.error = original;
+    restore();
   }
-  assert.ok(logged.some((args) => args.includes(bug)), "the error itself, with its stack, reaches the log");
+  const line = JSON.parse(lines.find((l) => l.includes("internal_error"))!);
+  assert.equal(line.level, 50);
+  assert.match(line.err.stack, /TypeError: Cannot read properties of undefined/, "the error itself, with its stack, reaches the log");
 });
 
 it("a transaction that could not start in time is a fault; a transaction used wrongly is a bug", () => {
@@ -71,40 +74,28 @@ it("a transaction that could not start in time is a fault; a transaction used wr
 });
 
 it("a plain form that meets a fault or a bug goes back to its page with the code, not to a JSON page", () => {
-  const original = console.error;
-  console.error = () => {};
-  try {
-    const form = (referer: string) =>
-      new Request("http://keycard.test/api/auth/login", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", referer },
-      });
-    const busy = answerThrown(form("http://keycard.test/login?next=%2Faccount"), new BusyError(2));
-    assert.equal(busy.status, 303);
-    assert.equal(busy.headers.get("location"), "/login?error=busy");
-    const bug = answerThrown(form("http://keycard.test/account"), new TypeError("oops"));
-    assert.equal(bug.headers.get("location"), "/account?error=internal_error");
-    // Another site's page is never where it goes back to.
-    assert.equal(answerThrown(form("https://evil.example/login"), new TypeError("oops")).status, 500);
-  } finally {
-    console.error = original;
-  }
+  const form = (referer: string) =>
+    new Request("http://keycard.test/api/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", referer },
+    });
+  const busy = answerThrown(form("http://keycard.test/login?next=%2Faccount"), new BusyError(2));
+  assert.equal(busy.status, 303);
+  assert.equal(busy.headers.get("location"), "/login?error=busy");
+  const bug = answerThrown(form("http://keycard.test/account"), new TypeError("oops"));
+  assert.equal(bug.headers.get("location"), "/account?error=internal_error");
+  // Another site's page is never where it goes back to.
+  assert.equal(answerThrown(form("https://evil.example/login"), new TypeError("oops")).status, 500);
 });
 
 it("a fault is answered 503 store_unavailable with Retry-After; a full hashing queue 503 busy", async () => {
   const fault = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
-  const original = console.error;
-  console.error = () => {};
-  try {
-    const unavailable = answerThrown(new Request("http://keycard.test/api/auth/refresh", { method: "POST" }), fault);
-    assert.equal(unavailable.status, 503);
-    assert.equal((await unavailable.json()).error.code, "store_unavailable");
-    assert.equal(unavailable.headers.get("retry-after"), "5");
-    const busy = answerThrown(new Request("http://keycard.test/api/auth/login", { method: "POST" }), new BusyError(2));
-    assert.equal(busy.status, 503);
-    assert.equal((await busy.json()).error.code, "busy");
-    assert.equal(busy.headers.get("retry-after"), "2");
-  } finally {
-    console.error = original;
-  }
+  const unavailable = answerThrown(new Request("http://keycard.test/api/auth/refresh", { method: "POST" }), fault);
+  assert.equal(unavailable.status, 503);
+  assert.equal((await unavailable.json()).error.code, "store_unavailable");
+  assert.equal(unavailable.headers.get("retry-after"), "5");
+  const busy = answerThrown(new Request("http://keycard.test/api/auth/login", { method: "POST" }), new BusyError(2));
+  assert.equal(busy.status, 503);
+  assert.equal((await busy.json()).error.code, "busy");
+  assert.equal(busy.headers.get("retry-after"), "2");
 });

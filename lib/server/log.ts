@@ -42,6 +42,15 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 const holder = globalThis as unknown as { keycardLog?: Logger };
 
+/** Puts `logger` in place of the process's logger (tests read what is logged); returns the undo. */
+export function replaceLogger(logger: Logger): () => void {
+  const previous = holder.keycardLog;
+  holder.keycardLog = logger;
+  return () => {
+    holder.keycardLog = previous;
+  };
+}
+
 /** The process's logger. */
 export function log(): Logger {
   if (!holder.keycardLog) {
