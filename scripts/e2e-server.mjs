@@ -73,10 +73,13 @@ function start(instance) {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...instanceEnv(instance) },
   });
+  // The log gets every line; the terminal all but the info-level request lines, which would bury
+  // what matters in a failing run under thousands of ordinary ones.
   for (const [from, to] of [[server.stdout, process.stdout], [server.stderr, process.stderr]]) {
     from.on("data", (chunk) => {
-      to.write(chunk);
       log.write(chunk);
+      const shown = String(chunk).split("\n").filter((line) => line && !line.startsWith('{"level":30,'));
+      if (shown.length > 0) to.write(`${shown.join("\n")}\n`);
     });
   }
   servers.push(server);

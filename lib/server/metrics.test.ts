@@ -54,6 +54,19 @@ it("sign-ins, refreshes, sessions ended and limit refusals are counted by outcom
   assert.equal((await value("sessionsEnded", { reason: "refresh_token_reused" })) - before.ended, 1);
 });
 
+it("bcrypt's work and its wait for a thread are timed apart", async () => {
+  const count = async (histogram: "passwordWork" | "passwordWait", labels: Record<string, string> = {}) =>
+    (await metrics()[histogram].get()).values.find(
+      (v) => v.metricName?.endsWith("_count") && Object.entries(labels).every(([k, l]) => v.labels[k] === l),
+    )?.value ?? 0;
+  // The first unknown email also makes the dummy hash it is compared against: do that first.
+  await signIn({ email: "nobody-warm@example.com", password: "whatever", remember: true }, ctx(99));
+  const [work, wait] = [await count("passwordWork", { op: "compare" }), await count("passwordWait")];
+  await signIn({ email: "nobody-timed@example.com", password: "whatever", remember: true }, ctx(100));
+  assert.equal((await count("passwordWork", { op: "compare" })) - work, 1);
+  assert.equal((await count("passwordWait")) - wait, 1);
+});
+
 it("a thousand requests to random paths add no series: labels come from a fixed set", async () => {
   const series = async () => (await metrics().requestDuration.get()).values.filter((v) => v.metricName?.endsWith("_count")).length;
   observeRequest(new NextRequest("http://keycard.test/api/auth/login", { method: "POST" }), 200, 0.01);

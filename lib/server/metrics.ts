@@ -38,9 +38,15 @@ function create() {
     }),
     passwordWork: new Histogram({
       name: "keycard_password_work_seconds",
-      help: "bcrypt work by operation, including the wait for a hashing thread.",
+      help: "bcrypt work by operation, on a hashing thread.",
       labelNames: ["op"] as const,
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    passwordWait: new Histogram({
+      name: "keycard_password_queue_wait_seconds",
+      help: "Time a bcrypt operation waited for a hashing thread.",
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
     passwordQueue: new Gauge({ name: "keycard_password_checks_in_flight", help: "bcrypt operations waiting or running.", registers }),

@@ -62,8 +62,10 @@ const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const bcrypt = require("bcryptjs");
 parentPort.on("message", ({ id, op, args }) => {
+  const started = performance.now();
   const work = op === "hash" ? bcrypt.hash(args[0], args[1]) : bcrypt.compare(args[0], args[1]);
-  work.then((result) => parentPort.postMessage({ id, result }), (error) => parentPort.postMessage({ id, error: String(error) }));
+  const ms = () => performance.now() - started;
+  work.then((result) => parentPort.postMessage({ id, result, ms: ms() }), (error) => parentPort.postMessage({ id, error: String(error), ms: ms() }));
 });
 `;
 
@@ -73,12 +75,14 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 const POOL_SIZE = Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 const pool: { worker: Worker; busy: number; jobs: Set<number> }[] = [];
 const pending = new Map<number, Pending>();
+const workMs = new Map<number, number>();
 let nextId = 0;
 
 function worker() {
   if (pool.length < POOL_SIZE) {
     const entry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0, jobs: new Set<number>() };
-    entry.worker.on("message", ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
+    entry.worker.on("message", ({ id, result, error, ms }: { id: number; result?: unknown; error?: string; ms?: number }) => {
+      if (ms !== undefined) workMs.set(id, ms);
       // An idle worker must not keep the process alive (scripts and tests end on their own).
       if (--entry.busy === 0) entry.worker.unref();
       const job = pending.get(id);
@@ -116,7 +120,7 @@ function runOnWorker(op: "hash" | "compare", args: [string, string | number], ma
   const entry = worker();
   const id = nextId++;
   if (entry.busy++ === 0) entry.worker.ref();
-  const done = metrics().passwordWork.startTimer({ op });
+  const queued = performance.now();
   const work = new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     entry.jobs.add(id);
@@ -124,7 +128,12 @@ function runOnWorker(op: "hash" | "compare", args: [string, string | number], ma
   });
   metrics().passwordQueue.set(pending.size);
   return work.finally(() => {
-    done();
+    // The worker says how long the hashing itself took; the rest was waiting for a thread.
+    const total = performance.now() - queued;
+    const hashing = workMs.get(id) ?? total;
+    workMs.delete(id);
+    metrics().passwordWork.observe({ op }, hashing / 1000);
+    metrics().passwordWait.observe(Math.max(0, total - hashing) / 1000);
     metrics().passwordQueue.set(pending.size);
   });
 }

@@ -76,6 +76,7 @@ export function answerThrown(request: Request, error: unknown): Response {
   } else if (isStoreFault(error)) {
     log().error({ requestId: requestIdOf(request), fault: error instanceof Error ? error.message : String(error) }, `${where}: the store is unavailable`);
     metrics().storeFaults.inc();
+    if (routeLabel(new URL(request.url).pathname) === "/api/auth/refresh") metrics().refreshes.inc({ outcome: "unavailable" });
     code = "store_unavailable";
     headers = { "retry-after": "5" };
   } else {
