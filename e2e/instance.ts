@@ -8,7 +8,8 @@ import { E2E } from "./settings";
 
 const root = path.join(__dirname, "..");
 
-export type Instance = { url: string; kill: (signal: NodeJS.Signals) => Promise<void> };
+/** `kill` resolves to the exit code (null when a signal ended it). */
+export type Instance = { url: string; kill: (signal: NodeJS.Signals) => Promise<number | null> };
 
 export async function startInstance(name: keyof typeof E2E.instances): Promise<Instance> {
   const env = JSON.parse(fs.readFileSync(path.join(root, E2E.instancesFile), "utf8"))[name];
@@ -18,14 +19,14 @@ export async function startInstance(name: keyof typeof E2E.instances): Promise<I
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
   const url = `http://localhost:${port}`;
   await waitForServer(url, server);
   return {
     url,
     kill: async (signal) => {
       server.kill(signal);
-      await exited;
+      return exited;
     },
   };
 }

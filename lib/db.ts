@@ -25,7 +25,7 @@ export function getDb(): Db {
   const config = getConfig();
   if (!holder.keycardDb) {
     holder.keycardDb = createDb(config.databaseUrl, { poolSize: config.databasePoolSize });
-    installShutdownHandler(config.shutdownGraceSeconds);
+    installShutdownHandler(config.shutdownGraceSeconds, () => holder.keycardDb?.$disconnect() ?? Promise.resolve());
   }
   return holder.keycardDb;
 }

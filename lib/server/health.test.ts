@@ -71,7 +71,7 @@ it("signing keys that do not load are not ready", async () => {
 // Last: draining lasts until the process ends.
 it("from SIGTERM on, the instance says it is draining", async () => {
   forgetMigrationsChecked();
-  installShutdownHandler(300);
+  installShutdownHandler(300, async () => {});
   assert.deepEqual(await checkReadiness(db, config(), now), { ready: true });
   process.emit("SIGTERM");
   assert.deepEqual(await checkReadiness(db, config(), now), { ready: false, reason: "draining" });

@@ -57,7 +57,7 @@ it("sign-ins, refreshes, sessions ended and limit refusals are counted by outcom
 it("bcrypt's work and its wait for a thread are timed apart", async () => {
   const count = async (histogram: "passwordWork" | "passwordWait", labels: Record<string, string> = {}) =>
     (await metrics()[histogram].get()).values.find(
-      (v) => v.metricName?.endsWith("_count") && Object.entries(labels).every(([k, l]) => v.labels[k] === l),
+      (v) => v.metricName?.endsWith("_count") && Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l),
     )?.value ?? 0;
   // The first unknown email also makes the dummy hash it is compared against: do that first.
   await signIn({ email: "nobody-warm@example.com", password: "whatever", remember: true }, ctx(99));

@@ -25,7 +25,7 @@ import { REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge
 /** The context an action runs in for this request. */
 export function actionContext(request: Request): ActionContext {
   const config = getConfig();
-  return { db: getDb(), config, now: new Date(), client: clientInfo(request, config.trustedProxies) };
+  return { db: getDb(), config, now: new Date(), client: clientInfo(request, config.trustedProxies), requestId: requestIdOf(request) };
 }
 
 /** The same for a page (a server component), from the request Next is rendering. */

@@ -7,7 +7,7 @@ import type { Config } from "@/lib/env";
 import { log } from "@/lib/server/log";
 import { recordSecurityEvent, type SecurityEventType } from "@/lib/server/store/security-events";
 
-export type ActionContext = { db: Db; config: Config; now: Date; client: ClientInfo };
+export type ActionContext = { db: Db; config: Config; now: Date; client: ClientInfo; requestId?: string };
 
 /** The signed-in person an action acts for. */
 export type Actor = { userId: string; sessionId: string };
@@ -23,7 +23,10 @@ export async function record(
   await recordSecurityEvent(ctx.db, event, ctx.client, ctx.now);
   // The ones an operator may want to alert on also go to the log, at warn.
   if (WORTH_A_WARNING.has(event.type)) {
-    log().warn({ event: event.type, userId: event.userId, sessionId: event.sessionId ?? undefined, ip: ctx.client.ip ?? undefined }, "security event");
+    log().warn(
+      { requestId: ctx.requestId, event: event.type, userId: event.userId, sessionId: event.sessionId ?? undefined, ip: ctx.client.ip ?? undefined },
+      "security event",
+    );
   }
 }
 
