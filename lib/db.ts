@@ -4,12 +4,15 @@
 import { createPostgresClient } from "@/lib/database/postgres";
 import { sqliteAdapter } from "@/lib/database/sqlite";
 import { TRANSACTION_OPTIONS } from "@/lib/database/transaction-options";
-import { PrismaClient } from "@/lib/generated/sqlite/client";
+import { PrismaClient, type Prisma } from "@/lib/generated/sqlite/client";
 import { getConfig } from "@/lib/env";
 import { installShutdownHandler } from "@/lib/server/shutdown";
 import { databaseKind, sqliteFile } from "@/scripts/database-url.mjs";
 
 export type Db = PrismaClient;
+
+/** The client or an interactive transaction's: what a statement that may run inside one takes. */
+export type DbOrTx = Prisma.TransactionClient;
 
 export function createDb(databaseUrl: string, { poolSize = 10 }: { poolSize?: number } = {}): Db {
   if (databaseKind(databaseUrl) === "postgres") return createPostgresClient(databaseUrl, poolSize);

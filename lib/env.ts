@@ -84,6 +84,36 @@ const serverSchema = edgeSchema.extend({
   RATE_LIMIT_REGISTER_IP: limit("10/3600"),
   RATE_LIMIT_REFRESH_IP: limit("60/300"),
   RATE_LIMIT_PASSWORD_ACCOUNT: limit("5/900"),
+  // Mail that a stranger can make Keycard send (sign-up codes, reset links, email-change codes):
+  // per address, so nobody can bomb a victim's inbox, and per IP.
+  RATE_LIMIT_MAIL_ADDRESS: limit("5/3600"),
+  RATE_LIMIT_MAIL_IP: limit("30/3600"),
+
+  // Where mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/i, "must look like smtp://user:password@host:587 or smtps://user:password@host:465")
+    .optional(),
+  // `npm start` on a developer's machine without SMTP_URL sets this: mail is kept in the database,
+  // printed to the log and shown at /dev/mailbox. Never on a server people use.
+  MAIL_LOCAL_MAILBOX: z.enum(["true", "false"]).default("false"),
+  MAIL_FROM: z.string().min(3).optional(),
+  // A mail the SMTP server did not take is tried again after 1, 2, 4… times this, at most 15
+  // minutes apart, until MAIL_GIVE_UP_AFTER_SECONDS after it was queued.
+  MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(10),
+  MAIL_GIVE_UP_AFTER_SECONDS: seconds(24 * 3600),
+});
+
+const required = (name: string, why: string) => ({ path: [name], message: `is required: ${why}` });
+
+/** What the Node side cannot run without beyond the secrets: where links point, where mail goes. */
+const completeServerSchema = serverSchema.superRefine((e, ctx) => {
+  if (!e.APP_ORIGIN) {
+    ctx.addIssue({ code: "custom", ...required("APP_ORIGIN", "the address people use (https://login.example.com); every link in a mail is built from it") });
+  }
+  if (!e.SMTP_URL && e.MAIL_LOCAL_MAILBOX !== "true") {
+    ctx.addIssue({ code: "custom", ...required("SMTP_URL", "where mail goes, smtp://user:password@host:587 (npm start on a developer's machine keeps mail in a local mailbox instead)") });
+  }
 });
 
 export type Limit = { max: number; windowSeconds: number };
@@ -121,7 +151,19 @@ export type Config = EdgeConfig & {
     registerIp: Limit;
     refreshIp: Limit;
     passwordAccount: Limit;
+    mailAddress: Limit;
+    mailIp: Limit;
   };
+  appOrigin: string;
+  mail: MailSettings;
+};
+
+export type MailSettings = {
+  /** Null: the local mailbox (a developer's machine). */
+  smtpUrl: string | null;
+  from: string;
+  retryBaseSeconds: number;
+  giveUpAfterSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -158,7 +200,8 @@ export function parseEdgeConfig(env: Record<string, string | undefined>): EdgeCo
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const e = validated(serverSchema, env);
+  const e = validated(completeServerSchema, env);
+  const appOrigin = e.APP_ORIGIN!.replace(/\/$/, "");
   return {
     ...edgeFrom(e),
     signingKeys: e.AUTH_SIGNING_KEYS,
@@ -180,6 +223,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       registerIp: e.RATE_LIMIT_REGISTER_IP,
       refreshIp: e.RATE_LIMIT_REFRESH_IP,
       passwordAccount: e.RATE_LIMIT_PASSWORD_ACCOUNT,
+      mailAddress: e.RATE_LIMIT_MAIL_ADDRESS,
+      mailIp: e.RATE_LIMIT_MAIL_IP,
+    },
+    appOrigin,
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM ?? `Keycard <no-reply@${new URL(appOrigin).hostname}>`,
+      retryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
+      giveUpAfterSeconds: e.MAIL_GIVE_UP_AFTER_SECONDS,
     },
   };
 }

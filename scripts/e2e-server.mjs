@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
+import { startMailCatcher } from "./mail-catcher.mjs";
 import { generateSecrets, generateSigningKey, verifyingKeysFor } from "./secrets.mjs";
 import { createThrowawayDatabase } from "./throwaway-postgres.mjs";
 import { waitForServer } from "./wait-for-server.mjs";
@@ -31,6 +32,14 @@ const keys = { current: generateSigningKey(), next: generateSigningKey() };
 const { REFRESH_TOKEN_KEY } = generateSecrets();
 fs.writeFileSync(path.join(root, settings.secretsFile), JSON.stringify({ keys, REFRESH_TOKEN_KEY }), { mode: 0o600 });
 
+// Every instance sends its mail to one catcher, from which the tests read codes and links
+// (e2e/mail.ts finds it through the file). Its ports are free ones picked now.
+const mailCatcher = await startMailCatcher();
+fs.writeFileSync(
+  path.join(root, settings.mailCatcherFile),
+  JSON.stringify({ smtpPort: mailCatcher.smtpPort, controlPort: mailCatcher.controlPort }),
+);
+
 const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const servers = [];
 let stopping = false;
@@ -39,6 +48,7 @@ async function stop(code) {
   stopping = true;
   servers.forEach((s) => s.kill("SIGTERM"));
   await Promise.all(servers.map((s) => (s.exitCode === null ? new Promise((resolve) => s.once("exit", resolve)) : null)));
+  await mailCatcher.close().catch((error) => console.error(`could not close the mail catcher: ${error.message}`));
   await throwaway?.drop().catch((error) => console.error(`could not drop ${throwaway.name}: ${error.message}`));
   process.exit(code);
 }
@@ -48,6 +58,13 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));
 function instanceEnv({ port, keys: keyNames, env }) {
   return {
     ...settings.env,
+    // Before the instance's own env, so an instance can be given a mail server of its own.
+    SMTP_URL: `smtp://127.0.0.1:${mailCatcher.smtpPort}`,
+    MAIL_FROM: "Keycard <no-reply@keycard.test>",
+    // The links in its mail point back at the instance that sent them.
+    APP_ORIGIN: `http://localhost:${port}`,
+    // Short, so a test that takes the mail server away and brings it back sees the retry soon.
+    MAIL_RETRY_BASE_SECONDS: "1",
     ...env,
     AUTH_SIGNING_KEYS: JSON.stringify(keyNames.map((name) => keys[name])),
     AUTH_VERIFYING_KEYS: verifyingKeysFor(keyNames.map((name) => keys[name])),

@@ -51,7 +51,30 @@ export function settingProblems(env) {
       problems.push({ name, problem: "holds an example or placeholder value: generate a real one" });
     }
   }
+  // Not secrets, and no defaults either where a real server runs: every link in a mail is built
+  // from APP_ORIGIN, and mail must go somewhere. `npm start` on a developer's machine sets both
+  // (localhost, and the local mailbox) before this check.
+  if (!env.APP_ORIGIN) problems.push({ name: "APP_ORIGIN", problem: `is not set: ${PUBLIC_SETTINGS.APP_ORIGIN}` });
+  if (!env.SMTP_URL && env.MAIL_LOCAL_MAILBOX !== "true") {
+    problems.push({ name: "SMTP_URL", problem: `is not set: ${PUBLIC_SETTINGS.SMTP_URL}` });
+  }
   return problems;
+}
+
+export const PUBLIC_SETTINGS = {
+  APP_ORIGIN: "the address people use, such as https://login.example.com; links in mail are built from it.",
+  SMTP_URL: "where mail goes, such as smtp://user:password@smtp.example.com:587.",
+};
+
+/**
+ * What `npm start` adds on a developer's machine (never with NODE_ENV=production): links to
+ * localhost, and mail kept in a local mailbox (/dev/mailbox) when no SMTP server is configured.
+ */
+export function localDefaults(env, port) {
+  const defaults = {};
+  if (!env.APP_ORIGIN) defaults.APP_ORIGIN = `http://localhost:${port}`;
+  if (!env.SMTP_URL && !env.MAIL_LOCAL_MAILBOX) defaults.MAIL_LOCAL_MAILBOX = "true";
+  return defaults;
 }
 
 export function refusalMessage(problems) {

@@ -27,7 +27,7 @@ it("the app's own configuration refuses the example refresh key too, naming it",
 });
 
 it("placeholder-looking values are refused; generated ones are not", () => {
-  const fresh = generateSecrets();
+  const fresh = { ...generateSecrets(), APP_ORIGIN: "https://login.example.com", SMTP_URL: "smtp://mail.example.com:587" };
   assert.deepEqual(settingProblems(fresh), []);
   for (const placeholder of ["changeme-changeme-changeme-changeme-changeme1", "a".repeat(43), "your-secret-here-your-secret-here-your-secret"]) {
     const problems = settingProblems({ ...fresh, REFRESH_TOKEN_KEY: placeholder });
@@ -37,8 +37,15 @@ it("placeholder-looking values are refused; generated ones are not", () => {
 
 it("a missing secret is named with what to put there", () => {
   const { REFRESH_TOKEN_KEY: _missing, ...rest } = generateSecrets();
-  const problems = settingProblems(rest);
+  const problems = settingProblems({ ...rest, APP_ORIGIN: "https://login.example.com", SMTP_URL: "smtp://mail.example.com:587" });
   assert.equal(problems.length, 1);
   assert.equal(problems[0].name, "REFRESH_TOKEN_KEY");
   assert.match(problems[0].problem, /is not set: 32\+ random bytes/);
+});
+
+it("a server without APP_ORIGIN or SMTP_URL refuses to start, naming each; the local mailbox stands in for SMTP_URL", () => {
+  const fresh = generateSecrets();
+  assert.deepEqual(settingProblems(fresh).map((p: { name: string }) => p.name), ["APP_ORIGIN", "SMTP_URL"]);
+  assert.deepEqual(settingProblems({ ...fresh, APP_ORIGIN: "http://localhost:3000", MAIL_LOCAL_MAILBOX: "true" }), []);
+  assert.throws(() => parseConfig(fresh), /APP_ORIGIN is required[\s\S]*SMTP_URL is required/);
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 import { redacted } from "./database-url.mjs";
 import { migrate } from "./migrate.mjs";
-import { generateSecrets, missingSecrets, refusalMessage, settingProblems, verifyingKeysFor } from "./secrets.mjs";
+import { generateSecrets, localDefaults, missingSecrets, refusalMessage, settingProblems, verifyingKeysFor } from "./secrets.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const envFile = path.join(root, ".env");
@@ -53,12 +53,16 @@ if (!production) {
     console.log("Wrote AUTH_VERIFYING_KEYS (the public halves of AUTH_SIGNING_KEYS) to .env");
   }
 }
-const problems = settingProblems({ ...readEnvFile(), ...process.env });
+const port = process.env.PORT ?? readEnvFile().PORT ?? "3000";
+// A developer's machine: links to localhost, mail to the local mailbox unless SMTP_URL is set.
+const local = production ? {} : localDefaults({ ...readEnvFile(), ...process.env }, port);
+if (local.MAIL_LOCAL_MAILBOX) console.log(`No SMTP_URL: mail goes to the local mailbox, http://localhost:${port}/dev/mailbox`);
+const env = { ...readEnvFile(), ...process.env, ...local };
+const problems = settingProblems(env);
 if (problems.length > 0) {
   console.error(refusalMessage(problems));
   process.exit(1);
 }
-const env = { ...readEnvFile(), ...process.env };
 const databaseUrl = env.DATABASE_URL ?? "file:./data/keycard.db";
 
 try {
@@ -71,12 +75,11 @@ try {
 
 if (!dev) buildIfNeeded();
 
-const port = env.PORT ?? "3000";
 const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const child = spawn(process.execPath, [next, dev ? "dev" : "start", "--port", port], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, PORT: port },
+  env: { ...process.env, ...local, PORT: port },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

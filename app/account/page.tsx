@@ -10,6 +10,7 @@ import { isStoreFault } from "@/lib/server/faults";
 import { log } from "@/lib/server/log";
 import { pageActionContext } from "@/lib/server/route";
 import { ActionButton } from "./action-button";
+import { StepForm } from "@/app/components/step-form";
 import { PasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Account" };
@@ -80,11 +81,31 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         </div>
       </section>
 
+      <section aria-labelledby="email" id="email-section">
+        <h2 id="email">Email address</h2>
+        <p>
+          <strong>{user.email}</strong>{" "}
+          {user.emailVerified ? <span className="badge">Verified</span> : <span className="muted">(from before addresses were verified)</span>}
+        </p>
+        <StepForm
+          action="/api/auth/email"
+          fields={[
+            { name: "email", label: "New email address", type: "email", autoComplete: "email" },
+            { name: "password", label: "Current password", type: "password", autoComplete: "current-password", hint: "We’ll send a code to the new address." },
+          ]}
+          submit="Send a code to the new address"
+          pending="Sending…"
+          then="/account/email?challenge={challenge}"
+          formError={query.form === "email" && query.error && !query.email_error && !query.password_error ? messageFor(query.error) : undefined}
+          fieldErrors={query.form === "email" ? { email: messageFor(query.email_error), password: messageFor(query.password_error) } : {}}
+        />
+      </section>
+
       <section aria-labelledby="password" id="password-section">
         <h2 id="password">Change password</h2>
         <PasswordForm
           initialErrors={{
-            form: query.error && !query.currentPassword_error && !query.newPassword_error ? messageFor(query.error) : undefined,
+            form: query.form !== "email" && query.error && !query.currentPassword_error && !query.newPassword_error ? messageFor(query.error) : undefined,
             currentPassword: messageFor(query.currentPassword_error),
             newPassword: messageFor(query.newPassword_error),
           }}

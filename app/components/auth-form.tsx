@@ -47,6 +47,11 @@ export function AuthForm(props: AuthFormProps) {
           remember: form.get("remember") === "on",
         }),
       });
+      if (response.status === 202) {
+        // A sign-up: the account exists once the mailed code is entered.
+        router.push("/register/verify");
+        return;
+      }
       if (response.ok) {
         announceAuthChange("signed-in");
         router.replace(props.next);
@@ -101,8 +106,13 @@ export function AuthForm(props: AuthFormProps) {
       </div>
 
       <button type="submit" className="button block" disabled={pending}>
-        {pending ? (isLogin ? "Signing in…" : "Creating account…") : isLogin ? "Sign in" : "Create account"}
+        {pending ? (isLogin ? "Signing in…" : "Sending a code…") : isLogin ? "Sign in" : "Create account"}
       </button>
+      {isLogin ? (
+        <p className="form-link">
+          <a href="/forgot-password">Forgot your password?</a>
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -3,9 +3,11 @@
 export function Field(props: {
   name: string;
   label: string;
-  type: "email" | "password";
+  type: "email" | "password" | "text";
   autoComplete: string;
   defaultValue?: string;
+  /** "numeric" brings up a phone's number pad (codes). */
+  inputMode?: "numeric";
   error?: string;
   hint?: string;
 }) {
@@ -19,6 +21,7 @@ export function Field(props: {
         type={props.type}
         autoComplete={props.autoComplete}
         defaultValue={props.defaultValue}
+        inputMode={props.inputMode}
         required
         aria-invalid={props.error ? true : undefined}
         aria-describedby={describedBy}

@@ -76,7 +76,7 @@ export function answerFailure(mode: InputMode, error: ApiError, form: FailedForm
   if (typeof echo.next === "string") query.set("next", safeNextPath(echo.next));
   if (echo.remember === false) query.set("remember", "0");
   for (const [field, code] of Object.entries(error.fields ?? {})) query.set(`${field}_error`, code);
-  const response = seeOther(`${form.page}?${query}${form.fragment ? `#${form.fragment}` : ""}`);
+  const response = seeOther(`${form.page}${form.page.includes("?") ? "&" : "?"}${query}${form.fragment ? `#${form.fragment}` : ""}`);
   for (const [name, value] of Object.entries(headers ?? {})) response.headers.set(name, value);
   if (typeof echo.email === "string" && form.cookies) withCookies(response, [formEmailCookie(echo.email, form.cookies)]);
   return response;
@@ -102,6 +102,11 @@ export function answerRefusal(
   return answerFailure(mode, apiError(refusal.code, { fields }), form);
 }
 
+/** Mail is on its way: 202 with `status` (and anything else the client needs), or a form's 303 to `page`. */
+export function answerMailSent(mode: InputMode, body: { status: string } & Record<string, unknown>, page: string, cookies: CookieToSet[] = []): NextResponse {
+  return withCookies(mode === "form" ? seeOther(page) : json(body, 202), cookies);
+}
+
 /** Signed in or signed up: the new cookies, and JSON with the user or, for a form, a 303 to `next`. */
 export function answerSignedIn(
   mode: InputMode,
@@ -117,6 +122,8 @@ export const ACCOUNT_NOTICES = {
   session_ended: "That session has been signed out.",
   other_sessions_ended: "You have been signed out everywhere else.",
   password_changed: "Your password has been changed, and your other sessions have been signed out.",
+  password_reset: "Your password has been reset. Every other session of your account was signed out.",
+  email_changed: "Your email address has been changed. Your old address was told, with a way to undo it.",
 } as const;
 
 export type AccountNotice = keyof typeof ACCOUNT_NOTICES;

@@ -98,3 +98,37 @@ export function readFormEmail(value: string | undefined): string {
   }
 }
 
+
+// A browser that has signed in before, so a sign-in from it sends no "new sign-in" mail. Random,
+// meaningless on its own (the server keeps its hash per account), and as long-lived as browsers
+// allow (400 days), renewed at each sign-in.
+const DEVICE_SECONDS = 400 * 24 * 3600;
+
+export function deviceCookieName(settings: Settings): string {
+  return `${settings.cookieSecure ? "__Host-" : ""}kc_device`;
+}
+
+/** The device cookie this request carries, if any (checked for shape by the server). */
+export function deviceIdOf(request: { cookies: { get(name: string): { value: string } | undefined } }, settings: Settings): string | undefined {
+  return request.cookies.get(deviceCookieName(settings))?.value;
+}
+
+export function deviceCookie(value: string, settings: Settings): CookieToSet {
+  return { name: deviceCookieName(settings), value, options: { ...options(settings, undefined), maxAge: DEVICE_SECONDS } };
+}
+
+// A sign-up waiting for its code: which challenge the code on /register/verify belongs to. Lives
+// as long as the code does. The same cookie is set whether or not the address had an account.
+export const SIGN_UP_SECONDS = 15 * 60;
+
+export function signUpCookieName(settings: Settings): string {
+  return `${settings.cookieSecure ? "__Host-" : ""}kc_sign_up`;
+}
+
+export function signUpCookie(challengeId: string, settings: Settings): CookieToSet {
+  return { name: signUpCookieName(settings), value: challengeId, options: { ...options(settings, undefined), maxAge: SIGN_UP_SECONDS } };
+}
+
+export function clearedSignUpCookie(settings: Settings): CookieToSet {
+  return { name: signUpCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
+}

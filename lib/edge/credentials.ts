@@ -18,6 +18,11 @@ export const MESSAGES = {
   remember_invalid: "“Keep me signed in” must be true or false.",
   next_invalid: "next must be a path.",
   wrong_password: "That isn’t your current password.",
+  email_unchanged: "That is already your address.",
+  code_required: "Enter the 6-digit code from the mail.",
+  code_invalid: "The code is 6 digits, like 123456.",
+  challenge_invalid: "This form is missing what the code belongs to. Start again.",
+  token_invalid: "This link is not complete. Copy the whole address from the mail.",
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
@@ -84,4 +89,28 @@ export function changePasswordFromForm(form: URLSearchParams): Record<string, un
     currentPassword: form.get("currentPassword") ?? undefined,
     newPassword: form.get("newPassword") ?? undefined,
   };
+}
+
+// Mailed codes and links (lib/server/actions/{sign-up,password-reset,change-email}.ts).
+
+// Spaces and dashes a person may type or paste ("123 456") are dropped before the check.
+const mailedCode = z
+  .string({ error: code("code_required") })
+  .transform((c) => c.replace(/[\s-]/g, ""))
+  .pipe(z.string().min(1, code("code_required")).regex(/^\d{6}$/, code("code_invalid")));
+const challenge = z.uuid({ error: code("challenge_invalid") });
+const linkToken = z.string({ error: code("token_invalid") }).regex(/^[A-Za-z0-9_-]{43}$/, code("token_invalid"));
+
+export const verifyCodeInput = z.strictObject({ challenge, code: mailedCode });
+// A sign-up's challenge may come from this browser's cookie instead.
+export const signUpCodeInput = z.strictObject({ challenge: challenge.optional(), code: mailedCode });
+export const resendSignUpInput = z.strictObject({ challenge: challenge.optional() });
+export const passwordResetRequestInput = z.strictObject({ email });
+export const passwordResetInput = z.strictObject({ token: linkToken, password: newPassword });
+export const changeEmailInput = z.strictObject({ email, password: passwordString });
+export const undoEmailChangeInput = z.strictObject({ token: linkToken });
+
+/** A plain form's fields as they are (every field of these forms is a string). */
+export function fieldsFromForm(form: URLSearchParams): Record<string, unknown> {
+  return Object.fromEntries(form.entries());
 }

@@ -22,6 +22,7 @@ export const ERRORS = {
   },
   csrf: { status: 403, message: "This request came from another site, so it was refused. Use Keycard's own pages." },
   unauthenticated: { status: 401, message: "You are not signed in." },
+  not_found: { status: 404, message: "There is nothing here." },
   rate_limited: { status: 429, message: "Too many attempts. Please wait a few minutes and try again." },
   // Faults: the cookies stay, nothing is lost.
   store_unavailable: {
@@ -39,6 +40,14 @@ export const ERRORS = {
   email_taken: { status: 409, message: "An account with this email already exists. Sign in instead?" },
   wrong_password: { status: 400, message: "That isn’t your current password." },
   session_not_found: { status: 404, message: "There is no such session to sign out." },
+  email_unchanged: { status: 400, message: "That is already your address." },
+  // Mailed codes and links
+  code_incorrect: { status: 400, message: "That code isn’t right. Check the latest mail and try again." },
+  code_expired: {
+    status: 400,
+    message: "This code has expired, was already used, or was tried too many times. Ask for a new one.",
+  },
+  link_expired: { status: 400, message: "This link has expired or was already used. Ask for a new one." },
   // Refresh
   missing: { status: 401, message: "No refresh token was sent. Please sign in." },
   invalid: { status: 401, message: "The refresh token is not valid. Please sign in." },

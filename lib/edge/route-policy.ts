@@ -18,6 +18,14 @@ const PUBLIC_PATHS = new Set([
   "/api/auth/refresh",
   // Signing out works with whatever the browser still holds, even an expired session.
   "/api/auth/logout",
+  // Mailed codes and links: the person proving an address is not signed in (yet, or any more).
+  "/api/auth/register/verify",
+  "/api/auth/register/resend",
+  "/api/auth/password-reset",
+  "/api/auth/password-reset/confirm",
+  "/api/auth/email/undo",
+  // Answers 404 unless mail goes to the local mailbox (a developer's machine).
+  "/dev/mailbox",
   "/.well-known/jwks.json",
   // A load balancer's health checks carry no session; the metrics route checks its own token.
   "/api/health/live",
@@ -29,8 +37,8 @@ const PUBLIC_PATHS = new Set([
   "/bench/open",
   "/api/bench/empty",
 ]);
-const PUBLIC_PREFIXES = ["/_next/"];
-const OPTIONAL_PAGES = new Set(["/", "/login", "/register"]);
+const PUBLIC_PREFIXES = ["/_next/", "/dev/mailbox/"];
+const OPTIONAL_PAGES = new Set(["/", "/login", "/register", "/register/verify", "/forgot-password", "/reset-password", "/undo-email-change"]);
 
 export function routePolicy(pathname: string): RoutePolicy {
   if (PUBLIC_PATHS.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p))) return "public";

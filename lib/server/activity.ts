@@ -11,6 +11,9 @@ const TITLES: Record<string, string> = {
   password_changed: "Password changed",
   password_change_failed: "A wrong current password was entered to change the password",
   refresh_token_reused: "A refresh token was reused, so that session was ended",
+  password_reset: "Password reset from a link sent by mail",
+  email_changed: "Email address changed",
+  email_change_undone: "Email address change undone from the old address",
 };
 
 export type ActivityItem = {

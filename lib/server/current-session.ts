@@ -19,7 +19,7 @@ import { getLiveSession } from "./store/sessions";
 
 export type CurrentSession = {
   claims: AccessClaims;
-  user: { id: string; email: string };
+  user: { id: string; email: string; emailVerified: boolean };
   session: { id: string; createdAt: Date; idleExpiresAt: Date; expiresAt: Date; persistent: boolean };
 };
 

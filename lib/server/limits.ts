@@ -93,3 +93,13 @@ async function isKnownPlace(db: Db, { email, ip }: Who, now: Date): Promise<bool
   const session = await db.session.findFirst({ where: { ip, createdAt: { gte: since }, user: { email } }, select: { id: true } });
   return session !== null;
 }
+
+/**
+ * Mail a stranger can make Keycard send (sign-up codes, reset links, email-change codes): per
+ * address, so nobody can fill a victim's inbox, and per IP. Taken before anything is written.
+ */
+export async function takeMailAttempt(db: Db, who: Who, limits: Limits, now: Date): Promise<Taken> {
+  const ip = await takeAttempt(db, `mail:ip:${where(who.ip)}`, limits.mailIp, now);
+  if (!ip.ok) return refusedBy("mail_ip", ip);
+  return refusedBy("mail_address", await takeAttempt(db, `mail:address:${who.email}`, limits.mailAddress, now));
+}

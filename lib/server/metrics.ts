@@ -49,6 +49,13 @@ function create() {
       buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    mailDeliveries: new Counter({
+      name: "keycard_mail_deliveries_total",
+      help: "Attempts to deliver a queued mail, by outcome (sent, retry, failed) and kind.",
+      labelNames: ["outcome", "kind"] as const,
+      registers,
+    }),
+    mailQueued: new Counter({ name: "keycard_mail_queued_total", help: "Mails written to the outbox, by kind.", labelNames: ["kind"] as const, registers }),
     passwordQueue: new Gauge({ name: "keycard_password_checks_in_flight", help: "bcrypt operations waiting or running.", registers }),
   };
 }

@@ -18,6 +18,7 @@ import { getConfig } from "@/lib/env";
 import type { ActionContext, Actor } from "./actions/context";
 import { getCurrentSession, type CurrentSession } from "./current-session";
 import { BusyError, isStoreFault } from "./faults";
+import { ensureMailSender } from "./mail/sender";
 import { log } from "./log";
 import { metrics, observeRequest, routeLabel } from "./metrics";
 import { REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge/request-headers";
@@ -25,14 +26,19 @@ import { REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge
 /** The context an action runs in for this request. */
 export function actionContext(request: Request): ActionContext {
   const config = getConfig();
-  return { db: getDb(), config, now: new Date(), client: clientInfo(request, config.trustedProxies), requestId: requestIdOf(request) };
+  const db = getDb();
+  // Every instance delivers the outbox; the first request it serves starts its sender.
+  ensureMailSender(db, config);
+  return { db, config, now: new Date(), client: clientInfo(request, config.trustedProxies), requestId: requestIdOf(request) };
 }
 
 /** The same for a page (a server component), from the request Next is rendering. */
 export async function pageActionContext(): Promise<ActionContext> {
   const config = getConfig();
   const request = new Request("http://page.invalid/", { headers: await headers() });
-  return { db: getDb(), config, now: new Date(), client: clientInfo(request, config.trustedProxies) };
+  const db = getDb();
+  ensureMailSender(db, config);
+  return { db, config, now: new Date(), client: clientInfo(request, config.trustedProxies) };
 }
 
 export function route<C>(handler: (request: NextRequest, ctx: ActionContext, context: C) => Promise<Response>) {

@@ -3,5 +3,5 @@ import { generateSecrets } from "@/scripts/secrets.mjs";
 import { parseConfig, type Config } from "@/lib/env";
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ ...generateSecrets(), BCRYPT_COST: "4", ...overrides });
+  return parseConfig({ ...generateSecrets(), BCRYPT_COST: "4", APP_ORIGIN: "http://localhost:3000", MAIL_LOCAL_MAILBOX: "true", ...overrides });
 }

@@ -2,6 +2,8 @@
 import "server-only";
 import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
 import { isCurrentPassword, replacePassword } from "@/lib/server/store/users";
+import { mails } from "@/lib/server/mail/mails";
+import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited } from "./context";
 
 export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; code: "wrong_password" } | RateLimited;
@@ -28,7 +30,9 @@ export async function changePassword(
     { userId: actor.userId, newPassword: input.newPassword, keepSessionId: actor.sessionId },
     ctx.config,
     ctx.now,
+    (user) => [queue(ctx.db, mails.passwordChanged(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx)],
   );
+  sendQueuedMail();
   await record(ctx, { ...actor, type: "password_changed", detail: endedSessions > 0 ? sessionsEnded(endedSessions, true) : null });
   return { ok: true, endedSessions };
 }

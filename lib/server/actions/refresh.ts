@@ -6,7 +6,10 @@ import { countFailedRefresh } from "@/lib/server/limits";
 import { metrics } from "@/lib/server/metrics";
 import { rotateRefreshToken, type RotateFailure } from "@/lib/server/store/sessions";
 import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
+import type { DbOrTx } from "@/lib/db";
+import { mails } from "@/lib/server/mail/mails";
 import { record, type ActionContext, type RateLimited } from "./context";
+import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 
 export type RefreshResult = { ok: true; tokens: IssuedTokens } | { ok: false; code: RotateFailure | "missing" } | RateLimited;
 
@@ -19,11 +22,17 @@ export async function refreshTokens(presented: string | undefined, ctx: ActionCo
 async function refresh(presented: string | undefined, ctx: ActionContext): Promise<(RefreshResult & { ok: false }) | { ok: true; tokens: IssuedTokens; via: "rotated" | "grace" }> {
   if (!presented) return { ok: false, code: "missing" };
   const started = performance.now();
-  const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client);
+  // A reuse that ends the session mails its owner, queued in the transaction that ends it.
+  const mailOwner = async (tx: DbOrTx, session: { userId: string; userAgent: string | null }) => {
+    const owner = await tx.user.findUnique({ where: { id: session.userId }, select: { email: true } });
+    if (owner) await queue(tx, mails.refreshTokenReused(owner.email, circumstancesOf(ctx, session.userAgent), ctx.config.appOrigin), ctx);
+  };
+  const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client, mailOwner);
   metrics().rotation.observe((performance.now() - started) / 1000);
   if (result.ok) return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now), via: result.via };
 
-  if (result.code === "reused") {
+  if (result.code === "reused" && result.ended) {
+    sendQueuedMail();
     const { session } = result;
     await record(ctx, { userId: session.userId, sessionId: session.id, type: "refresh_token_reused", detail: describeDevice(session.userAgent) });
   }

@@ -13,6 +13,10 @@ import {
 } from "@/lib/server/store/sessions";
 import { rehashPassword, verifyUserPassword, type PublicUser } from "@/lib/server/store/users";
 import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
+import { deviceCookie } from "@/lib/edge/cookies";
+import { mails } from "@/lib/server/mail/mails";
+import { looksLikeDeviceId, newDeviceId, rememberDevice } from "@/lib/server/store/devices";
+import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { record, type ActionContext, type RateLimited } from "./context";
 
 export type SignedIn = { ok: true; user: PublicUser; tokens: IssuedTokens };
@@ -25,7 +29,7 @@ export type SignInResult = SignedIn | RateLimited | { ok: false; code: "invalid_
  * while this browser still holds a session ends that one on the server.
  */
 export async function signIn(
-  input: { email: string; password: string; remember: boolean; previousRefreshToken?: string },
+  input: { email: string; password: string; remember: boolean; previousRefreshToken?: string; deviceId?: string },
   ctx: ActionContext,
 ): Promise<SignInResult> {
   const { db, config, now } = ctx;
@@ -65,7 +69,7 @@ export async function signIn(
     }
   }
   if (user.stale) await rehashInPassing(user.id, input.password, user.passwordHash, ctx);
-  return signedIn({ id: user.id, email: user.email }, issued, ctx);
+  return signedIn({ id: user.id, email: user.email }, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
 }
 
 /**
@@ -81,14 +85,37 @@ async function rehashInPassing(userId: string, password: string, checkedHash: st
   }
 }
 
-/** A new session for a new account: its cookies, recorded as a sign-in. */
-export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext): Promise<SignedIn> {
+/**
+ * A new session for a person who just proved their address (a new account, a password reset): its
+ * cookies, recorded as a sign-in. The browser becomes a known device without a "new sign-in" mail.
+ */
+export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext, deviceId?: string): Promise<SignedIn> {
   const issued = await createSession(ctx.db, { userId: user.id, persistent, ...ctx.client }, ctx.config, ctx.now);
-  return signedIn(user, issued, ctx);
+  return signedIn(user, issued, ctx, { deviceId, mailIfNew: false });
 }
 
-async function signedIn(user: PublicUser, issued: IssuedRefreshToken, ctx: ActionContext): Promise<SignedIn> {
+async function signedIn(
+  user: PublicUser,
+  issued: IssuedRefreshToken,
+  ctx: ActionContext,
+  device: { deviceId?: string; mailIfNew: boolean },
+): Promise<SignedIn> {
   await record(ctx, { userId: user.id, sessionId: issued.session.id, type: "signed_in" });
+  const deviceId = looksLikeDeviceId(device.deviceId) ? device.deviceId : newDeviceId();
+  await recognise(user, deviceId, device.mailIfNew, ctx);
   pruneNowAndThen(ctx.db, ctx.now);
-  return { ok: true, user, tokens: await issueTokens(issued, ctx.config, ctx.now) };
+  const tokens = await issueTokens(issued, ctx.config, ctx.now);
+  // The device cookie is renewed at every sign-in, so a browser in use is never forgotten.
+  return { ok: true, user, tokens: { ...tokens, cookies: [...tokens.cookies, deviceCookie(deviceId, ctx.config)] } };
+}
+
+/** Remembers the browser; a browser the account has not seen before gets its owner a mail. */
+async function recognise(user: PublicUser, deviceId: string, mailIfNew: boolean, ctx: ActionContext): Promise<void> {
+  const mailed = await ctx.db.$transaction(async (tx) => {
+    const isNew = await rememberDevice(tx, user.id, deviceId, ctx.now);
+    if (!isNew || !mailIfNew) return false;
+    await queue(tx, mails.newSignIn(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx);
+    return true;
+  });
+  if (mailed) sendQueuedMail();
 }

@@ -1,25 +1,112 @@
-// Creating an account, and signing in to it. Node only.
+// Creating an account: the address is proved first, by a code mailed to it. Node only.
+//
+// Asking to sign up answers the same whether or not the address has an account (no one can use
+// it to learn who has one): the same work (a bcrypt hash, one challenge, one queued mail), the
+// same answer, the same cookie. A new address gets a code; an address that has an account gets a
+// mail saying someone tried, and a challenge no code can match. The account exists only once the
+// code is entered.
 import "server-only";
-import { takeSignUpAttempt } from "@/lib/server/limits";
+import { randomUUID } from "node:crypto";
+import { takeMailAttempt, takeSignUpAttempt } from "@/lib/server/limits";
+import { mails } from "@/lib/server/mail/mails";
 import { metrics } from "@/lib/server/metrics";
-import { createUser } from "@/lib/server/store/users";
+import { hashPassword } from "@/lib/server/password";
+import { LIFETIME_MINUTES, newChallenge, renewCode, RESEND_COOLDOWN_SECONDS, tryCode, useChallenge } from "@/lib/server/store/challenges";
+import { isPrismaError } from "@/lib/server/faults";
 import type { ActionContext, RateLimited } from "./context";
+import { queue, sendQueuedMail } from "./mail";
 import { startSession, type SignedIn } from "./sign-in";
 
-export type SignUpResult = SignedIn | RateLimited | { ok: false; code: "email_taken" };
+export type SignUpStarted = { ok: true; challengeId: string };
 
-/** Every sign-up from an IP counts, taken before the password is hashed. */
-export async function signUp(
+export async function startSignUp(
   input: { email: string; password: string; remember: boolean },
   ctx: ActionContext,
-): Promise<SignUpResult> {
-  const taken = await takeSignUpAttempt(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
-  if (!taken.ok) {
-    metrics().signUps.inc({ outcome: "limited" });
-    return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+): Promise<SignUpStarted | RateLimited> {
+  const { db, config, now } = ctx;
+  for (const taken of [
+    await takeSignUpAttempt(db, ctx.client.ip, config.limits, now),
+    await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip }, config.limits, now),
+  ]) {
+    if (!taken.ok) {
+      metrics().signUps.inc({ outcome: "limited" });
+      return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+    }
   }
-  const created = await createUser(ctx.db, input, ctx.config, ctx.now);
-  metrics().signUps.inc({ outcome: created.ok ? "created" : "email_taken" });
-  if (!created.ok) return created;
-  return startSession(created.user, input.remember, ctx);
+  // Hashed whether or not it will be used: both paths cost one bcrypt hash.
+  const passwordHash = await hashPassword(input.password, config);
+  const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  const challenge = newChallenge(
+    db,
+    { purpose: "sign_up", email: input.email, passwordHash: existing ? null : passwordHash, persistent: input.remember, notice: !!existing },
+    config.refreshTokenKey,
+    now,
+  );
+  const mail = existing
+    ? mails.signUpExisting(input.email, config.appOrigin)
+    : mails.signUpCode(input.email, { code: challenge.secret, challengeId: challenge.id, minutes: LIFETIME_MINUTES.sign_up }, config.appOrigin);
+  await db.$transaction([challenge.statement, queue(db, mail, ctx)]);
+  sendQueuedMail();
+  metrics().signUps.inc({ outcome: existing ? "address_has_account" : "code_sent" });
+  return { ok: true, challengeId: challenge.id };
+}
+
+export type CodeRefusal =
+  | { ok: false; code: "code_incorrect"; triesLeft: number }
+  | { ok: false; code: "code_expired" }
+  | { ok: false; code: "email_taken" };
+
+/** The right code creates the account (its address verified) and signs the person in. */
+export async function finishSignUp(input: { challengeId: string; code: string; deviceId?: string }, ctx: ActionContext): Promise<SignedIn | CodeRefusal> {
+  const { db, config, now } = ctx;
+  const check = await tryCode(db, { id: input.challengeId, purpose: "sign_up", code: input.code }, config.refreshTokenKey, now);
+  if (!check.ok) {
+    metrics().signUps.inc({ outcome: check.reason === "wrong" ? "wrong_code" : "code_spent" });
+    return check.reason === "wrong" ? { ok: false, code: "code_incorrect", triesLeft: check.triesLeft } : { ok: false, code: "code_expired" };
+  }
+  const { challenge } = check;
+  let user: { id: string; email: string } | null;
+  try {
+    user = await db.$transaction(async (tx) => {
+      if (!(await useChallenge(tx, challenge.id, now))) return null;
+      return tx.user.create({
+        data: { id: randomUUID(), email: challenge.email, passwordHash: challenge.passwordHash!, createdAt: now, emailVerifiedAt: now },
+        select: { id: true, email: true },
+      });
+    });
+  } catch (error) {
+    // Two sign-ups for one address, both proved: the first to finish has the account.
+    if (isPrismaError(error, "P2002")) return { ok: false, code: "email_taken" };
+    throw error;
+  }
+  if (!user) return { ok: false, code: "code_expired" };
+  metrics().signUps.inc({ outcome: "created" });
+  return startSession(user, challenge.persistent, ctx, input.deviceId);
+}
+
+/** Another code for a sign-up that is still waiting, after a cool-down. */
+export async function resendSignUpCode(
+  input: { challengeId: string },
+  ctx: ActionContext,
+): Promise<{ ok: true } | RateLimited | { ok: false; code: "code_expired" }> {
+  const { db, config, now } = ctx;
+  const renewed = await renewCode(db, { id: input.challengeId, purpose: "sign_up" }, config.refreshTokenKey, now);
+  if (!renewed.ok) {
+    return "spent" in renewed ? { ok: false, code: "code_expired" } : { ok: false, code: "rate_limited", retryAfterSeconds: renewed.retryAfterSeconds };
+  }
+  const { challenge } = renewed;
+  const taken = await takeMailAttempt(db, { email: challenge.email, ip: ctx.client.ip }, config.limits, now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  const mail = challenge.notice
+    ? mails.signUpExisting(challenge.email, config.appOrigin)
+    : mails.signUpCode(challenge.email, { code: renewed.code, challengeId: challenge.id, minutes: LIFETIME_MINUTES.sign_up }, config.appOrigin);
+  const claimed = await db.$transaction(async (tx) => {
+    if (!(await renewed.claim(tx))) return false;
+    await queue(tx, mail, ctx);
+    return true;
+  });
+  // Lost the cool-down to a resend at the same moment: that one mailed.
+  if (!claimed) return { ok: false, code: "rate_limited", retryAfterSeconds: RESEND_COOLDOWN_SECONDS };
+  sendQueuedMail();
+  return { ok: true };
 }

@@ -14,7 +14,10 @@ export type SecurityEventType =
   | "other_sessions_ended"
   | "password_changed"
   | "password_change_failed"
-  | "refresh_token_reused";
+  | "refresh_token_reused"
+  | "password_reset"
+  | "email_changed"
+  | "email_change_undone";
 
 export async function recordSecurityEvent(
   db: Db,

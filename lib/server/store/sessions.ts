@@ -6,7 +6,7 @@
 // tells an outage from a bug). Recording what happened is the account actions' job, not this one's.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Db } from "@/lib/db";
+import type { Db, DbOrTx } from "@/lib/db";
 import type { ClientInfo } from "@/lib/edge/client-info";
 import { isPrismaError } from "@/lib/server/faults";
 import { metrics } from "@/lib/server/metrics";
@@ -41,7 +41,7 @@ export type RotateResult =
   | ({ ok: true; via: "rotated" | "grace" } & IssuedRefreshToken)
   | { ok: false; code: Exclude<RotateFailure, "reused"> }
   /** The session was ended because a consumed token came back: `session` says whose it was. */
-  | { ok: false; code: "reused"; session: { id: string; userId: string; userAgent: string | null } };
+  | { ok: false; code: "reused"; session: { id: string; userId: string; userAgent: string | null }; ended: boolean };
 
 export type { ClientInfo };
 
@@ -121,6 +121,8 @@ export async function rotateRefreshToken(
   settings: SessionSettings,
   now: Date,
   client: Partial<ClientInfo> = {},
+  /** Runs in the transaction that ends a session for reuse (the action queues its mail there). */
+  whenReuseEnds?: (tx: DbOrTx, session: { id: string; userId: string; userAgent: string | null }) => Promise<unknown>,
 ): Promise<RotateResult> {
   if (!looksLikeRefreshToken(presented)) return { ok: false, code: "invalid" };
 
@@ -168,7 +170,7 @@ export async function rotateRefreshToken(
     }
   }
 
-  return resolveConsumedToken(db, tokenHash, successor, settings, now);
+  return resolveConsumedToken(db, tokenHash, successor, settings, now, whenReuseEnds);
 }
 
 const LOST_THE_RACE = new Error("another request consumed this refresh token first");
@@ -180,6 +182,7 @@ async function resolveConsumedToken(
   successor: string,
   settings: SessionSettings,
   now: Date,
+  whenReuseEnds?: (tx: DbOrTx, session: { id: string; userId: string; userAgent: string | null }) => Promise<unknown>,
 ): Promise<RotateResult> {
   const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash }, include: { session: true } });
   if (row.session.revokedAt) return { ok: false, code: "revoked" };
@@ -202,8 +205,14 @@ async function resolveConsumedToken(
     }
   }
 
-  await revokeSession(db, row.sessionId, "refresh_token_reused", now);
-  return { ok: false, code: "reused", session: { id: row.sessionId, userId: row.session.userId, userAgent: row.session.userAgent } };
+  const session = { id: row.sessionId, userId: row.session.userId, userAgent: row.session.userAgent };
+  // Of several replays at once, the one whose revoke ends the session runs the hook (one mail).
+  const ended = await db.$transaction(async (tx) => {
+    const ended = await revokeSession(tx, row.sessionId, "refresh_token_reused", now);
+    if (ended && whenReuseEnds) await whenReuseEnds(tx, session);
+    return ended;
+  });
+  return { ok: false, code: "reused", session, ended };
 }
 
 export type RevokeReason =
@@ -214,7 +223,7 @@ export type RevokeReason =
   | "refresh_token_reused";
 
 /** Ends a session: every token of its family stops refreshing. False when it had already ended. */
-export async function revokeSession(db: Db, sessionId: string, reason: RevokeReason, now: Date): Promise<boolean> {
+export async function revokeSession(db: DbOrTx, sessionId: string, reason: RevokeReason, now: Date): Promise<boolean> {
   const { count } = await db.session.updateMany({
     where: { id: sessionId, revokedAt: null },
     data: { revokedAt: now, revokedReason: reason },
@@ -256,7 +265,7 @@ export async function revokeOtherSessions(
 
 /** revokeOtherSessions as a statement not yet run, for a batch transaction. */
 export function endOtherSessionsStatement(
-  db: Db,
+  db: DbOrTx,
   target: { userId: string; keepSessionId: string | null },
   reason: RevokeReason,
   now: Date,
@@ -297,7 +306,7 @@ export async function findSessionByRefreshToken(
   return row ? { sessionId: row.session.id, userId: row.session.userId } : null;
 }
 
-export type LiveSession = SessionRecord & { user: { id: string; email: string } };
+export type LiveSession = SessionRecord & { user: { id: string; email: string; emailVerified: boolean } };
 
 /**
  * The session with its user while it can still refresh; null once it has ended. One primary-key
@@ -305,14 +314,14 @@ export type LiveSession = SessionRecord & { user: { id: string; email: string } 
  * with the user included took 0.58 ms here, this takes 0.14 ms (measured on SQLite).
  */
 export async function getLiveSession(db: Db, sessionId: string, now: Date): Promise<LiveSession | null> {
-  const rows = await db.$queryRaw<(SessionRecord & { revokedAt: Date | null; email: string })[]>`
-    SELECT s."id", s."userId", s."persistent", s."createdAt", s."idleExpiresAt", s."expiresAt", s."revokedAt", u."email"
+  const rows = await db.$queryRaw<(SessionRecord & { revokedAt: Date | null; email: string; emailVerifiedAt: Date | null })[]>`
+    SELECT s."id", s."userId", s."persistent", s."createdAt", s."idleExpiresAt", s."expiresAt", s."revokedAt", u."email", u."emailVerifiedAt"
       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
      WHERE s."id" = ${sessionId}`;
   const row = rows[0];
   if (!row || row.revokedAt || now >= row.expiresAt || now >= row.idleExpiresAt) return null;
-  const { email, revokedAt: _revoked, ...session } = row;
-  return { ...session, user: { id: row.userId, email } };
+  const { email, revokedAt: _revoked, emailVerifiedAt, ...session } = row;
+  return { ...session, user: { id: row.userId, email, emailVerified: emailVerifiedAt !== null } };
 }
 
 /**

@@ -2,6 +2,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/sqlite/client";
 import { isPrismaError } from "@/lib/server/faults";
 import { metrics } from "@/lib/server/metrics";
 import { dummyPasswordHash, hashCost, hashPassword, verifyPassword, type HashSettings } from "@/lib/server/password";
@@ -78,14 +79,18 @@ export async function rehashPassword(
  */
 export async function replacePassword(
   db: Db,
-  input: { userId: string; newPassword: string; keepSessionId: string },
+  input: { userId: string; newPassword: string; keepSessionId: string | null },
   settings: HashSettings,
   now: Date,
+  /** More writes for the same transaction: the mail telling the owner, the address proved. */
+  also: (user: { email: string }) => Prisma.PrismaPromise<unknown>[] = () => [],
 ): Promise<number> {
   const passwordHash = await hashPassword(input.newPassword, settings);
+  const user = await db.user.findUniqueOrThrow({ where: { id: input.userId }, select: { email: true } });
   const [, ended] = await db.$transaction([
     db.user.update({ where: { id: input.userId }, data: { passwordHash } }),
     endOtherSessionsStatement(db, { userId: input.userId, keepSessionId: input.keepSessionId }, "password_changed", now),
+    ...also(user),
   ]);
   metrics().sessionsEnded.inc({ reason: "password_changed" }, ended.count);
   return ended.count;

@@ -1,5 +1,5 @@
 import { answerFailure, answerRefusal, answerSignedIn } from "@/lib/edge/answer";
-import { cookieNames } from "@/lib/edge/cookies";
+import { cookieNames, deviceIdOf } from "@/lib/edge/cookies";
 import { credentialsFromForm, loginInput } from "@/lib/edge/credentials";
 import { readInput } from "@/lib/edge/read-input";
 import { signIn } from "@/lib/server/actions/sign-in";
@@ -12,7 +12,7 @@ export const POST = route(async (request, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, { ...FORM, echo: input.raw, cookies: ctx.config });
 
   const previousRefreshToken = request.cookies.get(cookieNames(ctx.config).refresh)?.value;
-  const result = await signIn({ ...input.data, previousRefreshToken }, ctx);
+  const result = await signIn({ ...input.data, previousRefreshToken, deviceId: deviceIdOf(request, ctx.config) }, ctx);
   if (!result.ok) return answerRefusal(input.mode, result, { ...FORM, echo: input.data, cookies: ctx.config });
   return answerSignedIn(input.mode, result, input.data.next);
 });

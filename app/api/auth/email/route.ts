@@ -1,0 +1,20 @@
+import { answerFailure, answerMailSent, answerRefusal } from "@/lib/edge/answer";
+import { changeEmailInput, fieldsFromForm } from "@/lib/edge/credentials";
+import { readInput } from "@/lib/edge/read-input";
+import { requestEmailChange } from "@/lib/server/actions/change-email";
+import { withSession } from "@/lib/server/route";
+
+const ACCOUNT_FORM = { page: "/account?form=email", fragment: "email" };
+
+export const POST = withSession(async (request, { actor }, ctx) => {
+  const input = await readInput(request, changeEmailInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
+  if (!input.ok) return answerFailure(input.mode, input.error, ACCOUNT_FORM);
+
+  const result = await requestEmailChange(actor, input.data, ctx);
+  if (!result.ok) {
+    const blamed: Record<string, Record<string, string>> = { wrong_password: { password: "wrong_password" }, email_unchanged: { email: "email_unchanged" } };
+    const fields = blamed[result.code];
+    return answerRefusal(input.mode, result, ACCOUNT_FORM, fields);
+  }
+  return answerMailSent(input.mode, { status: "verification_sent", challenge: result.challengeId }, `/account/email?challenge=${result.challengeId}`);
+});

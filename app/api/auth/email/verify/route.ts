@@ -1,0 +1,20 @@
+import { accountDone, answerFailure, json } from "@/lib/edge/answer";
+import { fieldsFromForm, verifyCodeInput } from "@/lib/edge/credentials";
+import { apiError } from "@/lib/edge/errors";
+import { inputMode, readInput } from "@/lib/edge/read-input";
+import { finishEmailChange } from "@/lib/server/actions/change-email";
+import { withSession } from "@/lib/server/route";
+
+export const POST = withSession(async (request, { actor }, ctx) => {
+  const input = await readInput(request, verifyCodeInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
+  const challenge = input.ok ? input.data.challenge : String((input.raw as { challenge?: unknown } | undefined)?.challenge ?? "");
+  const page = `/account/email?challenge=${encodeURIComponent(challenge)}`;
+  if (!input.ok) return answerFailure(input.mode, input.error, { page });
+
+  const result = await finishEmailChange(actor, { challengeId: input.data.challenge, code: input.data.code }, ctx);
+  if (!result.ok) {
+    const refusal = result.code === "code_incorrect" ? apiError("code_incorrect", { message: `That code isn’t right. ${result.triesLeft} ${result.triesLeft === 1 ? "try" : "tries"} left.` }) : apiError(result.code);
+    return answerFailure(input.mode, refusal, { page });
+  }
+  return inputMode(request) === "form" ? accountDone(request, "email_changed") : json({ user: { id: actor.userId, email: result.email } });
+});

@@ -1,0 +1,19 @@
+import { answerFailure, answerSignedIn } from "@/lib/edge/answer";
+import { deviceIdOf } from "@/lib/edge/cookies";
+import { fieldsFromForm, passwordResetInput } from "@/lib/edge/credentials";
+import { apiError } from "@/lib/edge/errors";
+import { readInput } from "@/lib/edge/read-input";
+import { resetPassword } from "@/lib/server/actions/password-reset";
+import { route } from "@/lib/server/route";
+
+// Submitting the new password is what uses the link up (opening it only showed this form).
+export const POST = route(async (request, ctx) => {
+  const input = await readInput(request, passwordResetInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
+  if (!input.ok) {
+    const token = typeof (input.raw as { token?: unknown } | undefined)?.token === "string" ? (input.raw as { token: string }).token : "";
+    return answerFailure(input.mode, input.error, { page: `/reset-password?token=${encodeURIComponent(token)}` });
+  }
+  const result = await resetPassword({ ...input.data, deviceId: deviceIdOf(request, ctx.config) }, ctx);
+  if (!result.ok) return answerFailure(input.mode, apiError(result.code), { page: "/reset-password" });
+  return answerSignedIn(input.mode, result, "/account?notice=password_reset");
+});

@@ -1,0 +1,84 @@
+"use client";
+
+// A form for one step of a mailed-code or mailed-link flow (enter the code, ask for a link, choose
+// a new password). Without JavaScript it is a plain POST answered with a 303; with JavaScript it
+// posts JSON to the same route, shows errors next to their fields and moves on without a reload.
+import { useRouter } from "next/navigation";
+import { useRef, useState, type FormEvent } from "react";
+import { announceAuthChange } from "./auth-channel";
+import { Field } from "./field";
+
+export type StepField = {
+  name: string;
+  label: string;
+  type: "email" | "password" | "text";
+  autoComplete: string;
+  hint?: string;
+  defaultValue?: string;
+  inputMode?: "numeric";
+};
+
+export type StepFormProps = {
+  action: string;
+  fields: StepField[];
+  hidden?: Record<string, string>;
+  submit: string;
+  pending: string;
+  /** Where to go after success; `{name}` is replaced by the answer's field of that name. */
+  then: string;
+  /** The answer signs the person in: other tabs are told. */
+  signsIn?: boolean;
+  formError?: string;
+  fieldErrors?: Record<string, string | undefined>;
+  /** A secondary button style, for "send a new code". */
+  quiet?: boolean;
+};
+
+export function StepForm(props: StepFormProps) {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({ form: props.formError, ...props.fieldErrors });
+  const [pending, setPending] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const body = Object.fromEntries(new FormData(event.currentTarget).entries());
+    setPending(true);
+    setErrors({});
+    const response = await fetch(props.action, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+    }).catch(() => null);
+    const answer = (await response?.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string; fields?: Record<string, string> } }) | null;
+    if (response?.ok) {
+      if (props.signsIn) announceAuthChange("signed-in");
+      router.replace(props.then.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(answer?.[name] ?? ""))));
+      router.refresh();
+      return;
+    }
+    setPending(false);
+    const fields = answer?.error?.fields ?? {};
+    const next: Record<string, string | undefined> = {};
+    for (const field of props.fields) next[field.name] = fields[field.name];
+    const blamed = props.fields.find((f) => next[f.name]);
+    if (!blamed) next.form = response ? (answer?.error?.message ?? "That didn’t work just now. Please try again.") : "Could not reach the server. Check your connection and try again.";
+    setErrors(next);
+    if (blamed) formRef.current?.querySelector<HTMLInputElement>(`[name="${blamed.name}"]`)?.focus();
+  }
+
+  return (
+    <form ref={formRef} method="post" action={props.action} onSubmit={onSubmit} noValidate className={props.quiet ? "inline-form" : "card"}>
+      <div role="alert">{errors.form ? <p className="alert error">{errors.form}</p> : null}</div>
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {props.fields.map((field) => (
+        <Field key={field.name} {...field} error={errors[field.name]} />
+      ))}
+      <button type="submit" className={props.quiet ? "button secondary" : "button block"} disabled={pending}>
+        {pending ? props.pending : props.submit}
+      </button>
+    </form>
+  );
+}

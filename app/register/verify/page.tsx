@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
+import { StepForm } from "@/app/components/step-form";
+
+export const metadata: Metadata = { title: "Check your email" };
+
+// Reached after asking to sign up (this browser holds the challenge in a cookie) or from the
+// mail's link (the challenge and code in the address). Opening it changes nothing: only
+// submitting the code creates the account.
+export default async function VerifySignUpPage({ searchParams }: { searchParams: Query }) {
+  const query = await searchParams;
+  const challenge = first(query.challenge);
+  const hidden = challenge ? { challenge } : undefined;
+  const sent = first(query.notice) === "code_sent";
+  return (
+    <div className="auth-page">
+      <h1>Check your email</h1>
+      <p>
+        We sent a 6-digit code to the address you entered. Enter it here to finish creating your account. It works for 15
+        minutes.
+      </p>
+      <div role="status">{sent ? <p className="alert info">A new code is on its way. The old one no longer works.</p> : null}</div>
+      <StepForm
+        action="/api/auth/register/verify"
+        hidden={hidden}
+        fields={[{ name: "code", label: "Code", type: "text", autoComplete: "one-time-code", inputMode: "numeric", defaultValue: first(query.code) }]}
+        submit="Create account"
+        pending="Creating account…"
+        then="/dashboard"
+        signsIn
+        formError={formErrorOf(query)}
+        fieldErrors={fieldErrorsOf(query, ["code"])}
+      />
+      <div className="after">
+        <p>No mail? Check your spam folder, or</p>
+        <StepForm
+          action="/api/auth/register/resend"
+          hidden={hidden}
+          fields={[]}
+          submit="Send a new code"
+          pending="Sending…"
+          then={`/register/verify?${new URLSearchParams({ ...(challenge ? { challenge } : {}), notice: "code_sent" })}`}
+          quiet
+        />
+        <p>
+          Wrong address? <Link href="/register">Start again</Link>
+        </p>
+      </div>
+    </div>
+  );
+}

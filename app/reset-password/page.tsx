@@ -1,0 +1,55 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
+import { StepForm } from "@/app/components/step-form";
+import { StoreUnavailable } from "@/app/components/store-unavailable";
+import { resetLinkWorks } from "@/lib/server/actions/password-reset";
+import { isStoreFault } from "@/lib/server/faults";
+import { pageActionContext } from "@/lib/server/route";
+
+export const metadata: Metadata = { title: "Choose a new password" };
+
+// Opening the link only shows the form: mail scanners fetch links, and must not use them up.
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Query }) {
+  const query = await searchParams;
+  const token = first(query.token) ?? "";
+  let works: boolean;
+  try {
+    works = token !== "" && (await resetLinkWorks(token, await pageActionContext()));
+  } catch (error) {
+    if (!isStoreFault(error)) throw error;
+    return <StoreUnavailable title="Choose a new password" />;
+  }
+  if (!works) {
+    return (
+      <div className="auth-page">
+        <h1>This link no longer works</h1>
+        <p className="alert error" role="alert">
+          It has expired or was already used. Links work once, for 30 minutes.
+        </p>
+        <p>
+          <Link className="button block" href="/forgot-password">
+            Send me a new link
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="auth-page">
+      <h1>Choose a new password</h1>
+      <p>Every session of your account will be signed out, and you’ll be signed in here.</p>
+      <StepForm
+        action="/api/auth/password-reset/confirm"
+        hidden={{ token }}
+        fields={[{ name: "password", label: "New password", type: "password", autoComplete: "new-password", hint: "At least 8 characters." }]}
+        submit="Set new password"
+        pending="Saving…"
+        then="/account?notice=password_reset"
+        signsIn
+        formError={formErrorOf(query)}
+        fieldErrors={fieldErrorsOf(query, ["password"])}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { first, formErrorOf, type Query } from "@/app/components/query";
+import { StepForm } from "@/app/components/step-form";
+import { StoreUnavailable } from "@/app/components/store-unavailable";
+import { undoLinkWorks } from "@/lib/server/actions/change-email";
+import { isStoreFault } from "@/lib/server/faults";
+import { pageActionContext } from "@/lib/server/route";
+
+export const metadata: Metadata = { title: "This wasn’t me" };
+
+// From the mail to an account's old address. Opening it changes nothing; the button does.
+export default async function UndoEmailChangePage({ searchParams }: { searchParams: Query }) {
+  const query = await searchParams;
+  const done = first(query.done);
+  if (done) {
+    return (
+      <div className="auth-page">
+        <h1>Every session was signed out</h1>
+        <p role="status">
+          {done === "restored"
+            ? "Your address is back on the account, and every session was signed out."
+            : "Every session was signed out. Your old address is now used by another account, so it could not be put back."}{" "}
+          Whoever changed it knew your password: choose a new one now.
+        </p>
+        <p>
+          <Link className="button block" href="/forgot-password">
+            Reset my password
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  const token = first(query.token) ?? "";
+  let works: boolean;
+  try {
+    works = token !== "" && (await undoLinkWorks(token, await pageActionContext()));
+  } catch (error) {
+    if (!isStoreFault(error)) throw error;
+    return <StoreUnavailable title="This wasn’t me" />;
+  }
+  if (!works) {
+    return (
+      <div className="auth-page">
+        <h1>This link no longer works</h1>
+        <p className="alert error" role="alert">
+          {formErrorOf(query) ?? "It has expired or was already used."} If your account was taken over, reset your password from your
+          address.
+        </p>
+        <p>
+          <Link href="/forgot-password">Reset my password</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="auth-page">
+      <h1>Someone else changed your address?</h1>
+      <p>This puts your old address back on the account and signs out every session, including whoever made the change.</p>
+      <StepForm
+        action="/api/auth/email/undo"
+        hidden={{ token }}
+        fields={[]}
+        submit="Put my address back and sign out everywhere"
+        pending="Working…"
+        then="/undo-email-change?done={status}"
+        formError={formErrorOf(query)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,210 @@
+// The account actions that mail: sign-up by code, password reset by link, email change and its
+// undo, and the notifications. Against a real database; mail read back from the outbox.
+import assert from "node:assert/strict";
+import { beforeEach, it } from "node:test";
+import type { ActionContext } from "@/lib/server/actions/context";
+import { passwordComparisons } from "@/lib/server/password";
+import { useTestDb } from "@/lib/testing/test-db";
+import { testConfig } from "@/lib/testing/settings";
+import { codeMailedTo, signUpThroughMail } from "@/lib/testing/sign-up";
+import { finishEmailChange, requestEmailChange, undoEmailChange } from "./change-email";
+import { requestPasswordReset, resetPassword } from "./password-reset";
+import { refreshTokens } from "./refresh";
+import { signIn } from "./sign-in";
+import { finishSignUp, resendSignUpCode, startSignUp } from "./sign-up";
+
+const config = testConfig({ APP_ORIGIN: "https://login.example.com" });
+const t0 = new Date("2026-11-29T12:00:00Z");
+const db = useTestDb();
+const ctx = (seconds = 0, ip = "198.51.100.1"): ActionContext => ({
+  db,
+  config,
+  now: new Date(t0.getTime() + seconds * 1000),
+  client: { ip, userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" },
+});
+const PASSWORD = "correct horse battery";
+let n = 0;
+const email = () => `person${++n}-${Date.now()}@example.com`;
+beforeEach(() => db.rateLimit.deleteMany());
+
+const mailsTo = (to: string) => db.outboxMail.findMany({ where: { to }, orderBy: { createdAt: "asc" } });
+const linkIn = (text: string, path: string) => {
+  const link = text.match(/https?:\/\/\S+/g)?.find((l) => new URL(l).pathname === path);
+  assert.ok(link, `no link to ${path} in:\n${text}`);
+  return new URL(link);
+};
+const refreshOf = (r: { tokens: { cookies: { name: string; value: string }[] } }) => r.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
+const deviceOf = (r: { tokens: { cookies: { name: string; value: string }[] } }) => r.tokens.cookies.find((c) => c.name.endsWith("kc_device"))!.value;
+
+it("asking to sign up answers the same for a new address and one that has an account; only the mails differ", async () => {
+  const taken = email();
+  await signUpThroughMail({ email: taken, password: PASSWORD, remember: true }, ctx());
+  const fresh = email();
+  const forNew = await startSignUp({ email: fresh, password: PASSWORD, remember: true }, ctx(1));
+  const forTaken = await startSignUp({ email: taken, password: "another password", remember: true }, ctx(1));
+  assert.deepEqual(Object.keys(forNew).sort(), Object.keys(forTaken).sort());
+  assert.ok(forNew.ok && forTaken.ok);
+
+  const [code] = await mailsTo(fresh);
+  assert.equal(code.kind, "sign_up_code");
+  const told = (await mailsTo(taken)).at(-1)!;
+  assert.equal(told.kind, "sign_up_existing");
+  assert.doesNotMatch(told.text, /\b\d{6}\b/, "no code to the address that has an account");
+  // Every code for the taken address fails; the account and its password are untouched.
+  for (const guess of ["000000", "123456"]) {
+    const r = await finishSignUp({ challengeId: forTaken.challengeId, code: guess }, ctx(2));
+    assert.equal(r.ok, false);
+  }
+  assert.ok((await signIn({ email: taken, password: PASSWORD, remember: true }, ctx(3))).ok);
+});
+
+it("the right code creates the account, verified, and signs in; the same code cannot be used twice", async () => {
+  const address = email();
+  const started = await startSignUp({ email: address, password: PASSWORD, remember: false }, ctx());
+  assert.ok(started.ok);
+  const code = await codeMailedTo({ db }, address);
+  const done = await finishSignUp({ challengeId: started.challengeId, code }, ctx(60));
+  assert.ok(done.ok);
+  const user = await db.user.findUniqueOrThrow({ where: { email: address } });
+  assert.ok(user.emailVerifiedAt);
+  const session = await db.session.findFirstOrThrow({ where: { userId: user.id } });
+  assert.equal(session.persistent, false, "“keep me signed in” carried through");
+  assert.deepEqual(await finishSignUp({ challengeId: started.challengeId, code }, ctx(61)), { ok: false, code: "code_expired" });
+});
+
+it("forty guesses at one code sent together: five are compared, then even the right code is refused", async () => {
+  const address = email();
+  const started = await startSignUp({ email: address, password: PASSWORD, remember: true }, ctx());
+  assert.ok(started.ok);
+  const right = await codeMailedTo({ db }, address);
+  const wrong = right === "000000" ? "000001" : "000000";
+  const results = await Promise.all(Array.from({ length: 40 }, () => finishSignUp({ challengeId: started.challengeId, code: wrong }, ctx(1))));
+  assert.equal(results.filter((r) => !r.ok && r.code === "code_incorrect").length, 5);
+  assert.equal(results.filter((r) => !r.ok && r.code === "code_expired").length, 35);
+  assert.deepEqual(await finishSignUp({ challengeId: started.challengeId, code: right }, ctx(2)), { ok: false, code: "code_expired" });
+  assert.equal(await db.user.count({ where: { email: address } }), 0);
+});
+
+it("a code expires after 15 minutes; a resend waits a minute, replaces the code, and forty at once mail once", async () => {
+  const address = email();
+  const started = await startSignUp({ email: address, password: PASSWORD, remember: true }, ctx());
+  assert.ok(started.ok);
+  const first = await codeMailedTo({ db }, address);
+  const early = await resendSignUpCode({ challengeId: started.challengeId }, ctx(30));
+  assert.deepEqual(early, { ok: false, code: "rate_limited", retryAfterSeconds: 30 });
+  const resends = await Promise.all(Array.from({ length: 40 }, () => resendSignUpCode({ challengeId: started.challengeId }, ctx(61))));
+  assert.equal(resends.filter((r) => r.ok).length, 1);
+  assert.equal((await mailsTo(address)).length, 2);
+  const second = await codeMailedTo({ db }, address);
+  if (first !== second) assert.equal((await finishSignUp({ challengeId: started.challengeId, code: first }, ctx(62))).ok, false, "the old code no longer works");
+  assert.deepEqual(await finishSignUp({ challengeId: started.challengeId, code: second }, ctx(61 + 15 * 60)), { ok: false, code: "code_expired" });
+});
+
+it("mail a stranger can cause is limited per address: forty reset requests for one address at once queue five mails", async () => {
+  const address = email();
+  await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  await db.rateLimit.deleteMany(); // the sign-up's mail counted too
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => requestPasswordReset({ email: address }, ctx(1, `203.0.113.${i + 1}`))));
+  assert.equal(results.filter((r) => r.ok).length, 5);
+  assert.equal((await mailsTo(address)).filter((m) => m.kind === "password_reset").length, 5);
+});
+
+it("a reset link works once: forty submissions at once, one new password, every session ended, the owner told", async () => {
+  const address = email();
+  const person = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  assert.deepEqual(await requestPasswordReset({ email: "nobody-" + address }, ctx(1)), { ok: true });
+  assert.equal((await mailsTo("nobody-" + address)).length, 0, "no mail for an address without an account");
+  assert.ok((await requestPasswordReset({ email: address }, ctx(1))).ok);
+  const link = linkIn((await mailsTo(address)).at(-1)!.text, "/reset-password");
+  assert.equal(link.origin, "https://login.example.com", "built from APP_ORIGIN");
+  const token = link.searchParams.get("token")!;
+
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => resetPassword({ token, password: `new password ${i}` }, ctx(2))));
+  const winners = results.filter((r) => r.ok);
+  assert.equal(winners.length, 1);
+  assert.equal(results.filter((r) => !r.ok && r.code === "link_expired").length, 39);
+  assert.equal((await refreshTokens(refreshOf(person), ctx(3))).ok, false, "the session from before is ended");
+  const changed = (await mailsTo(address)).filter((m) => m.kind === "password_changed");
+  assert.equal(changed.length, 1);
+  assert.equal((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(4))).ok, false, "the old password is gone");
+  assert.deepEqual(await resetPassword({ token, password: "yet another password" }, ctx(5)), { ok: false, code: "link_expired" });
+});
+
+it("a reset link expires after 30 minutes", async () => {
+  const address = email();
+  await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  await requestPasswordReset({ email: address }, ctx());
+  const token = linkIn((await mailsTo(address)).at(-1)!.text, "/reset-password").searchParams.get("token")!;
+  assert.deepEqual(await resetPassword({ token, password: "a new password" }, ctx(30 * 60 + 1)), { ok: false, code: "link_expired" });
+});
+
+it("changing the address: the password is asked, the new address proved, the old one told with a link that takes the account back", async () => {
+  const oldAddress = email();
+  const person = await signUpThroughMail({ email: oldAddress, password: PASSWORD, remember: true }, ctx());
+  const session = await db.session.findFirstOrThrow({ where: { userId: person.user.id } });
+  const actor = { userId: person.user.id, sessionId: session.id };
+  const newAddress = email();
+
+  assert.deepEqual(await requestEmailChange(actor, { email: newAddress, password: "wrong" }, ctx(1)), { ok: false, code: "wrong_password" });
+  const started = await requestEmailChange(actor, { email: newAddress, password: PASSWORD }, ctx(2));
+  assert.ok(started.ok);
+  const code = await codeMailedTo({ db }, newAddress, "email_change_code");
+  assert.deepEqual(await finishEmailChange(actor, { challengeId: started.challengeId, code }, ctx(3)), { ok: true, email: newAddress });
+  assert.equal((await db.user.findUniqueOrThrow({ where: { id: actor.userId } })).email, newAddress);
+
+  // Whoever changed it asks for a reset link at the new address; the owner takes the account back.
+  await requestPasswordReset({ email: newAddress }, ctx(4));
+  const resetToken = linkIn((await mailsTo(newAddress)).at(-1)!.text, "/reset-password").searchParams.get("token")!;
+  const told = (await mailsTo(oldAddress)).find((m) => m.kind === "email_changed");
+  assert.ok(told, "the old address is told");
+  const undo = linkIn(told.text, "/undo-email-change").searchParams.get("token")!;
+  assert.deepEqual(await undoEmailChange({ token: undo }, ctx(5)), { ok: true, restored: true });
+  assert.equal((await db.user.findUniqueOrThrow({ where: { id: actor.userId } })).email, oldAddress);
+  assert.equal((await refreshTokens(refreshOf(person), ctx(6))).ok, false, "every session ended");
+  assert.deepEqual(await resetPassword({ token: resetToken, password: "taken over" }, ctx(7)), { ok: false, code: "link_expired" }, "the reset link sent to the other address no longer works");
+  assert.deepEqual(await undoEmailChange({ token: undo }, ctx(8)), { ok: false, code: "link_expired" });
+});
+
+it("a code for someone else's email change is refused, and cannot be spent by them either", async () => {
+  const a = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, ctx());
+  const b = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, ctx());
+  const actor = async (p: typeof a) => ({ userId: p.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: p.user.id } })).id });
+  const target = email();
+  const started = await requestEmailChange(await actor(a), { email: target, password: PASSWORD }, ctx(1));
+  assert.ok(started.ok);
+  const code = await codeMailedTo({ db }, target, "email_change_code");
+  assert.deepEqual(await finishEmailChange(await actor(b), { challengeId: started.challengeId, code }, ctx(2)), { ok: false, code: "code_expired" });
+  assert.ok((await finishEmailChange(await actor(a), { challengeId: started.challengeId, code }, ctx(3))).ok);
+});
+
+it("a sign-in from a browser the account has not seen mails its owner; from a known one it does not", async () => {
+  const address = email();
+  const person = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  assert.equal((await mailsTo(address)).filter((m) => m.kind === "new_sign_in").length, 0, "not for the browser that signed up");
+  await signIn({ email: address, password: PASSWORD, remember: true, deviceId: deviceOf(person) }, ctx(1));
+  assert.equal((await mailsTo(address)).filter((m) => m.kind === "new_sign_in").length, 0);
+  await signIn({ email: address, password: PASSWORD, remember: true }, ctx(2, "203.0.113.200"));
+  const mailed = (await mailsTo(address)).filter((m) => m.kind === "new_sign_in");
+  assert.equal(mailed.length, 1);
+  assert.match(mailed[0].text, /Chrome on Linux/);
+  assert.match(mailed[0].text, /203\.0\.113\.200/);
+});
+
+it("a reused refresh token ends its session and mails the owner once, however many replays arrive together", async () => {
+  const address = email();
+  const person = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  const stolen = refreshOf(person);
+  assert.ok((await refreshTokens(stolen, ctx(1))).ok);
+  const replays = await Promise.all(Array.from({ length: 10 }, () => refreshTokens(stolen, ctx(60))));
+  assert.ok(replays.every((r) => !r.ok && r.code === "reused"));
+  assert.equal((await mailsTo(address)).filter((m) => m.kind === "refresh_token_reused").length, 1);
+});
+
+it("both ways of asking to sign up cost one bcrypt hash and no comparison", async () => {
+  const taken = email();
+  await signUpThroughMail({ email: taken, password: PASSWORD, remember: true }, ctx());
+  const compared = passwordComparisons();
+  await startSignUp({ email: email(), password: PASSWORD, remember: true }, ctx(1));
+  await startSignUp({ email: taken, password: PASSWORD, remember: true }, ctx(1));
+  assert.equal(passwordComparisons(), compared);
+});

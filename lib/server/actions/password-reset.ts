@@ -1,0 +1,61 @@
+// A way back in for a person who forgot their password: a single-use link mailed to the address.
+// Node only.
+//
+// Asking answers the same for any address. Opening the link only shows a form (mail scanners
+// fetch links; they must not use the token up); submitting a new password uses it, ends every
+// session of the account, mails "your password was changed", and signs the person in here.
+import "server-only";
+import { takeMailAttempt } from "@/lib/server/limits";
+import { mails } from "@/lib/server/mail/mails";
+import { isPrismaError } from "@/lib/server/faults";
+import { findByToken, LIFETIME_MINUTES, newChallenge } from "@/lib/server/store/challenges";
+import { replacePassword } from "@/lib/server/store/users";
+import { record, sessionsEnded, type ActionContext, type RateLimited } from "./context";
+import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { startSession, type SignedIn } from "./sign-in";
+
+export async function requestPasswordReset(input: { email: string }, ctx: ActionContext): Promise<{ ok: true } | RateLimited> {
+  const { db, config, now } = ctx;
+  const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip }, config.limits, now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
+  // No account: nothing is sent (there is nobody to tell), and the answer is the same.
+  if (!user) return { ok: true };
+  const challenge = newChallenge(db, { purpose: "password_reset", email: user.email, userId: user.id }, config.refreshTokenKey, now);
+  const mail = mails.passwordReset(user.email, { token: challenge.secret, minutes: LIFETIME_MINUTES.password_reset }, config.appOrigin);
+  await db.$transaction([challenge.statement, queue(db, mail, ctx)]);
+  sendQueuedMail();
+  return { ok: true };
+}
+
+/** Whether a reset link still works (for the page that shows its form). Uses nothing up. */
+export async function resetLinkWorks(token: string, ctx: ActionContext): Promise<boolean> {
+  return (await findByToken(ctx.db, "password_reset", token, ctx.config.refreshTokenKey, ctx.now)) !== null;
+}
+
+export type ResetResult = SignedIn | { ok: false; code: "link_expired" };
+
+export async function resetPassword(input: { token: string; password: string; deviceId?: string }, ctx: ActionContext): Promise<ResetResult> {
+  const { db, config, now } = ctx;
+  const challenge = await findByToken(db, "password_reset", input.token, config.refreshTokenKey, now);
+  if (!challenge?.userId) return { ok: false, code: "link_expired" };
+  const userId = challenge.userId;
+  let ended: number;
+  try {
+    ended = await replacePassword(db, { userId, newPassword: input.password, keepSessionId: null }, config, now, (user) => [
+      // The link is used up in the same transaction, by a compare-and-swap: of two submissions at
+      // once, the second finds it used (P2025) and its whole transaction is rolled back.
+      db.emailChallenge.update({ where: { id: challenge.id, usedAt: null }, data: { usedAt: now } }),
+      // The mail arrived, so the address is the person's.
+      db.user.update({ where: { id: userId }, data: { emailVerifiedAt: now } }),
+      queue(db, mails.passwordChanged(user.email, circumstancesOf(ctx), config.appOrigin), ctx),
+    ]);
+  } catch (error) {
+    if (isPrismaError(error, "P2025")) return { ok: false, code: "link_expired" };
+    throw error;
+  }
+  sendQueuedMail();
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } });
+  await record(ctx, { userId, type: "password_reset", detail: ended > 0 ? sessionsEnded(ended) : null });
+  return startSession(user, false, ctx, input.deviceId);
+}

@@ -1,0 +1,136 @@
+// Every mail Keycard sends, in one place. Links are built from APP_ORIGIN only — never from a
+// request's Host or X-Forwarded-Host, which whoever sends the request chooses: a forged Host must
+// not put another site's address in a reset link.
+import "server-only";
+import { renderLetter, type Circumstances, type Letter } from "./letter";
+
+export type MailKind =
+  | "sign_up_code"
+  | "sign_up_existing"
+  | "password_reset"
+  | "password_changed"
+  | "email_change_code"
+  | "email_change_existing"
+  | "email_changed"
+  | "new_sign_in"
+  | "refresh_token_reused";
+
+export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
+
+/** An absolute link to a page of this app. */
+export function appLink(appOrigin: string, path: string, params: Record<string, string> = {}): string {
+  const url = new URL(path, `${appOrigin}/`);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.toString();
+}
+
+function mail(kind: MailKind, to: string, letter: Letter, appOrigin: string): Mail {
+  return { kind, to, ...renderLetter(letter, appOrigin) };
+}
+
+const NOT_YOU_SIGN_IN =
+  "If this wasn't you, someone knows your password: reset it now (every session ends with it), then review your sessions on your account page.";
+
+export const mails = {
+  signUpCode(to: string, a: { code: string; challengeId: string; minutes: number }, appOrigin: string): Mail {
+    return mail("sign_up_code", to, {
+      subject: "Your Keycard sign-up code",
+      intro: ["Enter this code to finish creating your Keycard account."],
+      code: a.code,
+      action: { label: "Finish creating my account", href: appLink(appOrigin, "/register/verify", { challenge: a.challengeId, code: a.code }) },
+      outro: [`The code works for ${a.minutes} minutes.`, "If you didn't try to create an account, ignore this mail: nothing happens without the code."],
+    }, appOrigin);
+  },
+
+  signUpExisting(to: string, appOrigin: string): Mail {
+    return mail("sign_up_existing", to, {
+      subject: "Someone tried to create a Keycard account with your address",
+      intro: [
+        "Someone tried to create a Keycard account with this address, but you already have one.",
+        "If it was you, sign in instead — or reset your password if you have forgotten it.",
+      ],
+      action: { label: "Sign in", href: appLink(appOrigin, "/login") },
+      outro: [`Forgot your password? ${appLink(appOrigin, "/forgot-password")}`, "If it wasn't you, you can ignore this mail: your account is unchanged."],
+    }, appOrigin);
+  },
+
+  passwordReset(to: string, a: { token: string; minutes: number }, appOrigin: string): Mail {
+    return mail("password_reset", to, {
+      subject: "Reset your Keycard password",
+      intro: ["Someone (hopefully you) asked to reset the password of your Keycard account."],
+      action: { label: "Choose a new password", href: appLink(appOrigin, "/reset-password", { token: a.token }) },
+      outro: [
+        `The link works once, for ${a.minutes} minutes.`,
+        "If you didn't ask, ignore this mail: your password stays as it is.",
+      ],
+    }, appOrigin);
+  },
+
+  passwordChanged(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("password_changed", to, {
+      subject: "Your Keycard password was changed",
+      intro: ["The password of your Keycard account was just changed, and your other sessions were ended."],
+      circumstances,
+      action: { label: "It wasn't me: reset my password", href: appLink(appOrigin, "/forgot-password") },
+      outro: ["If it was you, there is nothing to do."],
+    }, appOrigin);
+  },
+
+  emailChangeCode(to: string, a: { code: string; challengeId: string; minutes: number }, appOrigin: string): Mail {
+    return mail("email_change_code", to, {
+      subject: "Confirm your new Keycard address",
+      intro: ["Enter this code on your account page to move your Keycard account to this address."],
+      code: a.code,
+      action: { label: "Confirm this address", href: appLink(appOrigin, "/account/email", { challenge: a.challengeId, code: a.code }) },
+      outro: [`The code works for ${a.minutes} minutes.`, "If you didn't ask for this, ignore this mail."],
+    }, appOrigin);
+  },
+
+  emailChangeExisting(to: string, appOrigin: string): Mail {
+    return mail("email_change_existing", to, {
+      subject: "Someone tried to move a Keycard account to your address",
+      intro: [
+        "Someone signed in to another Keycard account tried to change its address to this one, but this address already has an account.",
+        "Nothing was changed.",
+      ],
+      action: { label: "Sign in", href: appLink(appOrigin, "/login") },
+      outro: ["If it wasn't you, you can ignore this mail."],
+    }, appOrigin);
+  },
+
+  emailChanged(to: string, a: { newEmail: string; token: string; days: number; circumstances: Circumstances }, appOrigin: string): Mail {
+    return mail("email_changed", to, {
+      subject: "Your Keycard address was changed",
+      intro: [`The address of your Keycard account was changed from this one to ${a.newEmail}. Mail about the account now goes there.`],
+      circumstances: a.circumstances,
+      action: { label: "This wasn't me", href: appLink(appOrigin, "/undo-email-change", { token: a.token }) },
+      outro: [
+        `If it wasn't you, the link above puts this address back and ends every session of the account (it works for ${a.days} days). Then reset your password.`,
+        "If it was you, there is nothing to do.",
+      ],
+    }, appOrigin);
+  },
+
+  newSignIn(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("new_sign_in", to, {
+      subject: "A new sign-in to your Keycard account",
+      intro: ["Your Keycard account was just signed in to from a device it hasn't seen before."],
+      circumstances,
+      action: { label: "Review your sessions", href: appLink(appOrigin, "/account") },
+      outro: ["If it was you, there is nothing to do.", NOT_YOU_SIGN_IN],
+    }, appOrigin);
+  },
+
+  refreshTokenReused(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("refresh_token_reused", to, {
+      subject: "A Keycard session was ended to protect your account",
+      intro: [
+        "A session of your Keycard account was ended because its sign-in token was used twice — which happens when a copy of it is in someone else's hands.",
+        "The device below may have to sign in again.",
+      ],
+      circumstances,
+      action: { label: "Review your sessions", href: appLink(appOrigin, "/account") },
+      outro: [NOT_YOU_SIGN_IN],
+    }, appOrigin);
+  },
+};

@@ -1,0 +1,31 @@
+// Browsers an account has been signed in from, so that only a sign-in from a new one is mailed.
+// Node only. The cookie's value is random; only its SHA-256 is stored.
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import type { DbOrTx } from "@/lib/db";
+
+export function newDeviceId(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export function looksLikeDeviceId(value: string | undefined): value is string {
+  return !!value && /^[A-Za-z0-9_-]{43}$/.test(value);
+}
+
+const hash = (deviceId: string) => createHash("sha256").update(deviceId).digest("base64url");
+
+/**
+ * Records that `deviceId` signed in to `userId` now. True when the account had not seen this
+ * browser before. One upsert: two sign-ins from one new browser at once may both say "new",
+ * which costs a second mail, never a missed one.
+ */
+export async function rememberDevice(db: DbOrTx, userId: string, deviceId: string, now: Date): Promise<boolean> {
+  const deviceHash = hash(deviceId);
+  const existing = await db.knownDevice.findUnique({ where: { userId_deviceHash: { userId, deviceHash } }, select: { firstSeenAt: true } });
+  await db.knownDevice.upsert({
+    where: { userId_deviceHash: { userId, deviceHash } },
+    create: { userId, deviceHash, firstSeenAt: now, lastSeenAt: now },
+    update: { lastSeenAt: now },
+  });
+  return !existing;
+}

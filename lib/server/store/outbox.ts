@@ -1,0 +1,96 @@
+// The outbox: mail waiting to be delivered, and what became of it. Node only.
+//
+// `queueMail` returns an unexecuted statement, so an action puts it in the same transaction as the
+// change the mail is about: either both are written or neither. Delivery happens after commit
+// (lib/server/mail/sender.ts), never while a request waits.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db, DbOrTx } from "@/lib/db";
+import type { Mail } from "@/lib/server/mail/mails";
+
+export type OutboxRow = { id: string; kind: string; to: string; subject: string; text: string; html: string; attempts: number; createdAt: Date };
+
+/** The statement that queues `mail`, to run inside the action's transaction. */
+export function queueMail(db: DbOrTx, mail: Mail, now: Date) {
+  return db.outboxMail.create({
+    data: { id: randomUUID(), ...mail, createdAt: now, status: "pending", nextAttemptAt: now },
+    select: { id: true },
+  });
+}
+
+const due = (now: Date) => ({
+  status: "pending",
+  nextAttemptAt: { lte: now },
+  OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
+});
+
+/**
+ * Takes up to `take` due mails for this sender until `leaseSeconds` from now. Each row is claimed
+ * by a compare-and-swap on its claim: of several senders (instances) reading the same row, only
+ * the one whose update still finds the claim it read wins, on SQLite and PostgreSQL alike. A sender
+ * that dies holding a claim loses it when the lease runs out, and another sends the mail.
+ */
+export async function claimDueMail(db: Db, now: Date, { take = 10, leaseSeconds = 60 } = {}): Promise<OutboxRow[]> {
+  const candidates = await db.outboxMail.findMany({
+    where: due(now),
+    orderBy: { nextAttemptAt: "asc" },
+    take,
+    select: { id: true, claimedUntil: true },
+  });
+  const claimUntil = new Date(now.getTime() + leaseSeconds * 1000);
+  const claimed: OutboxRow[] = [];
+  for (const candidate of candidates) {
+    const { count } = await db.outboxMail.updateMany({
+      where: { id: candidate.id, status: "pending", claimedUntil: candidate.claimedUntil },
+      data: { claimedUntil: claimUntil, attempts: { increment: 1 } },
+    });
+    if (count !== 1) continue;
+    const row = await db.outboxMail.findUnique({
+      where: { id: candidate.id },
+      select: { id: true, kind: true, to: true, subject: true, text: true, html: true, attempts: true, createdAt: true },
+    });
+    if (row) claimed.push(row);
+  }
+  return claimed;
+}
+
+/**
+ * Delivered. Over SMTP the bodies are emptied: a copy of the database then holds no code or
+ * link that still works. The local mailbox keeps them, to show.
+ */
+export async function markSent(db: Db, id: string, now: Date, { keepBody }: { keepBody: boolean }): Promise<void> {
+  await db.outboxMail.update({
+    where: { id },
+    data: { status: "sent", sentAt: now, claimedUntil: null, lastError: null, ...(keepBody ? {} : { text: "", html: "" }) },
+  });
+}
+
+/** Not delivered this time: try again at `retryAt`. */
+export async function markRetry(db: Db, id: string, retryAt: Date, error: string): Promise<void> {
+  await db.outboxMail.update({ where: { id }, data: { nextAttemptAt: retryAt, claimedUntil: null, lastError: error.slice(0, 500) } });
+}
+
+/** Refused for good, or retried for too long: kept, with why, for an operator to see. */
+export async function markFailed(db: Db, id: string, error: string): Promise<void> {
+  await db.outboxMail.update({ where: { id }, data: { status: "failed", claimedUntil: null, lastError: error.slice(0, 500), text: "", html: "" } });
+}
+
+/** How many mails are waiting, for the metrics. */
+export function countPending(db: Db): Promise<number> {
+  return db.outboxMail.count({ where: { status: "pending" } });
+}
+
+/** The local mailbox's contents, newest first. */
+export function listMailbox(db: Db, take = 50) {
+  return db.outboxMail.findMany({
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, kind: true, to: true, subject: true, text: true, html: true, status: true, createdAt: true },
+  });
+}
+
+/** Sent and failed mail older than `before`: gone (their bodies already are). */
+export async function pruneOutbox(db: Db, before: Date): Promise<number> {
+  const { count } = await db.outboxMail.deleteMany({ where: { status: { in: ["sent", "failed"] }, createdAt: { lt: before } } });
+  return count;
+}
