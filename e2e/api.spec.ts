@@ -1,16 +1,27 @@
 // The HTTP contract, as an API client sees it.
 import { expect, test, type APIResponse } from "@playwright/test";
 import { queryOne } from "./database";
-import { PASSWORD, signUp, uniqueEmail, COOKIE } from "./helpers";
+import { PASSWORD, signUp, uniqueEmail, COOKIE, createAccount } from "./helpers";
+import { codeIn, lastMailId, linkIn, waitForMail } from "./mail";
 import { E2E } from "./settings";
 
 const errorOf = async (response: APIResponse) => (await response.json()).error as { code: string; message: string; fields?: Record<string, string> };
 const setCookies = (response: APIResponse) =>
   response.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
 
-test("register: 201 with the user and both cookies; the email is trimmed and lower-cased; 409 when taken", async ({ request }) => {
+test("register: 202 verification_sent, the same for an address that has an account; the code from the mail gives 201 with the user and both cookies", async ({ request, playwright }) => {
   const email = uniqueEmail("api");
-  const created = await request.post("/api/auth/register", { data: { email: `  ${email.toUpperCase()} `, password: PASSWORD } });
+  const after = await lastMailId();
+  const asked = await request.post("/api/auth/register", { data: { email: `  ${email.toUpperCase()} `, password: PASSWORD } });
+  expect(asked.status()).toBe(202);
+  expect(await asked.json()).toEqual({ status: "verification_sent" });
+  expect(setCookies(asked).some((c) => /kc_sign_up=/.test(c) && /HttpOnly/i.test(c))).toBe(true);
+  expect(await queryOne(`SELECT "id" FROM "User" WHERE "email" = ?`, email)).toBeUndefined();
+
+  // The email is trimmed and lower-cased: the code goes to the address itself.
+  const mail = await waitForMail(email, { subject: "sign-up code", after });
+  expect(linkIn(mail, "/register/verify")).toMatch(new RegExp(`^${E2E.baseURL}/register/verify\\?challenge=`));
+  const created = await request.post("/api/auth/register/verify", { data: { code: codeIn(mail) } });
   expect(created.status()).toBe(201);
   expect((await created.json()).user).toMatchObject({ email });
   expect(created.headers()["cache-control"]).toBe("no-store");
@@ -18,14 +29,21 @@ test("register: 201 with the user and both cookies; the email is trimmed and low
   expect(cookies.some((c) => c.startsWith(`${COOKIE.access}=`) && /HttpOnly/i.test(c) && /SameSite=lax/i.test(c))).toBe(true);
   expect(cookies.some((c) => c.startsWith(`${COOKIE.refresh}=`) && /HttpOnly/i.test(c))).toBe(true);
 
-  const again = await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
-  expect(again.status()).toBe(409);
-  expect((await errorOf(again)).code).toBe("email_taken");
+  // Someone else tries the same address: the same answer, and the owner is told instead.
+  const stranger = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  const again = await stranger.post("/api/auth/register", { data: { email, password: "another password" } });
+  expect(again.status()).toBe(202);
+  expect(await again.json()).toEqual({ status: "verification_sent" });
+  const told = await waitForMail(email, { subject: "Someone tried to create", after: mail.id });
+  expect(told.text).not.toMatch(/\b\d{6}\b/);
+  const guessed = await stranger.post("/api/auth/register/verify", { data: { code: codeIn(mail) } });
+  expect(guessed.status()).toBe(400);
+  await stranger.dispose();
 });
 
 test("login: 200 with the user; 401 invalid_credentials alike for a wrong password and an unknown email", async ({ request }) => {
   const email = uniqueEmail("api");
-  await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  await createAccount(request, email);
   const ok = await request.post("/api/auth/login", { data: { email, password: PASSWORD } });
   expect(ok.status()).toBe(200);
   expect((await ok.json()).user.email).toBe(email);
@@ -39,7 +57,7 @@ test("login: 200 with the user; 401 invalid_credentials alike for a wrong passwo
 
 test("refresh: 200 with expiry times and rotated cookies; 401 missing or invalid, with the cookies cleared", async ({ request, playwright }) => {
   const email = uniqueEmail("api");
-  const registered = await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  const registered = await createAccount(request, email);
   const refresh = setCookies(registered).find((c) => c.startsWith(`${COOKIE.refresh}=`))!.split(";")[0];
 
   const bare = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
@@ -67,7 +85,7 @@ test("refresh: 200 with expiry times and rotated cookies; 401 missing or invalid
 
 test("session and logout: 200 while signed in; logout 204, revokes the session, is idempotent; then 401", async ({ request }) => {
   const email = uniqueEmail("api");
-  await request.post("/api/auth/register", { data: { email, password: PASSWORD } });
+  await createAccount(request, email);
   const session = await request.get("/api/auth/session");
   expect(session.status()).toBe(200);
   const body = await session.json();
@@ -113,9 +131,9 @@ test("bad input of every kind gets a 4xx with a clear message, and no account is
 
 test("a form post gets a 303 redirect, a JSON post gets JSON", async ({ request }) => {
   const email = uniqueEmail("form");
-  const form = await request.post("/api/auth/register", { form: { email, password: PASSWORD, next: "/dashboard?tab=1" }, maxRedirects: 0 });
+  const form = await request.post("/api/auth/register", { form: { email, password: PASSWORD }, maxRedirects: 0 });
   expect(form.status()).toBe(303);
-  expect(form.headers()["location"]).toBe("/dashboard?tab=1");
+  expect(form.headers()["location"]).toBe("/register/verify");
   const bad = await request.post("/api/auth/register", { form: { email: "nope", password: "short" }, maxRedirects: 0 });
   expect(bad.status()).toBe(303);
   expect(bad.headers()["location"]).toMatch(/^\/register\?error=validation_failed.*email_error=email_invalid.*password_error=password_too_short/);
@@ -153,22 +171,20 @@ test("headers a client sends cannot pose as the middleware's: signed in as A, na
   await b.close();
 });
 
-test("without APP_ORIGIN, a client that addressed the server as 127.0.0.1 and says so in Origin is not taken for another site", async ({ playwright }) => {
-  const port = new URL(E2E.baseURL).port;
-  const client = await playwright.request.newContext({ baseURL: `http://127.0.0.1:${port}` });
+test("a client without Sec-Fetch-Site whose Origin is APP_ORIGIN passes; another site's is refused as CSRF", async ({ playwright }) => {
+  const client = await playwright.request.newContext({ baseURL: E2E.baseURL });
   const login = await client.post("/api/auth/login", {
-    headers: { origin: `http://127.0.0.1:${port}` },
+    headers: { origin: E2E.baseURL },
     data: { email: uniqueEmail("origin"), password: PASSWORD },
   });
   // The sign-in itself fails (no such account): what matters is that it was not refused as CSRF.
   expect(login.status()).toBe(401);
   expect((await errorOf(login)).code).toBe("invalid_credentials");
-  const elsewhere = await client.post("/api/auth/login", {
-    headers: { origin: "http://evil.example" },
-    data: { email: uniqueEmail("origin"), password: PASSWORD },
-  });
-  expect(elsewhere.status()).toBe(403);
-  expect((await errorOf(elsewhere)).code).toBe("csrf");
+  for (const origin of ["http://evil.example", E2E.baseURL.replace("localhost", "127.0.0.1")]) {
+    const elsewhere = await client.post("/api/auth/login", { headers: { origin }, data: { email: uniqueEmail("origin"), password: PASSWORD } });
+    expect(elsewhere.status(), origin).toBe(403);
+    expect((await errorOf(elsewhere)).code).toBe("csrf");
+  }
   await client.dispose();
 });
 
@@ -207,7 +223,7 @@ test("GET /metrics: Prometheus text for the holder of METRICS_TOKEN only, never 
   };
   const before = await rotated();
   const person = await playwright.request.newContext({ baseURL: E2E.baseURL });
-  expect((await person.post("/api/auth/register", { data: { email: uniqueEmail("metrics"), password: PASSWORD } })).status()).toBe(201);
+  expect((await createAccount(person, uniqueEmail("metrics"))).status()).toBe(201);
   expect((await person.post("/api/auth/refresh")).status()).toBe(200);
   // At least this one (other tests refresh on the same instance meanwhile; exact counts: lib/server/metrics.test.ts).
   expect(await rotated()).toBeGreaterThanOrEqual(before + 1);

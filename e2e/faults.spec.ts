@@ -3,6 +3,7 @@
 import { expect, test } from "./fixtures";
 import { E2E_DATABASE, takeDatabaseAway } from "./database";
 import { signUp, tokenCookies, waitForAccessTokenExpiry } from "./helpers";
+import { mailsTo, startSmtp, stopSmtp, waitForMail } from "./mail";
 import { E2E } from "./settings";
 
 test(`with the database (${E2E_DATABASE}) gone during a refresh: 503 'try again', cookies kept, and signed in once it is back`, async ({ page, person: { email } }) => {
@@ -77,4 +78,19 @@ test(`with the database (${E2E_DATABASE}) gone while the access token is still v
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
   expect((await context.request.post("/api/auth/logout")).status()).toBe(204);
   await context.close();
+});
+
+test("with the SMTP server down, asking for a reset still answers 202 at once; the mail arrives once the server is back", async ({ request, person: { email } }) => {
+  await stopSmtp();
+  try {
+    const asked = await request.post("/api/auth/password-reset", { data: { email } });
+    expect(asked.status()).toBe(202);
+    // Retried with backoff (1 s base here) while the server refuses connections.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await mailsTo(email)).filter((m) => /Reset your/.test(m.subject))).toEqual([]);
+  } finally {
+    await startSmtp();
+  }
+  const mail = await waitForMail(email, { subject: "Reset your Keycard password", timeoutMs: 30_000 });
+  expect(mail.text).toContain("/reset-password?token=");
 });

@@ -1,8 +1,9 @@
 // Shared steps for the browser tests.
 import { randomUUID } from "node:crypto";
-import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type APIResponse, type BrowserContext, type Page } from "@playwright/test";
 import { cookieNames } from "../lib/edge/cookies";
 import { query } from "./database";
+import { codeIn, lastMailId, waitForMail } from "./mail";
 import { E2E } from "./settings";
 
 export const PASSWORD = "correct horse battery";
@@ -12,12 +13,27 @@ export const COOKIE = cookieNames({ cookieSecure: true });
 
 export const uniqueEmail = (label = "person") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
-/** A new account, signed in within `context` through the API (one test covers the form itself). */
+/**
+ * Creates an account the way a person does, over the API: asks (202), reads the code from the mail
+ * the test SMTP server received, enters it. Returns the last answer: 201 with the user and the
+ * cookies, which `request` now holds.
+ */
+export async function createAccount(
+  request: APIRequestContext,
+  email: string,
+  options: { password?: string; remember?: boolean } = {},
+): Promise<APIResponse> {
+  const after = await lastMailId();
+  const asked = await request.post("/api/auth/register", { data: { email, password: options.password ?? PASSWORD, remember: options.remember ?? true } });
+  expect(asked.status(), await asked.text()).toBe(202);
+  const mail = await waitForMail(email, { subject: "sign-up code", after });
+  return request.post("/api/auth/register/verify", { data: { code: codeIn(mail) } });
+}
+
+/** A new account, signed in within `context` through the API (tests cover the forms themselves). */
 export async function signUp(context: BrowserContext, options: { remember?: boolean; email?: string } = {}) {
   const email = options.email ?? uniqueEmail();
-  const response = await context.request.post("/api/auth/register", {
-    data: { email, password: PASSWORD, remember: options.remember ?? true },
-  });
+  const response = await createAccount(context.request, email, { remember: options.remember });
   expect(response.status()).toBe(201);
   return { email };
 }
@@ -65,11 +81,16 @@ export async function sessionIdOf(context: BrowserContext): Promise<string> {
   return payload.sid;
 }
 
-/** Creates an account through the /register form, as a person would (JavaScript on or off). */
+/** Creates an account through the /register form and the code from the mail, as a person would (JavaScript on or off). */
 export async function registerWithForm(page: Page, email: string) {
+  const after = await lastMailId();
   await page.goto("/register");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/register\/verify/);
+  const mail = await waitForMail(email, { subject: "sign-up code", after });
+  await page.getByLabel("Code").fill(codeIn(mail));
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
 }

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "./fixtures";
-import { changePasswordWithForm, PASSWORD, tokenCookies, uniqueEmail } from "./helpers";
+import { changePasswordWithForm, PASSWORD, tokenCookies, uniqueEmail, createAccount } from "./helpers";
 import { E2E } from "./settings";
 
 const serverLog = () => fs.readFileSync(path.join(__dirname, "..", E2E.serverLogFile), "utf8");
@@ -17,7 +17,7 @@ test("a sign-up, sign-ins, refreshes, failed attempts and a password change leav
   };
 
   const api = page.context().request;
-  expect((await api.post("/api/auth/register", { data: { email, password: PASSWORD } })).status()).toBe(201);
+  expect((await createAccount(api, email)).status()).toBe(201);
   await collect();
   expect((await api.post("/api/auth/login", { data: { email, password: "a wrong guess!" } })).status()).toBe(401);
   const signedIn = await api.post("/api/auth/login", { data: { email, password: PASSWORD } });

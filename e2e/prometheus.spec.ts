@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { findPrometheus, HOW_TO_GET_IT } from "../scripts/prometheus.cjs";
 import { expect, test } from "./fixtures";
-import { PASSWORD, uniqueEmail } from "./helpers";
+import { PASSWORD, uniqueEmail, createAccount } from "./helpers";
 import { E2E } from "./settings";
 
 const tools = () => {
@@ -54,7 +54,7 @@ test("a real Prometheus scrapes a test server with the token and reads back a re
   ], { stdio: "ignore" });
   try {
     const person = await playwright.request.newContext({ baseURL: E2E.baseURL });
-    expect((await person.post("/api/auth/register", { data: { email: uniqueEmail("scraped"), password: PASSWORD } })).status()).toBe(201);
+    expect((await createAccount(person, uniqueEmail("scraped"))).status()).toBe(201);
     expect((await person.post("/api/auth/refresh")).status()).toBe(200);
     await person.dispose();
 

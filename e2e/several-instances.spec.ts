@@ -4,7 +4,7 @@
 // attacks.spec.ts (battery 4).
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { E2E_DATABASE, query } from "./database";
-import { signIn, signUp, sessionIdOf, sessionState, tokenCookies, uniqueEmail, waitForAccessTokenExpiry, PASSWORD } from "./helpers";
+import { signIn, signUp, sessionIdOf, sessionState, tokenCookies, uniqueEmail, waitForAccessTokenExpiry, PASSWORD, createAccount } from "./helpers";
 import { startInstance } from "./instance";
 import { E2E } from "./settings";
 
@@ -49,7 +49,7 @@ test(`battery 5 (${E2E_DATABASE}): an instance killed with SIGKILL in the middle
   for (let i = 0; i < 20; i++) {
     const request = await playwright.request.newContext({ baseURL: instance.url });
     const email = uniqueEmail("crash");
-    expect((await request.post("/api/auth/register", { data: { email, password: PASSWORD } })).status()).toBe(201);
+    expect((await createAccount(request, email)).status()).toBe(201);
     clients.push({ request, email });
   }
 
@@ -123,7 +123,7 @@ test("a refresh that was committed but never answered, retried after the grace w
   // above) nothing is lost.
   const client = await playwright.request.newContext({ baseURL: E2E.baseURL });
   const email = uniqueEmail("late");
-  expect((await client.post("/api/auth/register", { data: { email, password: PASSWORD } })).status()).toBe(201);
+  expect((await createAccount(client, email)).status()).toBe(201);
   const { cookies } = await client.storageState();
   const refresh = cookies.find((c) => c.name.endsWith("kc_refresh"))!;
 

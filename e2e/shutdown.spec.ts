@@ -2,7 +2,7 @@
 // already being served may see it fail. Runs on SQLite and on PostgreSQL.
 import { expect, test } from "@playwright/test";
 import { E2E_DATABASE } from "./database";
-import { PASSWORD, uniqueEmail } from "./helpers";
+import { PASSWORD, uniqueEmail, createAccount } from "./helpers";
 import { startInstance } from "./instance";
 
 type Outcome = { what: string; startedAt: number; status: number | null; error?: string };
@@ -18,7 +18,7 @@ test(`SIGTERM under a steady load of sign-ins, refreshes and page views (${E2E_D
     Array.from({ length: 6 }, async () => {
       const request = await playwright.request.newContext({ baseURL: instance.url });
       const email = uniqueEmail("drain");
-      expect((await request.post("/api/auth/register", { data: { email, password: PASSWORD } })).status()).toBe(201);
+      expect((await createAccount(request, email)).status()).toBe(201);
       return { request, email };
     }),
   );

@@ -1,6 +1,8 @@
 import { OFF_SITE_NEXT } from "../lib/testing/off-site-next";
 import { expect, test } from "./fixtures";
 import { PASSWORD, signUp, uniqueEmail, COOKIE } from "./helpers";
+import { lastMailId, linkIn, waitForMail } from "./mail";
+import { E2E } from "./settings";
 
 test("a person creates an account and lands on a dashboard that shows their email; no script can read the tokens", async ({ page }) => {
   const email = uniqueEmail("new");
@@ -75,15 +77,20 @@ test("form errors show next to their fields and the first one takes focus", asyn
   await expect(page.getByLabel("Email")).toBeFocused();
 });
 
-test("an email that already has an account is refused with a way to sign in", async ({ page, browser }) => {
+test("signing up with an address that has an account looks the same as a new one; the owner is told, with a way in", async ({ page, browser }) => {
   const setup = await browser.newContext();
   const { email } = await signUp(setup);
   await setup.close();
+  const after = await lastMailId();
   await page.goto("/register");
   await page.getByLabel("Email").fill(email.toUpperCase());
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "already exists" })).toBeVisible();
+  await expect(page).toHaveURL(/\/register\/verify$/);
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  const told = await waitForMail(email, { subject: "Someone tried to create", after });
+  expect(linkIn(told, "/login")).toBe(`${E2E.baseURL}/login`);
+  expect(linkIn(told, "/forgot-password")).toBe(`${E2E.baseURL}/forgot-password`);
 });
 
 test("signing out ends the session: protected pages go to sign-in and Back shows nothing protected", async ({ page, person: { email } }) => {

@@ -91,7 +91,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
           action="/api/auth/email"
           fields={[
             { name: "email", label: "New email address", type: "email", autoComplete: "email" },
-            { name: "password", label: "Current password", type: "password", autoComplete: "current-password", hint: "We’ll send a code to the new address." },
+            { name: "password", label: "Your password", type: "password", autoComplete: "current-password", hint: "To be sure it’s you. We’ll send a code to the new address." },
           ]}
           submit="Send a code to the new address"
           pending="Sending…"

@@ -26,5 +26,8 @@ export function contentSecurityPolicy(nonce: string, development: boolean): stri
 /** Requests that render HTML: not the API, not Next's data files, not the well-known documents. */
 export function servesPage(request: Request): boolean {
   const { pathname } = new URL(request.url);
-  return !pathname.startsWith("/api/") && !pathname.startsWith("/.well-known/") && request.method === "GET";
+  // A mail's HTML in the local mailbox is not one of our pages: its route sets a stricter policy
+  // of its own (no script at all) that allows the inline styles mail carries.
+  const notOurPage = ["/api/", "/.well-known/", "/dev/mailbox/"].some((prefix) => pathname.startsWith(prefix));
+  return !notOurPage && request.method === "GET";
 }

@@ -2,7 +2,18 @@
 // server). Plain on purpose: no remote images, no tracking, nothing a mail client hides; the HTML
 // holds exactly the words of the text, so a person reading either sees the same mail.
 import "server-only";
-import { renderToStaticMarkup } from "react-dom/server";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { ReactElement } from "react";
+
+// Next refuses `react-dom/server` inside its server bundles (route handlers and server components
+// share React's server build, which has no string renderer). A mail is not a page: the renderer
+// is loaded at run time from node_modules, outside the bundle, and given plain elements.
+const loadFromApp = createRequire(path.join(process.cwd(), "package.json"));
+function renderToStaticMarkup(element: ReactElement): string {
+  const server = loadFromApp("react-dom/server") as typeof import("react-dom/server");
+  return server.renderToStaticMarkup(element);
+}
 
 /** Where and when something happened, so a person can tell whether it was them. */
 export type Circumstances = { when: Date; device: string; ip: string | null };
