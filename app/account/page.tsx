@@ -81,8 +81,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         </div>
       </section>
 
-      <section aria-labelledby="email" id="email-section">
-        <h2 id="email">Email address</h2>
+      <section aria-labelledby="email-heading" id="email-section">
+        <h2 id="email-heading">Email address</h2>
         <p>
           <strong>{user.email}</strong>{" "}
           {user.emailVerified ? <span className="badge">Verified</span> : <span className="muted">(from before addresses were verified)</span>}
@@ -90,8 +90,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         <StepForm
           action="/api/auth/email"
           fields={[
-            { name: "email", label: "New email address", type: "email", autoComplete: "email" },
-            { name: "password", label: "Your password", type: "password", autoComplete: "current-password", hint: "To be sure it’s you. We’ll send a code to the new address." },
+            { name: "email", id: "new-email", label: "New email address", type: "email", autoComplete: "email" },
+            { name: "password", id: "email-password", label: "Your password", type: "password", autoComplete: "current-password", hint: "To be sure it’s you. We’ll send a code to the new address." },
           ]}
           submit="Send a code to the new address"
           pending="Sending…"

@@ -2,6 +2,8 @@
 // hint and is what aria-describedby points at.
 export function Field(props: {
   name: string;
+  /** When the name is not unique on the page (two forms with a password field). */
+  id?: string;
   label: string;
   type: "email" | "password" | "text";
   autoComplete: string;
@@ -11,12 +13,13 @@ export function Field(props: {
   error?: string;
   hint?: string;
 }) {
-  const describedBy = props.error ? `${props.name}-error` : props.hint ? `${props.name}-hint` : undefined;
+  const id = props.id ?? props.name;
+  const describedBy = props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined;
   return (
     <div className="field">
-      <label htmlFor={props.name}>{props.label}</label>
+      <label htmlFor={id}>{props.label}</label>
       <input
-        id={props.name}
+        id={id}
         name={props.name}
         type={props.type}
         autoComplete={props.autoComplete}
@@ -27,11 +30,11 @@ export function Field(props: {
         aria-describedby={describedBy}
       />
       {props.error ? (
-        <p className="error" id={`${props.name}-error`}>
+        <p className="error" id={`${id}-error`}>
           {props.error}
         </p>
       ) : props.hint ? (
-        <p className="hint" id={`${props.name}-hint`}>
+        <p className="hint" id={`${id}-hint`}>
           {props.hint}
         </p>
       ) : null}

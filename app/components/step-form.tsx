@@ -10,6 +10,7 @@ import { Field } from "./field";
 
 export type StepField = {
   name: string;
+  id?: string;
   label: string;
   type: "email" | "password" | "text";
   autoComplete: string;

@@ -4,7 +4,7 @@ import { readInput } from "@/lib/edge/read-input";
 import { requestEmailChange } from "@/lib/server/actions/change-email";
 import { withSession } from "@/lib/server/route";
 
-const ACCOUNT_FORM = { page: "/account?form=email", fragment: "email" };
+const ACCOUNT_FORM = { page: "/account?form=email", fragment: "email-section" };
 
 export const POST = withSession(async (request, { actor }, ctx) => {
   const input = await readInput(request, changeEmailInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
