@@ -117,6 +117,24 @@ test("a sign-in from a browser the account has not seen mails its owner; the sam
   await laptop.close();
 });
 
+test("the sign-up link opened in another browser asks for the password chosen; a stranger's sign-up is not finished by the owner's click", async ({ request, browser }) => {
+  const victim = uniqueEmail("victim");
+  const after = await lastMailId();
+  // A stranger asks to sign up with the victim's address and a password of their own.
+  expect((await request.post("/api/auth/register", { data: { email: victim, password: "the stranger's password" } })).status()).toBe(202);
+  const link = linkIn(await waitForMail(victim, { subject: "sign-up code", after }), "/register/verify");
+
+  const own = await browser.newContext({ baseURL: E2E.baseURL });
+  const page = await own.newPage();
+  await page.goto(link);
+  await expect(page.getByLabel("The password you chose")).toBeVisible();
+  await page.getByLabel("The password you chose").fill("the victim's own password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("That isn’t the password chosen when this sign-up started.")).toBeVisible();
+  expect((await page.request.get("/api/auth/session")).status()).toBe(401);
+  await own.close();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

@@ -56,7 +56,9 @@ if (!production) {
 const port = process.env.PORT ?? readEnvFile().PORT ?? "3000";
 // A developer's machine: links to localhost, mail to the local mailbox unless SMTP_URL is set.
 const local = production ? {} : localDefaults({ ...readEnvFile(), ...process.env }, port);
-if (local.MAIL_LOCAL_MAILBOX) console.log(`No SMTP_URL: mail goes to the local mailbox, http://localhost:${port}/dev/mailbox`);
+if (local.MAIL_LOCAL_MAILBOX) {
+  console.log(`No SMTP_URL: mail goes to the local mailbox, http://localhost:${port}/dev/mailbox (served to this machine only)`);
+}
 const env = { ...readEnvFile(), ...process.env, ...local };
 const problems = settingProblems(env);
 if (problems.length > 0) {
@@ -76,7 +78,10 @@ try {
 if (!dev) buildIfNeeded();
 
 const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const child = spawn(process.execPath, [next, dev ? "dev" : "start", "--port", port], {
+// The local mailbox shows every code and link to whoever opens /dev/mailbox: with it on, the
+// server listens on this machine only, never on the network.
+const hostname = env.MAIL_LOCAL_MAILBOX === "true" && !env.SMTP_URL ? ["--hostname", "127.0.0.1"] : [];
+const child = spawn(process.execPath, [next, dev ? "dev" : "start", "--port", port, ...hostname], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, ...local, PORT: port },

@@ -21,7 +21,7 @@ export default async function UndoEmailChangePage({ searchParams }: { searchPara
           {done === "restored"
             ? "Your address is back on the account, and every session was signed out."
             : "Every session was signed out. Your old address is now used by another account, so it could not be put back."}{" "}
-          Whoever changed it knew your password: choose a new one now.
+          Whoever changed it knew your password, so it no longer works: choose a new one to sign in again.
         </p>
         <p>
           <Link className="button block" href="/forgot-password">
@@ -56,7 +56,10 @@ export default async function UndoEmailChangePage({ searchParams }: { searchPara
   return (
     <div className="auth-page">
       <h1>Someone else changed your address?</h1>
-      <p>This puts your old address back on the account and signs out every session, including whoever made the change.</p>
+      <p>
+        This puts your old address back on the account and signs out every session, including whoever made the change. Your
+        password stops working too (they knew it): you’ll choose a new one from a link sent to your address.
+      </p>
       <StepForm
         action="/api/auth/email/undo"
         hidden={{ token }}

@@ -129,6 +129,12 @@ export function signUpCookie(challengeId: string, settings: Settings): CookieToS
   return { name: signUpCookieName(settings), value: challengeId, options: { ...options(settings, undefined), maxAge: SIGN_UP_SECONDS } };
 }
 
+/** This browser's waiting sign-up, if its cookie holds one (anything else is ignored, not sent on). */
+export function signUpChallengeOf(request: { cookies: { get(name: string): { value: string } | undefined } }, settings: Settings): string | undefined {
+  const value = request.cookies.get(signUpCookieName(settings))?.value;
+  return value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : undefined;
+}
+
 export function clearedSignUpCookie(settings: Settings): CookieToSet {
   return { name: signUpCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
 }

@@ -23,6 +23,7 @@ export const MESSAGES = {
   code_invalid: "The code is 6 digits, like 123456.",
   challenge_invalid: "This form is missing what the code belongs to. Start again.",
   token_invalid: "This link is not complete. Copy the whole address from the mail.",
+  password_mismatch: "That isn’t the password chosen when this sign-up started.",
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
@@ -103,7 +104,8 @@ const linkToken = z.string({ error: code("token_invalid") }).regex(/^[A-Za-z0-9_
 
 export const verifyCodeInput = z.strictObject({ challenge, code: mailedCode });
 // A sign-up's challenge may come from this browser's cookie instead.
-export const signUpCodeInput = z.strictObject({ challenge: challenge.optional(), code: mailedCode });
+// From another browser (the mail's link), the password chosen at sign-up proves it is the same person.
+export const signUpCodeInput = z.strictObject({ challenge: challenge.optional(), code: mailedCode, password: passwordString.optional() });
 export const resendSignUpInput = z.strictObject({ challenge: challenge.optional() });
 export const passwordResetRequestInput = z.strictObject({ email });
 export const passwordResetInput = z.strictObject({ token: linkToken, password: newPassword });

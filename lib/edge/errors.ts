@@ -47,6 +47,7 @@ export const ERRORS = {
     status: 400,
     message: "This code has expired, was already used, or was tried too many times. Ask for a new one.",
   },
+  password_mismatch: { status: 400, message: "That isn’t the password chosen when this sign-up started." },
   link_expired: { status: 400, message: "This link has expired or was already used. Ask for a new one." },
   // Refresh
   missing: { status: 401, message: "No refresh token was sent. Please sign in." },

@@ -12,6 +12,8 @@ const TITLES: Record<string, string> = {
   password_change_failed: "A wrong current password was entered to change the password",
   refresh_token_reused: "A refresh token was reused, so that session was ended",
   password_reset: "Password reset from a link sent by mail",
+  password_reset_requested: "A password reset link was mailed",
+  email_change_requested: "A code was mailed to confirm a new address",
   email_changed: "Email address changed",
   email_change_undone: "Email address change undone from the old address",
 };

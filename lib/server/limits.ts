@@ -94,12 +94,16 @@ async function isKnownPlace(db: Db, { email, ip }: Who, now: Date): Promise<bool
   return session !== null;
 }
 
+export type MailPurpose = "sign_up" | "password_reset" | "email_change";
+
 /**
  * Mail a stranger can make Keycard send (sign-up codes, reset links, email-change codes): per
  * address, so nobody can fill a victim's inbox, and per IP. Taken before anything is written.
+ * Each purpose has its own per-address budget: sign-ups spent on a victim's address must not
+ * leave its owner unable to ask for a reset link.
  */
-export async function takeMailAttempt(db: Db, who: Who, limits: Limits, now: Date): Promise<Taken> {
+export async function takeMailAttempt(db: Db, who: Who & { purpose: MailPurpose }, limits: Limits, now: Date): Promise<Taken> {
   const ip = await takeAttempt(db, `mail:ip:${where(who.ip)}`, limits.mailIp, now);
   if (!ip.ok) return refusedBy("mail_ip", ip);
-  return refusedBy("mail_address", await takeAttempt(db, `mail:address:${who.email}`, limits.mailAddress, now));
+  return refusedBy("mail_address", await takeAttempt(db, `mail:address:${who.purpose}:${who.email}`, limits.mailAddress, now));
 }

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
-import { StepForm } from "@/app/components/step-form";
+import { cookies } from "next/headers";
+import { StepForm, type StepField } from "@/app/components/step-form";
+import { signUpChallengeOf } from "@/lib/edge/cookies";
+import { getEdgeConfig } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Check your email" };
 
@@ -12,6 +15,22 @@ export default async function VerifySignUpPage({ searchParams }: { searchParams:
   const query = await searchParams;
   const challenge = first(query.challenge);
   const hidden = challenge ? { challenge } : undefined;
+  // The mail's link opened in a browser that did not start this sign-up: the password chosen then
+  // proves it is the same person (lib/server/actions/sign-up.ts says why).
+  const ours = signUpChallengeOf({ cookies: await cookies() }, getEdgeConfig());
+  const fromAnotherBrowser = !!challenge && challenge !== ours;
+  const fields: StepField[] = [
+    { name: "code", label: "Code", type: "text", autoComplete: "one-time-code", inputMode: "numeric", defaultValue: first(query.code) },
+  ];
+  if (fromAnotherBrowser) {
+    fields.push({
+      name: "password",
+      label: "The password you chose",
+      type: "password",
+      autoComplete: "new-password",
+      hint: "This sign-up was started in another browser: enter the password chosen there.",
+    });
+  }
   const sent = first(query.notice) === "code_sent";
   return (
     <div className="auth-page">
@@ -24,13 +43,13 @@ export default async function VerifySignUpPage({ searchParams }: { searchParams:
       <StepForm
         action="/api/auth/register/verify"
         hidden={hidden}
-        fields={[{ name: "code", label: "Code", type: "text", autoComplete: "one-time-code", inputMode: "numeric", defaultValue: first(query.code) }]}
+        fields={fields}
         submit="Create account"
         pending="Creating account…"
         then="/dashboard"
         signsIn
         formError={formErrorOf(query)}
-        fieldErrors={fieldErrorsOf(query, ["code"])}
+        fieldErrors={fieldErrorsOf(query, ["code", "password"])}
       />
       <div className="after">
         <p>No mail? Check your spam folder, or</p>

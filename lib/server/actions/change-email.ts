@@ -10,6 +10,8 @@ import { mails } from "@/lib/server/mail/mails";
 import { findByToken, LIFETIME_MINUTES, newChallenge, tryCode, useChallenge, voidChallengesStatement } from "@/lib/server/store/challenges";
 import { endOtherSessionsStatement } from "@/lib/server/store/sessions";
 import { isCurrentPassword } from "@/lib/server/store/users";
+import { generateLinkToken } from "@/lib/server/email-secrets";
+import { hashPassword } from "@/lib/server/password";
 import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited } from "./context";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import type { CodeRefusal } from "./sign-up";
@@ -31,7 +33,7 @@ export async function requestEmailChange(
   await settleRightPassword(db, actor.userId);
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   if (user.email === input.email) return { ok: false, code: "email_unchanged" };
-  const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip }, config.limits, now);
+  const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "email_change" }, config.limits, now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
 
   // An address that has an account is told someone tried, and no code can match: the answer is
@@ -43,6 +45,7 @@ export async function requestEmailChange(
     : mails.emailChangeCode(input.email, { code: challenge.secret, challengeId: challenge.id, minutes: LIFETIME_MINUTES.email_change }, config.appOrigin);
   await db.$transaction([challenge.statement, queue(db, mail, ctx)]);
   sendQueuedMail();
+  await record(ctx, { ...actor, type: "email_change_requested", detail: `To ${input.email}` });
   return { ok: true, challengeId: challenge.id };
 }
 
@@ -85,24 +88,31 @@ export async function undoLinkWorks(token: string, ctx: ActionContext): Promise<
 
 /**
  * "This wasn't me": the old address comes back (if nobody has taken it since), every session of
- * the account ends, and every code or link still out — a reset link mailed to the new address —
- * stops working. The person then resets the password from their own address.
+ * the account ends, the password stops working, the account forgets its known browsers, and every
+ * code or link still out — a reset link mailed to the new address — stops working. The person
+ * then resets the password from their own address.
  */
 export async function undoEmailChange(input: { token: string }, ctx: ActionContext): Promise<{ ok: true; restored: boolean } | { ok: false; code: "link_expired" }> {
   const { db, config, now } = ctx;
   const challenge = await findByToken(db, "email_change_undo", input.token, config.refreshTokenKey, now);
   if (!challenge?.userId) return { ok: false, code: "link_expired" };
   const userId = challenge.userId;
+  // Whoever moved the address knew the password: it stops working (a hash of a secret nobody
+  // holds), and the person chooses a new one through a reset mailed to the restored address.
+  const lockedOut = await hashPassword(generateLinkToken(), config);
   const outcome = await db.$transaction(async (tx) => {
     if (!(await useChallenge(tx, challenge.id, now))) return null;
     const holder = await tx.user.findUnique({ where: { email: challenge.email }, select: { id: true } });
     const restored = !holder || holder.id === userId;
-    if (restored) await tx.user.update({ where: { id: userId }, data: { email: challenge.email, emailVerifiedAt: now } });
+    await tx.user.update({ where: { id: userId }, data: { passwordHash: lockedOut, ...(restored ? { email: challenge.email, emailVerifiedAt: now } : {}) } });
+    // Their browsers are strangers again: signing in from one mails the owner.
+    await tx.knownDevice.deleteMany({ where: { userId } });
     await voidChallengesStatement(tx, userId, now);
     const ended = await endOtherSessionsStatement(tx, { userId, keepSessionId: null }, "signed_out_everywhere", now);
     return { restored, ended: ended.count };
   });
   if (!outcome) return { ok: false, code: "link_expired" };
-  await record(ctx, { userId, type: "email_change_undone", detail: outcome.ended > 0 ? sessionsEnded(outcome.ended) : null });
+  const what = [outcome.restored ? "Address restored" : "Address not restored (another account has it now)", outcome.ended > 0 ? sessionsEnded(outcome.ended) : null];
+  await record(ctx, { userId, type: "email_change_undone", detail: what.filter(Boolean).join("; ") });
   return { ok: true, restored: outcome.restored };
 }

@@ -3,6 +3,7 @@ import "server-only";
 import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
 import { isCurrentPassword, replacePassword } from "@/lib/server/store/users";
 import { mails } from "@/lib/server/mail/mails";
+import { voidResetLinksStatement } from "@/lib/server/store/challenges";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited } from "./context";
 
@@ -30,7 +31,10 @@ export async function changePassword(
     { userId: actor.userId, newPassword: input.newPassword, keepSessionId: actor.sessionId },
     ctx.config,
     ctx.now,
-    (user) => [queue(ctx.db, mails.passwordChanged(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx)],
+    (user) => [
+      queue(ctx.db, mails.passwordChanged(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
+      voidResetLinksStatement(ctx.db, actor.userId, ctx.now),
+    ],
   );
   sendQueuedMail();
   await record(ctx, { ...actor, type: "password_changed", detail: endedSessions > 0 ? sessionsEnded(endedSessions, true) : null });

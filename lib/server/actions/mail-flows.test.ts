@@ -103,7 +103,6 @@ it("a code expires after 15 minutes; a resend waits a minute, replaces the code,
 it("mail a stranger can cause is limited per address: forty reset requests for one address at once queue five mails", async () => {
   const address = email();
   await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
-  await db.rateLimit.deleteMany(); // the sign-up's mail counted too
   const results = await Promise.all(Array.from({ length: 40 }, (_, i) => requestPasswordReset({ email: address }, ctx(1, `203.0.113.${i + 1}`))));
   assert.equal(results.filter((r) => r.ok).length, 5);
   assert.equal((await mailsTo(address)).filter((m) => m.kind === "password_reset").length, 5);
@@ -128,6 +127,15 @@ it("a reset link works once: forty submissions at once, one new password, every 
   assert.equal(changed.length, 1);
   assert.equal((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(4))).ok, false, "the old password is gone");
   assert.deepEqual(await resetPassword({ token, password: "yet another password" }, ctx(5)), { ok: false, code: "link_expired" });
+});
+
+it("sign-ups spent on a victim's address leave its owner able to ask for a reset link", async () => {
+  const address = email();
+  await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  await db.rateLimit.deleteMany();
+  for (let i = 0; i < 8; i++) await startSignUp({ email: address, password: PASSWORD, remember: true }, ctx(1, `203.0.113.${100 + i}`));
+  assert.deepEqual(await requestPasswordReset({ email: address }, ctx(2)), { ok: true });
+  assert.equal((await mailsTo(address)).filter((m) => m.kind === "password_reset").length, 1);
 });
 
 it("a reset link expires after 30 minutes", async () => {
@@ -207,4 +215,52 @@ it("both ways of asking to sign up cost one bcrypt hash and no comparison", asyn
   await startSignUp({ email: email(), password: PASSWORD, remember: true }, ctx(1));
   await startSignUp({ email: taken, password: PASSWORD, remember: true }, ctx(1));
   assert.equal(passwordComparisons(), compared);
+});
+
+it("the sign-up link opened in another browser asks for the password chosen: a stranger's sign-up cannot be finished by the owner's click", async () => {
+  const victim = email();
+  // A stranger starts a sign-up for the victim's address with a password of their choosing.
+  const started = await startSignUp({ email: victim, password: "the stranger's password", remember: true }, ctx());
+  assert.ok(started.ok);
+  const code = await codeMailedTo({ db }, victim);
+  // The victim clicks the link in the genuine mail, in their own browser: without that password, nothing.
+  for (const password of [undefined, "the victim's own password"]) {
+    const r = await finishSignUp({ challengeId: started.challengeId, code, fromAnotherBrowser: true, password }, ctx(1));
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.code, "password_mismatch");
+  }
+  assert.equal(await db.user.count({ where: { email: victim } }), 0);
+  // The person who chose it, on another device, finishes with it.
+  const own = email();
+  const mine = await startSignUp({ email: own, password: PASSWORD, remember: true }, ctx());
+  assert.ok(mine.ok);
+  const done = await finishSignUp({ challengeId: mine.challengeId, code: await codeMailedTo({ db }, own), fromAnotherBrowser: true, password: PASSWORD }, ctx(1));
+  assert.ok(done.ok);
+});
+
+it("after “this wasn't me” the password no longer works and the account forgets its known browsers", async () => {
+  const address = email();
+  const person = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  const actor = { userId: person.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: person.user.id } })).id };
+  const started = await requestEmailChange(actor, { email: email(), password: PASSWORD }, ctx(1));
+  assert.ok(started.ok);
+  const newAddress = (await db.emailChallenge.findUniqueOrThrow({ where: { id: started.challengeId } })).email;
+  assert.ok((await finishEmailChange(actor, { challengeId: started.challengeId, code: await codeMailedTo({ db }, newAddress, "email_change_code") }, ctx(2))).ok);
+  const undo = linkIn((await mailsTo(address)).find((m) => m.kind === "email_changed")!.text, "/undo-email-change").searchParams.get("token")!;
+  assert.ok((await undoEmailChange({ token: undo }, ctx(3))).ok);
+  assert.equal((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(4))).ok, false);
+  assert.equal(await db.knownDevice.count({ where: { userId: person.user.id } }), 0);
+  const events = await db.securityEvent.findMany({ where: { userId: person.user.id }, select: { type: true } });
+  assert.ok(events.some((e) => e.type === "email_change_requested"));
+});
+
+it("a new password, however it was set, ends every reset link already mailed", async () => {
+  const address = email();
+  const person = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  await requestPasswordReset({ email: address }, ctx(1));
+  const token = linkIn((await mailsTo(address)).at(-1)!.text, "/reset-password").searchParams.get("token")!;
+  const { changePassword } = await import("./change-password");
+  const actor = { userId: person.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: person.user.id } })).id };
+  assert.ok((await changePassword(actor, { currentPassword: PASSWORD, newPassword: "changed on purpose" }, ctx(2))).ok);
+  assert.deepEqual(await resetPassword({ token, password: "someone else's" }, ctx(3)), { ok: false, code: "link_expired" });
 });

@@ -1,6 +1,7 @@
 // What account actions need to send mail: the circumstances a mail tells, the statement that
 // queues it in the action's transaction, and the nudge that delivers it after commit. Node only.
 import "server-only";
+import { isIP } from "node:net";
 import type { DbOrTx } from "@/lib/db";
 import { describeDevice } from "@/lib/server/device";
 import type { Circumstances } from "@/lib/server/mail/letter";
@@ -12,7 +13,9 @@ import type { ActionContext } from "./context";
 
 /** This request's moment, device and IP, as a mail tells them. */
 export function circumstancesOf(ctx: ActionContext, userAgent = ctx.client.userAgent, ip = ctx.client.ip): Circumstances {
-  return { when: ctx.now, device: describeDevice(userAgent), ip };
+  // Only an address that parses as one: without a trusted proxy, X-Forwarded-For is the client's
+  // own words, and a mail must not repeat whatever text it chose.
+  return { when: ctx.now, device: describeDevice(userAgent), ip: ip && isIP(ip) ? ip : null };
 }
 
 /** The statement that queues `mail`; run it in the transaction of the change it is about. */

@@ -8,7 +8,7 @@ import "server-only";
 import { takeMailAttempt } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
 import { isPrismaError } from "@/lib/server/faults";
-import { findByToken, LIFETIME_MINUTES, newChallenge } from "@/lib/server/store/challenges";
+import { findByToken, LIFETIME_MINUTES, newChallenge, voidResetLinksStatement } from "@/lib/server/store/challenges";
 import { replacePassword } from "@/lib/server/store/users";
 import { record, sessionsEnded, type ActionContext, type RateLimited } from "./context";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
@@ -16,15 +16,18 @@ import { startSession, type SignedIn } from "./sign-in";
 
 export async function requestPasswordReset(input: { email: string }, ctx: ActionContext): Promise<{ ok: true } | RateLimited> {
   const { db, config, now } = ctx;
-  const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip }, config.limits, now);
+  const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "password_reset" }, config.limits, now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
-  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
-  // No account: nothing is sent (there is nobody to tell), and the answer is the same.
+  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  // No account: nothing is sent (there is nobody to tell) and the answer is the same, after the
+  // same work — a challenge written, a mail rendered — so its timing does not tell either.
+  const challenge = newChallenge(db, { purpose: "password_reset", email: input.email, userId: user?.id ?? null, notice: !user }, config.refreshTokenKey, now);
+  const mail = mails.passwordReset(input.email, { token: challenge.secret, minutes: LIFETIME_MINUTES.password_reset }, config.appOrigin);
+  if (user) await db.$transaction([challenge.statement, queue(db, mail, ctx)]);
+  else await db.$transaction([challenge.statement]);
   if (!user) return { ok: true };
-  const challenge = newChallenge(db, { purpose: "password_reset", email: user.email, userId: user.id }, config.refreshTokenKey, now);
-  const mail = mails.passwordReset(user.email, { token: challenge.secret, minutes: LIFETIME_MINUTES.password_reset }, config.appOrigin);
-  await db.$transaction([challenge.statement, queue(db, mail, ctx)]);
   sendQueuedMail();
+  await record(ctx, { userId: user.id, type: "password_reset_requested" });
   return { ok: true };
 }
 
@@ -40,12 +43,17 @@ export async function resetPassword(input: { token: string; password: string; de
   const challenge = await findByToken(db, "password_reset", input.token, config.refreshTokenKey, now);
   if (!challenge?.userId) return { ok: false, code: "link_expired" };
   const userId = challenge.userId;
+  // A link mailed to an address the account has since left proves nothing about the account now.
+  const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
+  if (owner?.email !== challenge.email) return { ok: false, code: "link_expired" };
   let ended: number;
   try {
     ended = await replacePassword(db, { userId, newPassword: input.password, keepSessionId: null }, config, now, (user) => [
       // The link is used up in the same transaction, by a compare-and-swap: of two submissions at
       // once, the second finds it used (P2025) and its whole transaction is rolled back.
       db.emailChallenge.update({ where: { id: challenge.id, usedAt: null }, data: { usedAt: now } }),
+      // Every other reset link out for the account dies with this one.
+      voidResetLinksStatement(db, userId, now),
       // The mail arrived, so the address is the person's.
       db.user.update({ where: { id: userId }, data: { emailVerifiedAt: now } }),
       queue(db, mails.passwordChanged(user.email, circumstancesOf(ctx), config.appOrigin), ctx),

@@ -4,7 +4,7 @@ import "server-only";
 import { describeDevice } from "@/lib/server/device";
 import { countFailedRefresh } from "@/lib/server/limits";
 import { metrics } from "@/lib/server/metrics";
-import { rotateRefreshToken, type RotateFailure } from "@/lib/server/store/sessions";
+import { rotateRefreshToken, type ReusedSession, type RotateFailure } from "@/lib/server/store/sessions";
 import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
 import type { DbOrTx } from "@/lib/db";
 import { mails } from "@/lib/server/mail/mails";
@@ -23,9 +23,10 @@ async function refresh(presented: string | undefined, ctx: ActionContext): Promi
   if (!presented) return { ok: false, code: "missing" };
   const started = performance.now();
   // A reuse that ends the session mails its owner, queued in the transaction that ends it.
-  const mailOwner = async (tx: DbOrTx, session: { userId: string; userAgent: string | null }) => {
+  // The mail describes the session that ended: its device and the address it was last seen at.
+  const mailOwner = async (tx: DbOrTx, session: ReusedSession) => {
     const owner = await tx.user.findUnique({ where: { id: session.userId }, select: { email: true } });
-    if (owner) await queue(tx, mails.refreshTokenReused(owner.email, circumstancesOf(ctx, session.userAgent), ctx.config.appOrigin), ctx);
+    if (owner) await queue(tx, mails.refreshTokenReused(owner.email, circumstancesOf(ctx, session.userAgent, session.ip), ctx.config.appOrigin), ctx);
   };
   const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client, mailOwner);
   metrics().rotation.observe((performance.now() - started) / 1000);

@@ -10,8 +10,8 @@ import { randomUUID } from "node:crypto";
 import { takeMailAttempt, takeSignUpAttempt } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
 import { metrics } from "@/lib/server/metrics";
-import { hashPassword } from "@/lib/server/password";
-import { LIFETIME_MINUTES, newChallenge, renewCode, RESEND_COOLDOWN_SECONDS, tryCode, useChallenge } from "@/lib/server/store/challenges";
+import { hashPassword, verifyPassword } from "@/lib/server/password";
+import { CODE_TRIES, LIFETIME_MINUTES, newChallenge, renewCode, RESEND_COOLDOWN_SECONDS, tryCode, useChallenge } from "@/lib/server/store/challenges";
 import { isPrismaError } from "@/lib/server/faults";
 import type { ActionContext, RateLimited } from "./context";
 import { queue, sendQueuedMail } from "./mail";
@@ -26,7 +26,7 @@ export async function startSignUp(
   const { db, config, now } = ctx;
   for (const taken of [
     await takeSignUpAttempt(db, ctx.client.ip, config.limits, now),
-    await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip }, config.limits, now),
+    await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "sign_up" }, config.limits, now),
   ]) {
     if (!taken.ok) {
       metrics().signUps.inc({ outcome: "limited" });
@@ -52,12 +52,21 @@ export async function startSignUp(
 }
 
 export type CodeRefusal =
-  | { ok: false; code: "code_incorrect"; triesLeft: number }
+  | { ok: false; code: "code_incorrect" | "password_mismatch"; triesLeft: number }
   | { ok: false; code: "code_expired" }
   | { ok: false; code: "email_taken" };
 
-/** The right code creates the account (its address verified) and signs the person in. */
-export async function finishSignUp(input: { challengeId: string; code: string; deviceId?: string }, ctx: ActionContext): Promise<SignedIn | CodeRefusal> {
+/**
+ * The right code creates the account (its address verified) and signs the person in. From a
+ * browser other than the one that asked (the mail's link opened elsewhere), the password chosen at
+ * sign-up is asked too: otherwise whoever started a sign-up for someone else's address could have
+ * its owner finish it — creating the account with the starter's password — just by clicking the
+ * link in the mail. The password's check spends one of the code's tries.
+ */
+export async function finishSignUp(
+  input: { challengeId: string; code: string; deviceId?: string; fromAnotherBrowser?: boolean; password?: string },
+  ctx: ActionContext,
+): Promise<SignedIn | CodeRefusal> {
   const { db, config, now } = ctx;
   const check = await tryCode(db, { id: input.challengeId, purpose: "sign_up", code: input.code }, config.refreshTokenKey, now);
   if (!check.ok) {
@@ -65,6 +74,10 @@ export async function finishSignUp(input: { challengeId: string; code: string; d
     return check.reason === "wrong" ? { ok: false, code: "code_incorrect", triesLeft: check.triesLeft } : { ok: false, code: "code_expired" };
   }
   const { challenge } = check;
+  if (input.fromAnotherBrowser && !(await verifyPassword(input.password ?? "", challenge.passwordHash!, config))) {
+    metrics().signUps.inc({ outcome: "wrong_password" });
+    return { ok: false, code: "password_mismatch", triesLeft: Math.max(0, CODE_TRIES - challenge.attempts) };
+  }
   let user: { id: string; email: string } | null;
   try {
     user = await db.$transaction(async (tx) => {
@@ -95,7 +108,7 @@ export async function resendSignUpCode(
     return "spent" in renewed ? { ok: false, code: "code_expired" } : { ok: false, code: "rate_limited", retryAfterSeconds: renewed.retryAfterSeconds };
   }
   const { challenge } = renewed;
-  const taken = await takeMailAttempt(db, { email: challenge.email, ip: ctx.client.ip }, config.limits, now);
+  const taken = await takeMailAttempt(db, { email: challenge.email, ip: ctx.client.ip, purpose: "sign_up" }, config.limits, now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
   const mail = challenge.notice
     ? mails.signUpExisting(challenge.email, config.appOrigin)

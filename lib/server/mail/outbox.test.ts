@@ -10,7 +10,7 @@ import { testConfig } from "@/lib/testing/settings";
 import { mails } from "./mails";
 import { deliverDueMail, retryDelaySeconds } from "./sender";
 import { DeliveryError, smtpTransport, type Transport } from "./transport";
-import { claimDueMail, queueMail } from "@/lib/server/store/outbox";
+import { claimDueMail, markFailed, queueMail } from "@/lib/server/store/outbox";
 
 const test = useTestDatabase();
 const config = testConfig();
@@ -129,7 +129,7 @@ it("nothing is lost when a process dies between its commit and the send, or in t
   const [, beforeSend] = await db.$transaction([db.rateLimit.deleteMany(), queueMail(db, someMail(), t0)]);
   // Claimed by a sender that died before marking it sent.
   const midSend = await queueMail(db, someMail(), t0);
-  assert.deepEqual((await claimDueMail(db, at(1))).map((m) => m.id).sort(), [beforeSend.id, midSend.id].sort());
+  assert.deepEqual((await claimDueMail(db, at(1), { take: 10 })).map((m) => m.id).sort(), [beforeSend.id, midSend.id].sort());
 
   // The next process (another client) sends the first at once, the second once the claim lapses.
   const restarted = createDb(url());
@@ -153,4 +153,31 @@ it("an SMTP server that is down: the mail waits, and arrives once the server is 
   const back = await deliverDueMail({ db, transport: smtpTransport(smtpUrl, config.mail.from), settings, appOrigin: config.appOrigin, clock: () => at(10) });
   assert.deepEqual(back, { sent: 1, retried: 0, failed: 0 });
   assert.deepEqual(received, [`<${id}@localhost>`]);
+});
+
+it("a sender that outlived its claim cannot overwrite the sender that took the mail over", async () => {
+  const { db } = test;
+  const { id } = await queueMail(db, someMail(), t0);
+  const [slow] = await claimDueMail(db, at(0));
+  // Its SMTP server is slow: the claim lapses, another sender takes the mail and sends it.
+  const fast = flaky(0);
+  assert.deepEqual(await deliverDueMail({ db, transport: fast, settings, appOrigin: config.appOrigin, clock: () => at(61) }), { sent: 1, retried: 0, failed: 0 });
+  // The slow one comes back with a refusal: it is not recorded over the delivery.
+  assert.equal(await markFailed(db, slow, "550 too late"), false);
+  assert.equal((await db.outboxMail.findUniqueOrThrow({ where: { id } })).status, "sent");
+});
+
+it("an SMTP server refusing our login (535) is retried, not given up: a rotated password must not lose mail", async () => {
+  const { db } = test;
+  const { id } = await queueMail(db, someMail(), t0);
+  const strict = new SMTPServer({ authOptional: false, disabledCommands: ["STARTTLS"], allowInsecureAuth: true, logger: false, onAuth: (_auth, _session, cb) => cb(new Error("bad login")) });
+  await new Promise<void>((resolve) => strict.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (strict.server.address() as { port: number }).port;
+    const transport = smtpTransport(`smtp://keycard:wrong@127.0.0.1:${port}`, config.mail.from);
+    assert.deepEqual(await deliverDueMail({ db, transport, settings, appOrigin: config.appOrigin, clock: () => at(0) }), { sent: 0, retried: 1, failed: 0 });
+    assert.match((await db.outboxMail.findUniqueOrThrow({ where: { id } })).lastError ?? "", /535|EAUTH/);
+  } finally {
+    await new Promise<void>((resolve) => strict.close(() => resolve()));
+  }
 });

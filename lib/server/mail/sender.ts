@@ -9,11 +9,10 @@ import type { Db } from "@/lib/db";
 import type { Config, MailSettings } from "@/lib/env";
 import { log } from "@/lib/server/log";
 import { metrics } from "@/lib/server/metrics";
-import { claimDueMail, markFailed, markRetry, markSent, type OutboxRow } from "@/lib/server/store/outbox";
+import { claimDueMail, markFailed, markRetry, markSent, type ClaimedMail } from "@/lib/server/store/outbox";
 import { createTransport, DeliveryError, type Transport } from "./transport";
 
 const MAX_RETRY_DELAY_SECONDS = 15 * 60;
-const BATCH = 10;
 
 export type DeliveryReport = { sent: number; retried: number; failed: number };
 
@@ -35,37 +34,41 @@ export async function deliverDueMail(deps: SenderDeps): Promise<DeliveryReport> 
   const clock = deps.clock ?? (() => new Date());
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   for (;;) {
-    const batch = await claimDueMail(deps.db, clock(), { take: BATCH });
-    for (const mail of batch) report[await deliverOne(mail, deps, clock)]++;
-    // Another sender may have won part of a batch: go on until this one can claim nothing.
-    if (batch.length === 0) return report;
+    // One at a time, claimed just before its send: a claim never waits behind other sends.
+    const [mail] = await claimDueMail(deps.db, clock());
+    if (!mail) return report;
+    report[await deliverOne(mail, deps, clock)]++;
   }
 }
 
-async function deliverOne(mail: OutboxRow, deps: SenderDeps, clock: () => Date): Promise<keyof DeliveryReport> {
+async function deliverOne(mail: ClaimedMail, deps: SenderDeps, clock: () => Date): Promise<keyof DeliveryReport> {
   const { db, transport, settings } = deps;
   let outcome: keyof DeliveryReport;
   try {
     await transport.deliver(mail, deps.appOrigin);
-    await markSent(db, mail.id, clock(), { keepBody: transport.keepsBodies });
+    if (!(await markSent(db, mail, clock(), { keepBody: transport.keepsBodies }))) warnLostClaim(mail);
     outcome = "sent";
   } catch (error) {
     if (!(error instanceof DeliveryError)) throw error;
     const now = clock();
     const givenUp = now.getTime() - mail.createdAt.getTime() >= settings.giveUpAfterSeconds * 1000;
     if (error.permanent || givenUp) {
-      await markFailed(db, mail.id, error.message);
+      if (!(await markFailed(db, mail, error.message))) warnLostClaim(mail);
       log().error({ mailId: mail.id, kind: mail.kind, attempts: mail.attempts, reason: error.message }, "mail could not be delivered (given up)");
       outcome = "failed";
     } else {
       const retryAt = new Date(now.getTime() + retryDelaySeconds(mail.attempts, settings.retryBaseSeconds) * 1000);
-      await markRetry(db, mail.id, retryAt, error.message);
+      if (!(await markRetry(db, mail, retryAt, error.message))) warnLostClaim(mail);
       log().warn({ mailId: mail.id, kind: mail.kind, attempts: mail.attempts, retryAt, reason: error.message }, "mail not delivered yet (will retry)");
       outcome = "retried";
     }
   }
   metrics().mailDeliveries.inc({ outcome: outcome === "retried" ? "retry" : outcome, kind: mail.kind });
   return outcome;
+}
+
+function warnLostClaim(mail: ClaimedMail): void {
+  log().warn({ mailId: mail.id, kind: mail.kind }, "a mail's delivery outlasted its claim: another sender has it now");
 }
 
 type Running = { deps: SenderDeps; timer: NodeJS.Timeout; busy: boolean; again: boolean; stopped: boolean };

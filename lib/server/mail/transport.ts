@@ -53,10 +53,14 @@ export function smtpTransport(smtpUrl: string, from: string): Transport {
   };
 }
 
-/** 5xx from the server is final; a 4xx, a refused connection or a timeout is worth retrying. */
+// Refusals of the mail or its recipient are final. Everything else is worth retrying: a 4xx, a
+// refused connection, a timeout — and a 5xx about us rather than the mail (530/535: a rotated or
+// mistyped SMTP password must not throw away every queued mail).
+const REFUSED_FOR_GOOD = new Set([550, 551, 552, 553, 554, 555]);
+
 function asDeliveryError(error: unknown): DeliveryError {
   const e = error as { responseCode?: number; code?: string; message?: string };
-  const permanent = typeof e.responseCode === "number" && e.responseCode >= 500;
+  const permanent = e.code !== "EAUTH" && typeof e.responseCode === "number" && REFUSED_FOR_GOOD.has(e.responseCode);
   const what = [e.responseCode, e.code].filter(Boolean).join(" ");
   return new DeliveryError(`${what ? `${what}: ` : ""}${e.message ?? String(error)}`, permanent);
 }

@@ -113,7 +113,8 @@ export async function findByToken(db: Db, purpose: ChallengePurpose, token: stri
  * code or link at once, one wins. Run it inside the transaction that does what the secret allows.
  */
 export async function useChallenge(db: DbOrTx, id: string, now: Date): Promise<boolean> {
-  const { count } = await db.emailChallenge.updateMany({ where: { id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+  // A used sign-up keeps no copy of the password's hash.
+  const { count } = await db.emailChallenge.updateMany({ where: { id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now, passwordHash: null } });
   return count === 1;
 }
 
@@ -152,6 +153,11 @@ export async function renewCode(db: Db, input: { id: string; purpose: ChallengeP
  */
 export function voidChallengesStatement(db: DbOrTx, userId: string, now: Date) {
   return db.emailChallenge.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
+}
+
+/** Voids the account's unused reset links: a new password, however it was set, ends them all. */
+export function voidResetLinksStatement(db: DbOrTx, userId: string, now: Date) {
+  return db.emailChallenge.updateMany({ where: { userId, purpose: "password_reset", usedAt: null }, data: { usedAt: now } });
 }
 
 /** Expired challenges older than a day: gone. */

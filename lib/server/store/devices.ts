@@ -16,16 +16,18 @@ const hash = (deviceId: string) => createHash("sha256").update(deviceId).digest(
 
 /**
  * Records that `deviceId` signed in to `userId` now. True when the account had not seen this
- * browser before. One upsert: two sign-ins from one new browser at once may both say "new",
- * which costs a second mail, never a missed one.
+ * browser before. The write comes first: on SQLite, a transaction that reads and then writes can
+ * be refused outright when another process writes at the same moment. Two sign-ins from one new
+ * browser at once may both say "new", which costs a second mail, never a missed one.
  */
 export async function rememberDevice(db: DbOrTx, userId: string, deviceId: string, now: Date): Promise<boolean> {
   const deviceHash = hash(deviceId);
-  const existing = await db.knownDevice.findUnique({ where: { userId_deviceHash: { userId, deviceHash } }, select: { firstSeenAt: true } });
+  const seen = await db.knownDevice.updateMany({ where: { userId, deviceHash }, data: { lastSeenAt: now } });
+  if (seen.count === 1) return false;
   await db.knownDevice.upsert({
     where: { userId_deviceHash: { userId, deviceHash } },
     create: { userId, deviceHash, firstSeenAt: now, lastSeenAt: now },
     update: { lastSeenAt: now },
   });
-  return !existing;
+  return true;
 }

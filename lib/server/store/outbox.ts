@@ -9,6 +9,8 @@ import type { Db, DbOrTx } from "@/lib/db";
 import type { Mail } from "@/lib/server/mail/mails";
 
 export type OutboxRow = { id: string; kind: string; to: string; subject: string; text: string; html: string; attempts: number; createdAt: Date };
+/** A claimed mail: `lease` is this sender's claim, which every later mark must still hold. */
+export type ClaimedMail = OutboxRow & { lease: Date };
 
 /** The statement that queues `mail`, to run inside the action's transaction. */
 export function queueMail(db: DbOrTx, mail: Mail, now: Date) {
@@ -30,7 +32,7 @@ const due = (now: Date) => ({
  * the one whose update still finds the claim it read wins, on SQLite and PostgreSQL alike. A sender
  * that dies holding a claim loses it when the lease runs out, and another sends the mail.
  */
-export async function claimDueMail(db: Db, now: Date, { take = 10, leaseSeconds = 60 } = {}): Promise<OutboxRow[]> {
+export async function claimDueMail(db: Db, now: Date, { take = 1, leaseSeconds = 60 } = {}): Promise<ClaimedMail[]> {
   const candidates = await db.outboxMail.findMany({
     where: due(now),
     orderBy: { nextAttemptAt: "asc" },
@@ -38,7 +40,7 @@ export async function claimDueMail(db: Db, now: Date, { take = 10, leaseSeconds 
     select: { id: true, claimedUntil: true },
   });
   const claimUntil = new Date(now.getTime() + leaseSeconds * 1000);
-  const claimed: OutboxRow[] = [];
+  const claimed: ClaimedMail[] = [];
   for (const candidate of candidates) {
     const { count } = await db.outboxMail.updateMany({
       where: { id: candidate.id, status: "pending", claimedUntil: candidate.claimedUntil },
@@ -49,30 +51,40 @@ export async function claimDueMail(db: Db, now: Date, { take = 10, leaseSeconds 
       where: { id: candidate.id },
       select: { id: true, kind: true, to: true, subject: true, text: true, html: true, attempts: true, createdAt: true },
     });
-    if (row) claimed.push(row);
+    if (row) claimed.push({ ...row, lease: claimUntil });
   }
   return claimed;
 }
 
+// Each mark holds only while this sender's claim does: a sender that overran its lease (a slow
+// SMTP server) must not overwrite what the sender that took the mail over has recorded.
+const held = (mail: ClaimedMail) => ({ id: mail.id, claimedUntil: mail.lease });
+
 /**
  * Delivered. Over SMTP the bodies are emptied: a copy of the database then holds no code or
- * link that still works. The local mailbox keeps them, to show.
+ * link that still works. The local mailbox keeps them, to show. False if the claim was lost.
  */
-export async function markSent(db: Db, id: string, now: Date, { keepBody }: { keepBody: boolean }): Promise<void> {
-  await db.outboxMail.update({
-    where: { id },
+export async function markSent(db: Db, mail: ClaimedMail, now: Date, { keepBody }: { keepBody: boolean }): Promise<boolean> {
+  const { count } = await db.outboxMail.updateMany({
+    where: held(mail),
     data: { status: "sent", sentAt: now, claimedUntil: null, lastError: null, ...(keepBody ? {} : { text: "", html: "" }) },
   });
+  return count === 1;
 }
 
 /** Not delivered this time: try again at `retryAt`. */
-export async function markRetry(db: Db, id: string, retryAt: Date, error: string): Promise<void> {
-  await db.outboxMail.update({ where: { id }, data: { nextAttemptAt: retryAt, claimedUntil: null, lastError: error.slice(0, 500) } });
+export async function markRetry(db: Db, mail: ClaimedMail, retryAt: Date, error: string): Promise<boolean> {
+  const { count } = await db.outboxMail.updateMany({ where: held(mail), data: { nextAttemptAt: retryAt, claimedUntil: null, lastError: error.slice(0, 500) } });
+  return count === 1;
 }
 
 /** Refused for good, or retried for too long: kept, with why, for an operator to see. */
-export async function markFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.outboxMail.update({ where: { id }, data: { status: "failed", claimedUntil: null, lastError: error.slice(0, 500), text: "", html: "" } });
+export async function markFailed(db: Db, mail: ClaimedMail, error: string): Promise<boolean> {
+  const { count } = await db.outboxMail.updateMany({
+    where: held(mail),
+    data: { status: "failed", claimedUntil: null, lastError: error.slice(0, 500), text: "", html: "" },
+  });
+  return count === 1;
 }
 
 /** How many mails are waiting, for the metrics. */

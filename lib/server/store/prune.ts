@@ -6,10 +6,13 @@
 // Removed: sessions that ended (signed out, revoked, idle or past their absolute end) more than a
 // day ago, with their tokens — a replayed token of theirs can no longer do anything; and security
 // events older than 90 days; rate-limit counters whose window ended more than a day ago (no limit
-// here is longer than a day, and a counter past its window restarts at zero anyway).
+// here is longer than a day, and a counter past its window restarts at zero anyway); mailed codes
+// and links a day past their end; sent and failed mail (already without its body) after a week.
 import "server-only";
 import type { Db } from "@/lib/db";
 import { log } from "@/lib/server/log";
+import { pruneChallenges } from "./challenges";
+import { pruneOutbox } from "./outbox";
 import { pruneRateLimits } from "./rate-limits";
 import { SECURITY_EVENT_RETENTION_DAYS } from "./security-events";
 
@@ -27,6 +30,9 @@ export type PruneResult = {
   refreshTokens: number;
   securityEvents: number;
   rateLimits: number;
+  /** Codes and links past their end for a day; sent or failed mail older than a week. */
+  challenges: number;
+  mails: number;
   slowestBatchMs: number;
 };
 
@@ -35,7 +41,7 @@ export async function pruneAuthRecords(db: Db, now: Date): Promise<PruneResult> 
   // The idle end never passes the absolute end, so these two conditions cover every ended
   // session, each on its own index.
   const ended = { OR: [{ revokedAt: { lt: cutoff } }, { idleExpiresAt: { lt: cutoff } }] };
-  const result: PruneResult = { sessions: 0, refreshTokens: 0, securityEvents: 0, rateLimits: 0, slowestBatchMs: 0 };
+  const result: PruneResult = { sessions: 0, refreshTokens: 0, securityEvents: 0, rateLimits: 0, challenges: 0, mails: 0, slowestBatchMs: 0 };
   for (;;) {
     const ids = (await db.session.findMany({ where: ended, select: { id: true }, take: BATCH })).map((s) => s.id);
     if (ids.length === 0) break;
@@ -52,6 +58,8 @@ export async function pruneAuthRecords(db: Db, now: Date): Promise<PruneResult> 
   const eventsBefore = new Date(now.getTime() - SECURITY_EVENT_RETENTION_DAYS * DAY_MS);
   result.securityEvents = (await db.securityEvent.deleteMany({ where: { createdAt: { lt: eventsBefore } } })).count;
   result.rateLimits = await pruneRateLimits(db, new Date(now.getTime() - RATE_LIMIT_RETENTION_MS));
+  result.challenges = await pruneChallenges(db, cutoff);
+  result.mails = await pruneOutbox(db, new Date(now.getTime() - 7 * DAY_MS));
   return result;
 }
 

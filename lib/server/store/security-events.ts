@@ -16,6 +16,8 @@ export type SecurityEventType =
   | "password_change_failed"
   | "refresh_token_reused"
   | "password_reset"
+  | "password_reset_requested"
+  | "email_change_requested"
   | "email_changed"
   | "email_change_undone";
 

@@ -76,7 +76,7 @@ describe("refresh token rotation", () => {
     assert.ok(rotated.ok);
 
     const replay = await rotateRefreshToken(db, victim.refreshToken, config, at(11), { ip: "203.0.113.9", userAgent: "curl/8" });
-    assert.deepEqual(replay, { ok: false, code: "reused", session: { id: victim.session.id, userId, userAgent: null }, ended: true });
+    assert.deepEqual(replay, { ok: false, code: "reused", session: { id: victim.session.id, userId, userAgent: null, ip: null }, ended: true });
 
     const revoked = await db.session.findUniqueOrThrow({ where: { id: victim.session.id } });
     assert.equal(revoked.revokedReason, "refresh_token_reused");

@@ -41,7 +41,10 @@ export type RotateResult =
   | ({ ok: true; via: "rotated" | "grace" } & IssuedRefreshToken)
   | { ok: false; code: Exclude<RotateFailure, "reused"> }
   /** The session was ended because a consumed token came back: `session` says whose it was. */
-  | { ok: false; code: "reused"; session: { id: string; userId: string; userAgent: string | null }; ended: boolean };
+  | { ok: false; code: "reused"; session: ReusedSession; ended: boolean };
+
+/** The session a reused token belonged to, as it was last seen (its device and address). */
+export type ReusedSession = { id: string; userId: string; userAgent: string | null; ip: string | null };
 
 export type { ClientInfo };
 
@@ -122,7 +125,7 @@ export async function rotateRefreshToken(
   now: Date,
   client: Partial<ClientInfo> = {},
   /** Runs in the transaction that ends a session for reuse (the action queues its mail there). */
-  whenReuseEnds?: (tx: DbOrTx, session: { id: string; userId: string; userAgent: string | null }) => Promise<unknown>,
+  whenReuseEnds?: (tx: DbOrTx, session: ReusedSession) => Promise<unknown>,
 ): Promise<RotateResult> {
   if (!looksLikeRefreshToken(presented)) return { ok: false, code: "invalid" };
 
@@ -182,7 +185,7 @@ async function resolveConsumedToken(
   successor: string,
   settings: SessionSettings,
   now: Date,
-  whenReuseEnds?: (tx: DbOrTx, session: { id: string; userId: string; userAgent: string | null }) => Promise<unknown>,
+  whenReuseEnds?: (tx: DbOrTx, session: ReusedSession) => Promise<unknown>,
 ): Promise<RotateResult> {
   const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash }, include: { session: true } });
   if (row.session.revokedAt) return { ok: false, code: "revoked" };
@@ -205,7 +208,7 @@ async function resolveConsumedToken(
     }
   }
 
-  const session = { id: row.sessionId, userId: row.session.userId, userAgent: row.session.userAgent };
+  const session = { id: row.sessionId, userId: row.session.userId, userAgent: row.session.userAgent, ip: row.session.ip };
   // Of several replays at once, the one whose revoke ends the session runs the hook (one mail).
   const ended = await db.$transaction(async (tx) => {
     const ended = await revokeSession(tx, row.sessionId, "refresh_token_reused", now);

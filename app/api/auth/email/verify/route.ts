@@ -7,7 +7,8 @@ import { withSession } from "@/lib/server/route";
 
 export const POST = withSession(async (request, { actor }, ctx) => {
   const input = await readInput(request, verifyCodeInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
-  const challenge = input.ok ? input.data.challenge : String((input.raw as { challenge?: unknown } | undefined)?.challenge ?? "");
+  const sent = input.ok ? undefined : (input.raw as { challenge?: unknown } | undefined)?.challenge;
+  const challenge = input.ok ? input.data.challenge : typeof sent === "string" ? sent : "";
   const page = `/account/email?challenge=${encodeURIComponent(challenge)}`;
   if (!input.ok) return answerFailure(input.mode, input.error, { page });
 

@@ -1,5 +1,5 @@
 import { answerFailure, answerMailSent, answerRefusal } from "@/lib/edge/answer";
-import { signUpCookieName } from "@/lib/edge/cookies";
+import { signUpChallengeOf, signUpCookie } from "@/lib/edge/cookies";
 import { fieldsFromForm, resendSignUpInput } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
@@ -8,7 +8,7 @@ import { route } from "@/lib/server/route";
 
 export const POST = route(async (request, ctx) => {
   const input = await readInput(request, resendSignUpInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
-  const fromCookie = request.cookies.get(signUpCookieName(ctx.config))?.value;
+  const fromCookie = signUpChallengeOf(request, ctx.config);
   const challengeId = (input.ok ? input.data.challenge : undefined) ?? fromCookie;
   const page = challengeId && challengeId !== fromCookie ? `/register/verify?challenge=${encodeURIComponent(challengeId)}` : "/register/verify";
   if (!input.ok) return answerFailure(input.mode, input.error, { page });
@@ -16,5 +16,7 @@ export const POST = route(async (request, ctx) => {
 
   const result = await resendSignUpCode({ challengeId }, ctx);
   if (!result.ok) return answerRefusal(input.mode, result, { page });
-  return answerMailSent(input.mode, { status: "verification_sent" }, `${page}${page.includes("?") ? "&" : "?"}notice=code_sent`);
+  // The new code lives 15 minutes from now: so does this browser's hold on it.
+  const cookies = challengeId === fromCookie ? [signUpCookie(challengeId, ctx.config)] : [];
+  return answerMailSent(input.mode, { status: "verification_sent" }, `${page}${page.includes("?") ? "&" : "?"}notice=code_sent`, cookies);
 });
