@@ -93,10 +93,16 @@ test("changing the address from /account: a code to the new one, the old one tol
   await expect(victim.getByRole("heading", { name: "Every session was signed out" })).toBeVisible();
   await other.close();
 
-  // The person who moved it is signed out, and the old address signs in again.
+  // Whoever moved it is signed out, and the password they knew no longer works; the owner
+  // chooses a new one through a link mailed to the restored address.
   expect((await page.request.get("/api/auth/session")).status()).toBe(401);
-  const back = await page.request.post("/api/auth/login", { data: { email, password: PASSWORD } });
-  expect(back.status()).toBe(200);
+  expect((await page.request.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(401);
+  const resetAfter = await lastMailId();
+  expect((await page.request.post("/api/auth/password-reset", { data: { email } })).status()).toBe(202);
+  const token = new URL(linkIn(await waitForMail(email, { subject: "Reset your Keycard password", after: resetAfter }), "/reset-password")).searchParams.get("token");
+  const reset = await page.request.post("/api/auth/password-reset/confirm", { data: { token, password: "mine again, all mine" } });
+  expect(reset.status()).toBe(200);
+  expect((await reset.json()).user.email).toBe(email);
 });
 
 test("a sign-in from a browser the account has not seen mails its owner; the same browser again does not", async ({ browser, person: { email } }) => {

@@ -9,7 +9,9 @@ export const first = (value: string | string[] | undefined) => (Array.isArray(va
 /** The form-level error a no-JavaScript post came back with, in words. */
 export function formErrorOf(query: Awaited<Query>): string | undefined {
   const error = first(query.error);
-  if (!error || error === "validation_failed") return undefined;
+  // An error that names a field is shown next to that field, not twice.
+  const blamesAField = Object.keys(query).some((name) => name.endsWith("_error"));
+  if (!error || error === "validation_failed" || blamesAField) return undefined;
   return messageFor(error) ?? "Something was wrong with that request. Please try again.";
 }
 
