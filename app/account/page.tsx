@@ -104,6 +104,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
       <section aria-labelledby="password" id="password-section">
         <h2 id="password">Change password</h2>
         <PasswordForm
+          email={user.email}
           initialErrors={{
             form: query.form !== "email" && query.error && !query.currentPassword_error && !query.newPassword_error ? messageFor(query.error) : undefined,
             currentPassword: messageFor(query.currentPassword_error),

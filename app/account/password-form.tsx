@@ -5,10 +5,11 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Field } from "@/app/components/field";
+import { StrengthHint } from "@/app/components/strength-hint";
 
 type Errors = { form?: string; currentPassword?: string; newPassword?: string };
 
-export function PasswordForm({ initialErrors }: { initialErrors: Errors }) {
+export function PasswordForm({ initialErrors, email }: { initialErrors: Errors; email: string }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>(initialErrors);
   const [pending, setPending] = useState(false);
@@ -54,8 +55,9 @@ export function PasswordForm({ initialErrors }: { initialErrors: Errors }) {
         label="New password"
         autoComplete="new-password"
         error={errors.newPassword}
-        hint="At least 8 characters. Your other sessions will be signed out."
+        hint="At least 8 characters, hard to guess. Your other sessions will be signed out."
       />
+      <StrengthHint inputId="newPassword" email={email} />
       <button type="submit" className="button" disabled={pending}>
         {pending ? "Changing…" : "Change password"}
       </button>

@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
 import { Field } from "./field";
+import { StrengthHint } from "./strength-hint";
 
 export type AuthFormProps = {
   kind: "login" | "register";
@@ -97,8 +98,9 @@ export function AuthForm(props: AuthFormProps) {
         type="password"
         autoComplete={isLogin ? "current-password" : "new-password"}
         error={errors.password}
-        hint={isLogin ? undefined : "At least 8 characters."}
+        hint={isLogin ? undefined : "At least 8 characters, hard to guess."}
       />
+      {isLogin ? null : <StrengthHint inputId="password" emailInputId="email" />}
 
       <div className="check">
         <input id="remember" name="remember" type="checkbox" defaultChecked={props.remember} />

@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
 import { Field } from "./field";
+import { StrengthHint } from "./strength-hint";
 
 export type StepField = {
   name: string;
@@ -33,6 +34,8 @@ export type StepFormProps = {
   fieldErrors?: Record<string, string | undefined>;
   /** A secondary button style, for "send a new code". */
   quiet?: boolean;
+  /** A new-password field to judge as the person types (its id). */
+  strengthOf?: string;
 };
 
 export function StepForm(props: StepFormProps) {
@@ -77,6 +80,7 @@ export function StepForm(props: StepFormProps) {
       {props.fields.map((field) => (
         <Field key={field.name} {...field} error={errors[field.name]} />
       ))}
+      {props.strengthOf ? <StrengthHint inputId={props.strengthOf} /> : null}
       <button type="submit" className={props.quiet ? "button secondary" : "button block"} disabled={pending}>
         {pending ? props.pending : props.submit}
       </button>

@@ -42,7 +42,8 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
       <StepForm
         action="/api/auth/password-reset/confirm"
         hidden={{ token }}
-        fields={[{ name: "password", label: "New password", type: "password", autoComplete: "new-password", hint: "At least 8 characters." }]}
+        fields={[{ name: "password", label: "New password", type: "password", autoComplete: "new-password", hint: "At least 8 characters, hard to guess." }]}
+        strengthOf="password"
         submit="Set new password"
         pending="Saving…"
         then="/account?notice=password_reset"

@@ -107,6 +107,14 @@ export function answerMailSent(mode: InputMode, body: { status: string } & Recor
   return withCookies(mode === "form" ? seeOther(page) : json(body, 202), cookies);
 }
 
+/**
+ * A new password too easy to guess: JSON says exactly why next to the field ("This is a commonly
+ * used password. Add more words…"); a plain form gets the code, whose words are general.
+ */
+export function weakPasswordError(mode: InputMode, why: string, field: string): ApiError {
+  return apiError("password_too_weak", { message: why, fields: { [field]: mode === "json" ? why : "password_too_weak" } });
+}
+
 /** Signed in or signed up: the new cookies, and JSON with the user or, for a form, a 303 to `next`. */
 export function answerSignedIn(
   mode: InputMode,

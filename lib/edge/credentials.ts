@@ -19,6 +19,7 @@ export const MESSAGES = {
   next_invalid: "next must be a path.",
   wrong_password: "That isn’t your current password.",
   email_unchanged: "That is already your address.",
+  password_too_weak: "This password would be easy to guess. Add another word or two; avoid common passwords, names and your email address.",
   code_required: "Enter the 6-digit code from the mail.",
   code_invalid: "The code is 6 digits, like 123456.",
   challenge_invalid: "This form is missing what the code belongs to. Start again.",

@@ -41,6 +41,10 @@ export const ERRORS = {
   wrong_password: { status: 400, message: "That isn’t your current password." },
   session_not_found: { status: 404, message: "There is no such session to sign out." },
   email_unchanged: { status: 400, message: "That is already your address." },
+  password_too_weak: {
+    status: 400,
+    message: "This password would be easy to guess. Add another word or two; avoid common passwords, names and your email address.",
+  },
   // Mailed codes and links
   code_incorrect: { status: 400, message: "That code isn’t right. Check the latest mail and try again." },
   code_expired: {

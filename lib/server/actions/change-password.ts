@@ -5,9 +5,10 @@ import { isCurrentPassword, replacePassword } from "@/lib/server/store/users";
 import { mails } from "@/lib/server/mail/mails";
 import { voidResetLinksStatement } from "@/lib/server/store/challenges";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { refuseWeakPassword, type WeakPassword } from "./new-password";
 import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited } from "./context";
 
-export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; code: "wrong_password" } | RateLimited;
+export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; code: "wrong_password" } | RateLimited | WeakPassword;
 
 /**
  * Whoever holds a session (a borrowed laptop, a stolen cookie) could otherwise guess the current
@@ -19,6 +20,9 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   ctx: ActionContext,
 ): Promise<ChangePasswordResult> {
+  const owner = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  const weak = refuseWeakPassword(input.newPassword, owner.email);
+  if (weak) return weak;
   const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
   if (!(await isCurrentPassword(ctx.db, actor.userId, input.currentPassword, ctx.config))) {

@@ -12,6 +12,7 @@ import { findByToken, LIFETIME_MINUTES, newChallenge, voidResetLinksStatement } 
 import { replacePassword } from "@/lib/server/store/users";
 import { record, sessionsEnded, type ActionContext, type RateLimited } from "./context";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { refuseWeakPassword, type WeakPassword } from "./new-password";
 import { startSession, type SignedIn } from "./sign-in";
 
 export async function requestPasswordReset(input: { email: string }, ctx: ActionContext): Promise<{ ok: true } | RateLimited> {
@@ -36,7 +37,7 @@ export async function resetLinkWorks(token: string, ctx: ActionContext): Promise
   return (await findByToken(ctx.db, "password_reset", token, ctx.config.refreshTokenKey, ctx.now)) !== null;
 }
 
-export type ResetResult = SignedIn | { ok: false; code: "link_expired" };
+export type ResetResult = SignedIn | { ok: false; code: "link_expired" } | WeakPassword;
 
 export async function resetPassword(input: { token: string; password: string; deviceId?: string }, ctx: ActionContext): Promise<ResetResult> {
   const { db, config, now } = ctx;
@@ -46,6 +47,9 @@ export async function resetPassword(input: { token: string; password: string; de
   // A link mailed to an address the account has since left proves nothing about the account now.
   const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
   if (owner?.email !== challenge.email) return { ok: false, code: "link_expired" };
+  // Checked before the link is used: a refused password leaves it working, to try another.
+  const weak = refuseWeakPassword(input.password, owner.email);
+  if (weak) return weak;
   let ended: number;
   try {
     ended = await replacePassword(db, { userId, newPassword: input.password, keepSessionId: null }, config, now, (user) => [

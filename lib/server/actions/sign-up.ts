@@ -14,6 +14,7 @@ import { hashPassword, verifyPassword } from "@/lib/server/password";
 import { CODE_TRIES, LIFETIME_MINUTES, newChallenge, renewCode, RESEND_COOLDOWN_SECONDS, tryCode, useChallenge } from "@/lib/server/store/challenges";
 import { isPrismaError } from "@/lib/server/faults";
 import type { ActionContext, RateLimited } from "./context";
+import { refuseWeakPassword, type WeakPassword } from "./new-password";
 import { queue, sendQueuedMail } from "./mail";
 import { startSession, type SignedIn } from "./sign-in";
 
@@ -22,8 +23,10 @@ export type SignUpStarted = { ok: true; challengeId: string };
 export async function startSignUp(
   input: { email: string; password: string; remember: boolean },
   ctx: ActionContext,
-): Promise<SignUpStarted | RateLimited> {
+): Promise<SignUpStarted | RateLimited | WeakPassword> {
   const { db, config, now } = ctx;
+  const weak = refuseWeakPassword(input.password, input.email);
+  if (weak) return weak;
   for (const taken of [
     await takeSignUpAttempt(db, ctx.client.ip, config.limits, now),
     await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "sign_up" }, config.limits, now),

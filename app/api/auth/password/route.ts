@@ -1,4 +1,4 @@
-import { accountDone, answerFailure, answerRefusal } from "@/lib/edge/answer";
+import { accountDone, answerFailure, answerRefusal, weakPasswordError } from "@/lib/edge/answer";
 import { changePasswordFromForm, changePasswordInput } from "@/lib/edge/credentials";
 import { readInput } from "@/lib/edge/read-input";
 import { changePassword } from "@/lib/server/actions/change-password";
@@ -11,6 +11,7 @@ export const POST = withSession(async (request, { actor }, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, ACCOUNT_FORM);
 
   const result = await changePassword(actor, input.data, ctx);
+  if (!result.ok && result.code === "password_too_weak") return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "newPassword"), ACCOUNT_FORM);
   if (!result.ok) {
     const fields = result.code === "wrong_password" ? { currentPassword: "wrong_password" } : undefined;
     return answerRefusal(input.mode, result, ACCOUNT_FORM, fields);

@@ -1,4 +1,4 @@
-import { answerFailure, answerMailSent, answerRefusal } from "@/lib/edge/answer";
+import { answerFailure, answerMailSent, answerRefusal, weakPasswordError } from "@/lib/edge/answer";
 import { signUpCookie } from "@/lib/edge/cookies";
 import { credentialsFromForm, registerInput } from "@/lib/edge/credentials";
 import { readInput } from "@/lib/edge/read-input";
@@ -13,6 +13,9 @@ export const POST = route(async (request, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, { ...FORM, echo: input.raw, cookies: ctx.config });
 
   const result = await startSignUp(input.data, ctx);
+  if (!result.ok && result.code === "password_too_weak") {
+    return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "password"), { ...FORM, echo: input.data, cookies: ctx.config });
+  }
   if (!result.ok) return answerRefusal(input.mode, result, { ...FORM, echo: input.data, cookies: ctx.config });
   return answerMailSent(input.mode, { status: "verification_sent" }, "/register/verify", [signUpCookie(result.challengeId, ctx.config)]);
 });

@@ -1,4 +1,4 @@
-import { answerFailure, answerSignedIn } from "@/lib/edge/answer";
+import { answerFailure, answerSignedIn, weakPasswordError } from "@/lib/edge/answer";
 import { deviceIdOf } from "@/lib/edge/cookies";
 import { fieldsFromForm, passwordResetInput } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
@@ -14,6 +14,9 @@ export const POST = route(async (request, ctx) => {
     return answerFailure(input.mode, input.error, { page: `/reset-password?token=${encodeURIComponent(token)}` });
   }
   const result = await resetPassword({ ...input.data, deviceId: deviceIdOf(request, ctx.config) }, ctx);
+  if (!result.ok && result.code === "password_too_weak") {
+    return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "password"), { page: `/reset-password?token=${encodeURIComponent(input.data.token)}` });
+  }
   if (!result.ok) return answerFailure(input.mode, apiError(result.code), { page: "/reset-password" });
   return answerSignedIn(input.mode, result, "/account?notice=password_reset");
 });
