@@ -11,7 +11,10 @@ export const E2E = {
   baseURL: url("main"),
   /** Its refresh calls go to a closed port: what a person sees when the refresh cannot reach the store. */
   brokenURL: url("broken"),
-  /** Five-minute access tokens: shows a still-valid token refused once its session has ended. */
+  /**
+   * Five-minute access tokens: shows a still-valid token refused once its session has ended. A
+   * sign-in here is "fresh" for 6 seconds only, so the tests of sudo mode can outwait it.
+   */
   steadyURL: url("steady"),
   /** Signs with a new key and still verifies the current one: the first step of a rotation. */
   rotatedURL: url("rotated"),

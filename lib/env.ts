@@ -60,6 +60,9 @@ const serverSchema = edgeSchema.extend({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
   SESSION_IDLE_TTL_SECONDS: seconds(7 * 24 * 3600),
+  // How recent the last proof of who the person is must be for something dangerous (deleting the
+  // account, signing out everywhere): older, and they are asked for their password again.
+  REAUTH_MAX_AGE_SECONDS: seconds(10 * 60),
   SESSION_ABSOLUTE_TTL_SECONDS: seconds(30 * 24 * 3600),
   REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
@@ -137,6 +140,7 @@ export type Config = EdgeConfig & {
   databaseUrl: string;
   databasePoolSize: number;
   sessionIdleTtlSeconds: number;
+  reauthMaxAgeSeconds: number;
   sessionAbsoluteTtlSeconds: number;
   refreshGraceSeconds: number;
   bcryptCost: number;
@@ -209,6 +213,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     sessionIdleTtlSeconds: e.SESSION_IDLE_TTL_SECONDS,
+    reauthMaxAgeSeconds: e.REAUTH_MAX_AGE_SECONDS,
     sessionAbsoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
     refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
     bcryptCost: e.BCRYPT_COST,

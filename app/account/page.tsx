@@ -106,11 +106,54 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         <PasswordForm
           email={user.email}
           initialErrors={{
-            form: query.form !== "email" && query.error && !query.currentPassword_error && !query.newPassword_error ? messageFor(query.error) : undefined,
+            form: !query.form && query.error && !query.currentPassword_error && !query.newPassword_error ? messageFor(query.error) : undefined,
             currentPassword: messageFor(query.currentPassword_error),
             newPassword: messageFor(query.newPassword_error),
           }}
         />
+      </section>
+
+      {query.error === "reauthentication_required" || query.form === "confirm" ? (
+        <section aria-labelledby="confirm-heading" id="confirm-section">
+          <h2 id="confirm-heading">Confirm it’s you</h2>
+          <p>It has been a while since you signed in. Enter your password, then do again what you started.</p>
+          <StepForm
+            action="/api/auth/reauthenticate"
+            fields={[{ name: "password", id: "confirm-password", label: "Password", type: "password", autoComplete: "current-password" }]}
+            submit="Confirm"
+            pending="Checking…"
+            then="/account?notice=reauthenticated#danger-section"
+            fieldErrors={query.form === "confirm" ? { password: messageFor(query.password_error) } : {}}
+          />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="danger-heading" id="danger-section">
+        <h2 id="danger-heading">Your data, and leaving</h2>
+        <p>
+          <a className="button secondary" href="/api/auth/account/export" download>
+            Download my data
+          </a>{" "}
+          <span className="muted">A JSON file: your profile, sessions, browsers and security activity.</span>
+        </p>
+        <details className="delete-account" open={query.form === "danger" ? true : undefined}>
+          <summary>Delete my account</summary>
+          <p>
+            Everything goes: sessions, browsers, security activity. It cannot be undone. We’ll send a last mail to{" "}
+            <strong>{user.email}</strong>.
+          </p>
+          <StepForm
+            action="/api/auth/account/delete"
+            fields={[{ name: "confirm", id: "delete-confirm", label: "Type your email address to confirm", type: "email", autoComplete: "off" }]}
+            submit="Delete my account"
+            pending="Deleting…"
+            then="/login?deleted=1"
+            leaves
+            danger
+            formError={query.form === "danger" && query.error && !query.confirm_error ? messageFor(query.error) : undefined}
+            fieldErrors={query.form === "danger" ? { confirm: messageFor(query.confirm_error) } : {}}
+          />
+        </details>
       </section>
 
       <section aria-labelledby="activity-heading">

@@ -5,17 +5,28 @@
 // navigation, so nothing signed-in stays in the client-side router's cache for Back to show.
 import { useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
+import { asksForReauth, ReauthPrompt } from "./reauth-prompt";
 
 export function SignOutButton({ everywhere = false, label }: { everywhere?: boolean; label?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [reauth, setReauth] = useState(false);
   const action = everywhere ? "/api/auth/logout?everywhere=1" : "/api/auth/logout";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    await send();
+  }
+
+  async function send() {
     setPending(true);
     setError(null);
     const response = await fetch(action, { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
+    if (await asksForReauth(response)) {
+      setPending(false);
+      setReauth(true);
+      return;
+    }
     if (response?.ok) {
       announceAuthChange("signed-out");
       window.location.assign("/login?signedout=1");
@@ -23,6 +34,18 @@ export function SignOutButton({ everywhere = false, label }: { everywhere?: bool
     }
     setPending(false);
     setError("We couldn’t sign you out just now. You are still signed in; please try again.");
+  }
+
+  if (reauth) {
+    return (
+      <ReauthPrompt
+        onConfirmed={() => {
+          setReauth(false);
+          void send();
+        }}
+        onCancel={() => setReauth(false)}
+      />
+    );
   }
 
   return (

@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
 import { Field } from "./field";
+import { asksForReauth, ReauthPrompt } from "./reauth-prompt";
 import { StrengthHint } from "./strength-hint";
 
 export type StepField = {
@@ -36,6 +37,10 @@ export type StepFormProps = {
   quiet?: boolean;
   /** A new-password field to judge as the person types (its id). */
   strengthOf?: string;
+  /** Success leaves the signed-in app (the account is gone): a full navigation, other tabs told. */
+  leaves?: boolean;
+  /** The submit button's look. */
+  danger?: boolean;
 };
 
 export function StepForm(props: StepFormProps) {
@@ -43,10 +48,15 @@ export function StepForm(props: StepFormProps) {
   const [errors, setErrors] = useState<Record<string, string | undefined>>({ form: props.formError, ...props.fieldErrors });
   const [pending, setPending] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // What was sent when the server asked for the password again: sent once more once it is given.
+  const [awaitingReauth, setAwaitingReauth] = useState<Record<string, FormDataEntryValue> | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const body = Object.fromEntries(new FormData(event.currentTarget).entries());
+    await send(Object.fromEntries(new FormData(event.currentTarget).entries()));
+  }
+
+  async function send(body: Record<string, FormDataEntryValue>) {
     setPending(true);
     setErrors({});
     const response = await fetch(props.action, {
@@ -54,10 +64,21 @@ export function StepForm(props: StepFormProps) {
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify(body),
     }).catch(() => null);
+    if (await asksForReauth(response)) {
+      setPending(false);
+      setAwaitingReauth(body);
+      return;
+    }
     const answer = (await response?.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string; fields?: Record<string, string> } }) | null;
     if (response?.ok) {
+      const next = props.then.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(answer?.[name] ?? "")));
+      if (props.leaves) {
+        announceAuthChange("signed-out");
+        window.location.assign(next);
+        return;
+      }
       if (props.signsIn) announceAuthChange("signed-in");
-      router.replace(props.then.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(answer?.[name] ?? ""))));
+      router.replace(next);
       router.refresh();
       return;
     }
@@ -71,6 +92,19 @@ export function StepForm(props: StepFormProps) {
     if (blamed) formRef.current?.querySelector<HTMLInputElement>(`[name="${blamed.name}"]`)?.focus();
   }
 
+  if (awaitingReauth) {
+    return (
+      <ReauthPrompt
+        onConfirmed={() => {
+          const body = awaitingReauth;
+          setAwaitingReauth(null);
+          void send(body);
+        }}
+        onCancel={() => setAwaitingReauth(null)}
+      />
+    );
+  }
+
   return (
     <form ref={formRef} method="post" action={props.action} onSubmit={onSubmit} noValidate className={props.quiet ? "inline-form" : "card"}>
       <div role="alert">{errors.form ? <p className="alert error">{errors.form}</p> : null}</div>
@@ -81,7 +115,7 @@ export function StepForm(props: StepFormProps) {
         <Field key={field.name} {...field} error={errors[field.name]} />
       ))}
       {props.strengthOf ? <StrengthHint inputId={props.strengthOf} /> : null}
-      <button type="submit" className={props.quiet ? "button secondary" : "button block"} disabled={pending}>
+      <button type="submit" className={props.quiet ? "button secondary" : props.danger ? "button danger" : "button block"} disabled={pending}>
         {pending ? props.pending : props.submit}
       </button>
     </form>

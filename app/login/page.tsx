@@ -14,7 +14,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   return (
     <div className="auth-page">
       <h1>Sign in</h1>
-      <AuthForm {...props} notice={query.signedout === "1" ? "You have signed out." : undefined} />
+      <AuthForm {...props} notice={query.signedout === "1" ? "You have signed out." : query.deleted === "1" ? "Your account was deleted. Goodbye." : undefined} />
       <p className="after">
         New here? <Link href={`/register?next=${encodeURIComponent(props.next)}`}>Create an account</Link>
       </p>

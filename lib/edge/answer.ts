@@ -130,6 +130,7 @@ export const ACCOUNT_NOTICES = {
   session_ended: "That session has been signed out.",
   other_sessions_ended: "You have been signed out everywhere else.",
   password_changed: "Your password has been changed, and your other sessions have been signed out.",
+  reauthenticated: "Confirmed. Now do again what you started.",
   password_reset: "Your password has been reset. Every other session of your account was signed out.",
   email_changed: "Your email address has been changed. Your old address was told, with a way to undo it.",
 } as const;

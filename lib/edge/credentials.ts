@@ -19,6 +19,7 @@ export const MESSAGES = {
   next_invalid: "next must be a path.",
   wrong_password: "That isn’t your current password.",
   email_unchanged: "That is already your address.",
+  confirmation_mismatch: "Type your email address exactly as it is on the account.",
   password_too_weak: "This password would be easy to guess. Add another word or two; avoid common passwords, names and your email address.",
   code_required: "Enter the 6-digit code from the mail.",
   code_invalid: "The code is 6 digits, like 123456.",
@@ -117,3 +118,6 @@ export const undoEmailChangeInput = z.strictObject({ token: linkToken });
 export function fieldsFromForm(form: URLSearchParams): Record<string, unknown> {
   return Object.fromEntries(form.entries());
 }
+
+export const reauthenticateInput = z.strictObject({ password: passwordString });
+export const deleteAccountInput = z.strictObject({ confirm: z.string({ error: code("confirmation_mismatch") }).trim().toLowerCase().max(254) });

@@ -22,6 +22,10 @@ export const ERRORS = {
   },
   csrf: { status: 403, message: "This request came from another site, so it was refused. Use Keycard's own pages." },
   unauthenticated: { status: 401, message: "You are not signed in." },
+  reauthentication_required: {
+    status: 403,
+    message: "To do this, confirm it’s you: enter your password again.",
+  },
   not_found: { status: 404, message: "There is nothing here." },
   rate_limited: { status: 429, message: "Too many attempts. Please wait a few minutes and try again." },
   // Faults: the cookies stay, nothing is lost.
@@ -41,6 +45,7 @@ export const ERRORS = {
   wrong_password: { status: 400, message: "That isn’t your current password." },
   session_not_found: { status: 404, message: "There is no such session to sign out." },
   email_unchanged: { status: 400, message: "That is already your address." },
+  confirmation_mismatch: { status: 400, message: "Type your email address exactly as it is on the account to confirm." },
   password_too_weak: {
     status: 400,
     message: "This password would be easy to guess. Add another word or two; avoid common passwords, names and your email address.",

@@ -13,6 +13,8 @@ const TITLES: Record<string, string> = {
   refresh_token_reused: "A refresh token was reused, so that session was ended",
   password_reset: "Password reset from a link sent by mail",
   password_reset_requested: "A password reset link was mailed",
+  reauthenticated: "Confirmed it’s you, to make a change",
+  reauthentication_failed: "A wrong password was entered to confirm it’s you",
   email_change_requested: "A code was mailed to confirm a new address",
   email_changed: "Email address changed",
   email_change_undone: "Email address change undone from the old address",

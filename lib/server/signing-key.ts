@@ -45,15 +45,21 @@ async function importSigningKey({ signingKeys, verifyingKeys }: SigningSettings)
   return { kid: first.kid, key: (await importJWK(first as JWK, ACCESS_TOKEN_ALG)) as CryptoKey };
 }
 
+/**
+ * `auth_time` and `amr` (RFC 9068 / RFC 8176) say when and how the person last proved who they are
+ * in this session, so a service verifying Keycard's tokens through the JWKS can ask for a fresh
+ * sign-in itself. They come from the session row: refreshing never makes a sign-in fresher.
+ */
 export async function signAccessToken(
-  subject: { userId: string; sessionId: string },
+  subject: { userId: string; sessionId: string; authenticatedAt?: Date; amr?: string[] },
   settings: SigningSettings,
   now: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
   const signing = await getSigningKey(settings);
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + settings.accessTokenTtlSeconds;
-  const token = await new SignJWT({ sid: subject.sessionId })
+  const proof = subject.authenticatedAt ? { auth_time: Math.floor(subject.authenticatedAt.getTime() / 1000), amr: subject.amr ?? ["pwd"] } : {};
+  const token = await new SignJWT({ sid: subject.sessionId, ...proof })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP, kid: signing.kid })
     .setSubject(subject.userId)
     .setIssuer(settings.issuer)

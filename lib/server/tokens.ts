@@ -13,7 +13,11 @@ export type IssuedTokens = {
 
 export async function issueTokens(issued: IssuedRefreshToken, config: Config, now: Date): Promise<IssuedTokens> {
   const { session, refreshToken } = issued;
-  const access = await signAccessToken({ userId: session.userId, sessionId: session.id }, config, now);
+  const access = await signAccessToken(
+    { userId: session.userId, sessionId: session.id, authenticatedAt: session.authenticatedAt ?? session.createdAt, amr: session.amr.split(",") },
+    config,
+    now,
+  );
   return {
     cookies: tokenCookies(
       {

@@ -1,5 +1,6 @@
 // Signing out: this session, or every session of the account. Node only.
 import "server-only";
+import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { verifyAccessToken } from "@/lib/edge/access-token";
 import { findSessionByRefreshToken, getLiveSession, revokeOtherSessions, revokeSession } from "@/lib/server/store/sessions";
 import { record, sessionsEnded, type ActionContext } from "./context";
@@ -21,10 +22,16 @@ export async function signOut(held: Held, ctx: ActionContext): Promise<void> {
  * Ends every session of the account. Needs a live session: a token whose session already ended
  * (reused, signed out, expired) must not let whoever holds it end the sessions the owner starts.
  */
-export async function signOutEverywhere(held: Held, ctx: ActionContext): Promise<{ ok: true } | { ok: false; code: "unauthenticated" }> {
+export async function signOutEverywhere(
+  held: Held,
+  ctx: ActionContext,
+): Promise<{ ok: true } | { ok: false; code: "unauthenticated" } | NeedsFreshSignIn> {
   const session = await sessionHeld(held, ctx);
   const live = session ? await getLiveSession(ctx.db, session.sessionId, ctx.now) : null;
   if (!session || !live) return { ok: false, code: "unauthenticated" };
+  // Dangerous from a borrowed laptop: it would sign the owner out of their own devices.
+  const stale = await needsFreshSignIn(session, ctx);
+  if (stale) return stale;
   const ended = await revokeOtherSessions(ctx.db, { userId: session.userId, keepSessionId: null }, "signed_out_everywhere", ctx.now);
   await record(ctx, { ...session, type: "signed_out_everywhere", detail: sessionsEnded(ended) });
   return { ok: true };

@@ -13,7 +13,8 @@ export type MailKind =
   | "email_change_existing"
   | "email_changed"
   | "new_sign_in"
-  | "refresh_token_reused";
+  | "refresh_token_reused"
+  | "account_deleted";
 
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
@@ -118,6 +119,19 @@ export const mails = {
       circumstances,
       action: { label: "Review your sessions", href: appLink(appOrigin, "/account") },
       outro: ["If it was you, there is nothing to do.", NOT_YOU_SIGN_IN],
+    }, appOrigin);
+  },
+
+  accountDeleted(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("account_deleted", to, {
+      subject: "Your Keycard account was deleted",
+      intro: [
+        "Your Keycard account and everything in it — sessions, devices, security activity — was deleted. Goodbye, and thank you.",
+      ],
+      circumstances,
+      outro: [
+        "If it wasn't you, someone was signed in to your account and confirmed it with your password. The account cannot be brought back, but this address is free: you can create a new account with it.",
+      ],
     }, appOrigin);
   },
 

@@ -17,6 +17,8 @@ export type SecurityEventType =
   | "refresh_token_reused"
   | "password_reset"
   | "password_reset_requested"
+  | "reauthenticated"
+  | "reauthentication_failed"
   | "email_change_requested"
   | "email_changed"
   | "email_change_undone";

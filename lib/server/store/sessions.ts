@@ -31,6 +31,10 @@ export type SessionRecord = {
   createdAt: Date;
   idleExpiresAt: Date;
   expiresAt: Date;
+  /** When the person last proved who they are here (null: before the column; createdAt stands in). */
+  authenticatedAt: Date | null;
+  /** How, RFC 8176 values comma-separated. */
+  amr: string;
 };
 
 export type IssuedRefreshToken = { session: SessionRecord; refreshToken: string };
@@ -103,6 +107,8 @@ function newSession(input: { userId: string; persistent: boolean } & Partial<Cli
     expiresAt,
     userAgent: input.userAgent ?? null,
     ip: input.ip ?? null,
+    authenticatedAt: now,
+    amr: "pwd",
     refreshTokens: {
       create: { id: randomUUID(), tokenHash: hashRefreshToken(refreshToken), createdAt: now },
     },
@@ -318,7 +324,8 @@ export type LiveSession = SessionRecord & { user: { id: string; email: string; e
  */
 export async function getLiveSession(db: Db, sessionId: string, now: Date): Promise<LiveSession | null> {
   const rows = await db.$queryRaw<(SessionRecord & { revokedAt: Date | null; email: string; emailVerifiedAt: Date | null })[]>`
-    SELECT s."id", s."userId", s."persistent", s."createdAt", s."idleExpiresAt", s."expiresAt", s."revokedAt", u."email", u."emailVerifiedAt"
+    SELECT s."id", s."userId", s."persistent", s."createdAt", s."idleExpiresAt", s."expiresAt", s."revokedAt", s."authenticatedAt", s."amr",
+           u."email", u."emailVerifiedAt"
       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
      WHERE s."id" = ${sessionId}`;
   const row = rows[0];

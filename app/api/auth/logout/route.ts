@@ -14,6 +14,9 @@ export const POST = route(async (request, ctx) => {
   try {
     if (request.nextUrl.searchParams.get("everywhere") === "1") {
       const result = await signOutEverywhere(held, ctx);
+      if (!result.ok && result.code === "reauthentication_required") {
+        return form ? seeOther("/account?form=confirm&error=reauthentication_required#confirm-section") : failWith(result.code);
+      }
       if (!result.ok) return form ? seeOther("/login") : failWith(result.code);
     } else {
       await signOut(held, ctx);

@@ -1,0 +1,16 @@
+import { answerFailure, answerRefusal, noContent, seeOther } from "@/lib/edge/answer";
+import { fieldsFromForm, reauthenticateInput } from "@/lib/edge/credentials";
+import { readInput } from "@/lib/edge/read-input";
+import { reauthenticate } from "@/lib/server/actions/fresh-sign-in";
+import { withSession } from "@/lib/server/route";
+
+const FORM = { page: "/account?form=confirm", fragment: "confirm-section" };
+
+// The password again, for what needs a fresh sign-in (lib/server/actions/fresh-sign-in.ts).
+export const POST = withSession(async (request, { actor }, ctx) => {
+  const input = await readInput(request, reauthenticateInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
+  if (!input.ok) return answerFailure(input.mode, input.error, FORM);
+  const result = await reauthenticate(actor, input.data, ctx);
+  if (!result.ok) return answerRefusal(input.mode, result, FORM, result.code === "wrong_password" ? { password: "wrong_password" } : undefined);
+  return input.mode === "form" ? seeOther("/account?notice=reauthenticated#danger-section") : noContent();
+});

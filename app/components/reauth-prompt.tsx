@@ -1,0 +1,69 @@
+"use client";
+
+// Asked when the server answers 403 reauthentication_required: the password again, in place, and
+// then what the person started is sent once more — they never start over.
+import { useId, useState, type FormEvent } from "react";
+
+export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => void; onCancel: () => void }) {
+  const id = useId();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function confirm(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    event.stopPropagation();
+    setPending(true);
+    setError(null);
+    const password = String(new FormData(event.currentTarget).get("password") ?? "");
+    const response = await fetch("/api/auth/reauthenticate", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ password }),
+    }).catch(() => null);
+    setPending(false);
+    if (response?.ok) return onConfirmed();
+    const body = (await response?.json().catch(() => null)) as { error?: { message?: string; fields?: { password?: string } } } | null;
+    setError(body?.error?.fields?.password ?? body?.error?.message ?? "That didn’t work just now. Please try again.");
+  }
+
+  return (
+    <form className="card reauth" onSubmit={confirm} noValidate>
+      <p>
+        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so enter your password to go on.
+      </p>
+      <div className="field">
+        <label htmlFor={`${id}-password`}>Password</label>
+        <input
+          id={`${id}-password`}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          autoFocus
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+        {error ? (
+          <p className="error" id={`${id}-error`} role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+      <div className="actions">
+        <button type="submit" className="button" disabled={pending}>
+          {pending ? "Checking…" : "Confirm and continue"}
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Whether an answer asks for a fresh sign-in. */
+export async function asksForReauth(response: Response | null): Promise<boolean> {
+  if (response?.status !== 403) return false;
+  const body = (await response.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
+  return body?.error?.code === "reauthentication_required";
+}

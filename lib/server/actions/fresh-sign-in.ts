@@ -1,0 +1,41 @@
+// "Sudo mode": before something dangerous, a recent proof of who the person is. Node only.
+//
+// Whoever sits down at a signed-in laptop has the session, not the password. Deleting the account
+// and signing out everywhere need the person to have proved who they are in this session within
+// REAUTH_MAX_AGE_SECONDS (10 minutes): at sign-in, or again here. Changing the password or the
+// address asks for the current password in the same request, which is that proof.
+import "server-only";
+import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
+import { isCurrentPassword } from "@/lib/server/store/users";
+import { record, type ActionContext, type Actor, type RateLimited } from "./context";
+
+export type NeedsFreshSignIn = { ok: false; code: "reauthentication_required" };
+
+/** Null when the session's last proof is recent enough; otherwise the refusal to answer with. */
+export async function needsFreshSignIn(actor: Actor, ctx: ActionContext): Promise<NeedsFreshSignIn | null> {
+  const session = await ctx.db.session.findUnique({ where: { id: actor.sessionId }, select: { authenticatedAt: true, createdAt: true } });
+  const provedAt = session?.authenticatedAt ?? session?.createdAt;
+  const fresh = provedAt && ctx.now.getTime() - provedAt.getTime() <= ctx.config.reauthMaxAgeSeconds * 1000;
+  return fresh ? null : { ok: false, code: "reauthentication_required" };
+}
+
+/**
+ * The password again, in this session. Limited and recorded like any password check from a
+ * session; a right one makes the session's proof fresh (and the next access token's auth_time).
+ */
+export async function reauthenticate(
+  actor: Actor,
+  input: { password: string },
+  ctx: ActionContext,
+): Promise<{ ok: true } | { ok: false; code: "wrong_password" } | RateLimited> {
+  const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  if (!(await isCurrentPassword(ctx.db, actor.userId, input.password, ctx.config))) {
+    await record(ctx, { ...actor, type: "reauthentication_failed" });
+    return { ok: false, code: "wrong_password" };
+  }
+  await settleRightPassword(ctx.db, actor.userId);
+  await ctx.db.session.update({ where: { id: actor.sessionId }, data: { authenticatedAt: ctx.now, amr: "pwd" } });
+  await record(ctx, { ...actor, type: "reauthenticated" });
+  return { ok: true };
+}

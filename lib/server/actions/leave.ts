@@ -1,0 +1,58 @@
+// Leaving: deleting the account, and taking one's data along first. Node only.
+import "server-only";
+import { describeDevice } from "@/lib/server/device";
+import { mails } from "@/lib/server/mail/mails";
+import { SECURITY_EVENT_RETENTION_DAYS } from "@/lib/server/store/security-events";
+import { log } from "@/lib/server/log";
+import type { ActionContext, Actor } from "./context";
+import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
+import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+
+/**
+ * Deletes the account: every session and token, known browser, event and pending code goes with
+ * it (the database's cascades, and the codes by hand), in one transaction with the goodbye mail.
+ * Needs a fresh sign-in and the address typed out, so neither a borrowed laptop nor a slip of the
+ * finger can do it.
+ */
+export async function deleteAccount(
+  actor: Actor,
+  input: { confirm: string },
+  ctx: ActionContext,
+): Promise<{ ok: true } | NeedsFreshSignIn | { ok: false; code: "confirmation_mismatch" }> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  if (input.confirm !== user.email) return { ok: false, code: "confirmation_mismatch" };
+  await ctx.db.$transaction([
+    queue(ctx.db, mails.accountDeleted(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
+    ctx.db.emailChallenge.deleteMany({ where: { userId: actor.userId } }),
+    ctx.db.user.delete({ where: { id: actor.userId } }),
+  ]);
+  sendQueuedMail();
+  // The account's own history is gone with it; the operator's log keeps the fact.
+  log().warn({ requestId: ctx.requestId, event: "account_deleted", userId: actor.userId, ip: ctx.client.ip ?? undefined }, "security event");
+  return { ok: true };
+}
+
+/** Everything Keycard keeps about the person, as they would read it. No secret, no hash. */
+export async function exportAccountData(actor: Actor, ctx: ActionContext) {
+  const { db } = ctx;
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, createdAt: true, emailVerifiedAt: true } });
+  const [sessions, devices, events] = await Promise.all([
+    db.session.findMany({
+      where: { userId: actor.userId },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, createdAt: true, lastActiveAt: true, expiresAt: true, revokedAt: true, revokedReason: true, userAgent: true, ip: true, persistent: true, authenticatedAt: true, amr: true },
+    }),
+    db.knownDevice.findMany({ where: { userId: actor.userId }, orderBy: { firstSeenAt: "asc" }, select: { firstSeenAt: true, lastSeenAt: true } }),
+    db.securityEvent.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: "desc" }, select: { type: true, detail: true, ip: true, userAgent: true, createdAt: true, sessionId: true } }),
+  ]);
+  return {
+    exportedAt: ctx.now.toISOString(),
+    profile: { id: user.id, email: user.email, createdAt: user.createdAt, emailVerifiedAt: user.emailVerifiedAt },
+    sessions: sessions.map(({ userAgent, amr, ...s }) => ({ ...s, device: describeDevice(userAgent), userAgent, amr: amr.split(","), current: s.id === actor.sessionId })),
+    knownBrowsers: devices,
+    passkeys: [],
+    securityActivity: { keptForDays: SECURITY_EVENT_RETENTION_DAYS, events: events.map((e) => ({ ...e, device: describeDevice(e.userAgent) })) },
+  };
+}
