@@ -4,6 +4,7 @@
 // with a redirect back here; with it, a fetch (with the API's own method) and a re-render in place.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { asksForReauth, ReauthPrompt } from "@/app/components/reauth-prompt";
 import type { AccountNotice } from "@/lib/edge/answer";
 
 export function ActionButton(props: {
@@ -18,15 +19,21 @@ export function ActionButton(props: {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [reauth, setReauth] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    await send();
+  }
+
+  async function send() {
     setPending(true);
     setError(null);
     const response = await fetch(props.action, { method: props.method ?? "POST", headers: { accept: "application/json" } }).catch(
       () => null,
     );
     setPending(false);
+    if (await asksForReauth(response)) return setReauth(true);
     if (response?.ok) {
       router.replace(`/account?notice=${props.notice}`, { scroll: false });
       router.refresh();
@@ -34,6 +41,18 @@ export function ActionButton(props: {
     }
     const body = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
     setError(body?.error?.message ?? "That didn’t work just now. Please try again.");
+  }
+
+  if (reauth) {
+    return (
+      <ReauthPrompt
+        onConfirmed={() => {
+          setReauth(false);
+          void send();
+        }}
+        onCancel={() => setReauth(false)}
+      />
+    );
   }
 
   const className = props.variant === "link" ? "link-button" : `button ${props.variant ?? "secondary"}`;

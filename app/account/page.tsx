@@ -11,7 +11,9 @@ import { log } from "@/lib/server/log";
 import { pageActionContext } from "@/lib/server/route";
 import { ActionButton } from "./action-button";
 import { StepForm } from "@/app/components/step-form";
+import { twoFactorStatus } from "@/lib/server/actions/two-factor";
 import { PasswordForm } from "./password-form";
+import { TwoFactor } from "./two-factor";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -24,16 +26,22 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
   const actor = { userId: user.id, sessionId: required.current.session.id };
   const query = await searchParams;
 
-  let sessions, events;
+  let sessions, events, twoFactor;
   try {
     const ctx = await pageActionContext();
-    [sessions, events] = await Promise.all([listSessions(actor, ctx), listActivity(actor, ctx)]);
+    [sessions, events, twoFactor] = await Promise.all([listSessions(actor, ctx), listActivity(actor, ctx), twoFactorStatus(actor, ctx)]);
   } catch (error) {
     if (!isStoreFault(error)) throw error;
     log().error({ fault: error instanceof Error ? error.message : String(error) }, "account page could not read the store");
     return <StoreUnavailable title="Account" />;
   }
-  const notice = query.notice && Object.hasOwn(ACCOUNT_NOTICES, query.notice) ? ACCOUNT_NOTICES[query.notice as AccountNotice] : null;
+  const left = /^\d{1,2}$/.test(query.recovery_codes_left ?? "") ? Number(query.recovery_codes_left) : null;
+  const notice =
+    left !== null
+      ? `You signed in with a recovery code: ${left} left.${left <= 3 ? " Make new ones below before you run out." : ""}`
+      : query.notice && Object.hasOwn(ACCOUNT_NOTICES, query.notice)
+        ? ACCOUNT_NOTICES[query.notice as AccountNotice]
+        : null;
   const others = sessions.filter((s) => !s.current).length;
 
   return (
@@ -99,6 +107,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
           formError={query.form === "email" && query.error && !query.email_error && !query.password_error ? messageFor(query.error) : undefined}
           fieldErrors={query.form === "email" ? { email: messageFor(query.email_error), password: messageFor(query.password_error) } : {}}
         />
+      </section>
+
+      <section aria-labelledby="two-factor-heading" id="two-factor-section">
+        <h2 id="two-factor-heading">Two-step sign-in</h2>
+        <TwoFactor on={twoFactor.on} recoveryCodesLeft={twoFactor.recoveryCodesLeft} />
       </section>
 
       <section aria-labelledby="password" id="password-section">

@@ -49,8 +49,9 @@ export function AuthForm(props: AuthFormProps) {
         }),
       });
       if (response.status === 202) {
-        // A sign-up: the account exists once the mailed code is entered.
-        router.push("/register/verify");
+        // A next step: a sign-up's mailed code, or a sign-in's second factor.
+        const { status } = (await response.json().catch(() => ({}))) as { status?: string };
+        router.push(status === "second_factor_required" ? `/login/verify?next=${encodeURIComponent(props.next)}` : "/register/verify");
         return;
       }
       if (response.ok) {

@@ -71,7 +71,9 @@ export function StepForm(props: StepFormProps) {
     }
     const answer = (await response?.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string; fields?: Record<string, string> } }) | null;
     if (response?.ok) {
-      const next = props.then.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(answer?.[name] ?? "")));
+      // The server may say where to go (a path of this site only); else `then`.
+      const told = typeof answer?.next === "string" && answer.next.startsWith("/") && !answer.next.startsWith("//") ? answer.next : null;
+      const next = told ?? props.then.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(answer?.[name] ?? "")));
       if (props.leaves) {
         announceAuthChange("signed-out");
         window.location.assign(next);

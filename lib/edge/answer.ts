@@ -7,7 +7,7 @@
 import { NextResponse } from "next/server";
 import { clearedTokenCookies, formEmailCookie, type CookieSettings, type CookieToSet } from "./cookies";
 import { fieldMessageFor } from "./credentials";
-import { apiError, type ApiError, type ErrorCode } from "./errors";
+import { apiError, errorMessageFor, type ApiError, type ErrorCode } from "./errors";
 import { safeNextPath } from "./next-path";
 import { inputMode, type InputMode } from "./read-input";
 
@@ -67,7 +67,7 @@ export function tooManyAttempts(retryAfterSeconds: number): { error: ApiError; h
 export function answerFailure(mode: InputMode, error: ApiError, form: FailedForm, headers?: Record<string, string>): NextResponse {
   if (mode === "json") {
     const fields = error.fields
-      ? Object.fromEntries(Object.entries(error.fields).map(([k, c]) => [k, fieldMessageFor(c) ?? c]))
+      ? Object.fromEntries(Object.entries(error.fields).map(([k, c]) => [k, fieldMessageFor(c) ?? (c === error.code ? error.message : errorMessageFor(c)) ?? c]))
       : undefined;
     return errorResponse({ ...error, fields }, headers);
   }
@@ -102,7 +102,7 @@ export function answerRefusal(
   return answerFailure(mode, apiError(refusal.code, { fields }), form);
 }
 
-/** Mail is on its way: 202 with `status` (and anything else the client needs), or a form's 303 to `page`. */
+/** Mail is on its way, or a next step awaits: 202 with `status` (and anything else the client needs), or a form's 303 to `page`. */
 export function answerMailSent(mode: InputMode, body: { status: string } & Record<string, unknown>, page: string, cookies: CookieToSet[] = []): NextResponse {
   return withCookies(mode === "form" ? seeOther(page) : json(body, 202), cookies);
 }
@@ -131,6 +131,8 @@ export const ACCOUNT_NOTICES = {
   other_sessions_ended: "You have been signed out everywhere else.",
   password_changed: "Your password has been changed, and your other sessions have been signed out.",
   reauthenticated: "Confirmed. Now do again what you started.",
+  two_factor_disabled: "Two-step sign-in is off. Your recovery codes no longer work.",
+  two_factor_enabled: "Two-step sign-in is on. Keep your recovery codes somewhere safe.",
   password_reset: "Your password has been reset. Every other session of your account was signed out.",
   email_changed: "Your email address has been changed. Your old address was told, with a way to undo it.",
 } as const;

@@ -138,3 +138,19 @@ export function signUpChallengeOf(request: { cookies: { get(name: string): { val
 export function clearedSignUpCookie(settings: Settings): CookieToSet {
   return { name: signUpCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
 }
+
+// A sign-in waiting for its second factor: never a session, only which pending attempt the code on
+// /login/verify belongs to. As short-lived as the attempt.
+const SECOND_STEP_SECONDS = 5 * 60;
+
+export function secondStepCookieName(settings: Settings): string {
+  return `${settings.cookieSecure ? "__Host-" : ""}kc_second_step`;
+}
+
+export function secondStepCookie(token: string, settings: Settings): CookieToSet {
+  return { name: secondStepCookieName(settings), value: token, options: { ...options(settings, undefined), maxAge: SECOND_STEP_SECONDS } };
+}
+
+export function clearedSecondStepCookie(settings: Settings): CookieToSet {
+  return { name: secondStepCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
+}

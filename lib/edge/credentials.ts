@@ -121,3 +121,10 @@ export function fieldsFromForm(form: URLSearchParams): Record<string, unknown> {
 
 export const reauthenticateInput = z.strictObject({ password: passwordString });
 export const deleteAccountInput = z.strictObject({ confirm: z.string({ error: code("confirmation_mismatch") }).trim().toLowerCase().max(254) });
+
+// A second factor: an app's 6 digits, or a recovery code (xxxxx-xxxxx). Checked by the server.
+export const secondFactorInput = z.strictObject({
+  code: z.string({ error: code("code_required") }).trim().min(1, code("code_required")).max(32, code("code_invalid")),
+  next: z.string({ error: code("next_invalid") }).max(2048, code("next_invalid")).optional(),
+});
+export const totpCodeInput = z.strictObject({ code: mailedCode });

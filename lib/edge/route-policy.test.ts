@@ -23,7 +23,7 @@ it("the sign-in routes, public documents and Next's files need none; home, sign-
 
 // Pages for people proving an address (not signed in yet, or any more), and the local mailbox
 // (which answers 404 wherever mail goes over SMTP).
-const OPTIONAL = ["/", "/login", "/register", "/register/verify", "/forgot-password", "/reset-password", "/undo-email-change"];
+const OPTIONAL = ["/", "/login", "/login/verify", "/register", "/register/verify", "/forgot-password", "/reset-password", "/undo-email-change"];
 const PUBLIC = ["/dev/mailbox"];
 
 it("every page in app/ is protected unless it is one of the optional or public ones", () => {

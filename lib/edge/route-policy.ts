@@ -20,6 +20,8 @@ const PUBLIC_PATHS = new Set([
   "/api/auth/logout",
   // Mailed codes and links: the person proving an address is not signed in (yet, or any more).
   "/api/auth/register/verify",
+  // The second step of a sign-in: a pending attempt, not yet a session.
+  "/api/auth/login/verify",
   "/api/auth/register/resend",
   "/api/auth/password-reset",
   "/api/auth/password-reset/confirm",
@@ -38,7 +40,7 @@ const PUBLIC_PATHS = new Set([
   "/api/bench/empty",
 ]);
 const PUBLIC_PREFIXES = ["/_next/", "/dev/mailbox/"];
-const OPTIONAL_PAGES = new Set(["/", "/login", "/register", "/register/verify", "/forgot-password", "/reset-password", "/undo-email-change"]);
+const OPTIONAL_PAGES = new Set(["/", "/login", "/login/verify", "/register", "/register/verify", "/forgot-password", "/reset-password", "/undo-email-change"]);
 
 export function routePolicy(pathname: string): RoutePolicy {
   if (PUBLIC_PATHS.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p))) return "public";

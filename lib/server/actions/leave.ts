@@ -38,7 +38,7 @@ export async function deleteAccount(
 export async function exportAccountData(actor: Actor, ctx: ActionContext) {
   const { db } = ctx;
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, createdAt: true, emailVerifiedAt: true } });
-  const [sessions, devices, events] = await Promise.all([
+  const [sessions, devices, events, factor, recoveryCodesLeft] = await Promise.all([
     db.session.findMany({
       where: { userId: actor.userId },
       orderBy: { createdAt: "desc" },
@@ -46,6 +46,8 @@ export async function exportAccountData(actor: Actor, ctx: ActionContext) {
     }),
     db.knownDevice.findMany({ where: { userId: actor.userId }, orderBy: { firstSeenAt: "asc" }, select: { firstSeenAt: true, lastSeenAt: true } }),
     db.securityEvent.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: "desc" }, select: { type: true, detail: true, ip: true, userAgent: true, createdAt: true, sessionId: true } }),
+    db.totpFactor.findUnique({ where: { userId: actor.userId }, select: { confirmedAt: true, createdAt: true } }),
+    db.recoveryCode.count({ where: { userId: actor.userId, usedAt: null } }),
   ]);
   return {
     exportedAt: ctx.now.toISOString(),
@@ -53,6 +55,7 @@ export async function exportAccountData(actor: Actor, ctx: ActionContext) {
     sessions: sessions.map(({ userAgent, amr, ...s }) => ({ ...s, device: describeDevice(userAgent), userAgent, amr: amr.split(","), current: s.id === actor.sessionId })),
     knownBrowsers: devices,
     passkeys: [],
+    twoFactor: factor?.confirmedAt ? { authenticatorApp: { since: factor.confirmedAt }, recoveryCodesLeft } : null,
     securityActivity: { keptForDays: SECURITY_EVENT_RETENTION_DAYS, events: events.map((e) => ({ ...e, device: describeDevice(e.userAgent) })) },
   };
 }

@@ -16,12 +16,16 @@ import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
 import { deviceCookie } from "@/lib/edge/cookies";
 import { mails } from "@/lib/server/mail/mails";
 import { looksLikeDeviceId, newDeviceId, rememberDevice } from "@/lib/server/store/devices";
+import { createPendingSignIn, getTotpFactor } from "@/lib/server/store/two-factor";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { record, type ActionContext, type RateLimited } from "./context";
 
 export type SignedIn = { ok: true; user: PublicUser; tokens: IssuedTokens };
 
-export type SignInResult = SignedIn | RateLimited | { ok: false; code: "invalid_credentials" };
+/** The password was right and the account has a second factor: a code finishes the sign-in. */
+export type SecondFactorRequired = { ok: false; code: "second_factor_required"; pendingToken: string; expiresAt: Date };
+
+export type SignInResult = SignedIn | RateLimited | SecondFactorRequired | { ok: false; code: "invalid_credentials" };
 
 /**
  * The attempt is taken from every limit *before* the password is compared, so guesses sent at
@@ -48,6 +52,14 @@ export async function signIn(
   }
   await settleSuccessfulSignIn(db, who);
 
+  // With a second factor, no session yet: a pending sign-in that a code finishes (two-factor.ts).
+  const factor = await getTotpFactor(db, user.id);
+  if (factor?.confirmedAt) {
+    metrics().signIns.inc({ outcome: "second_factor_required" });
+    const pending = await createPendingSignIn(db, { userId: user.id, persistent: input.remember, passwordHash: user.passwordHash }, now);
+    return { ok: false, code: "second_factor_required", pendingToken: pending.token, expiresAt: pending.expiresAt };
+  }
+
   // Only while the password is still the one just checked: a change racing this sign-in wins.
   const issued = await createSessionIfPasswordUnchanged(
     db,
@@ -69,7 +81,7 @@ export async function signIn(
     }
   }
   if (user.stale) await rehashInPassing(user.id, input.password, user.passwordHash, ctx);
-  return signedIn({ id: user.id, email: user.email }, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
+  return signedInWith({ id: user.id, email: user.email }, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
 }
 
 /**
@@ -91,10 +103,10 @@ async function rehashInPassing(userId: string, password: string, checkedHash: st
  */
 export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext, deviceId?: string): Promise<SignedIn> {
   const issued = await createSession(ctx.db, { userId: user.id, persistent, ...ctx.client }, ctx.config, ctx.now);
-  return signedIn(user, issued, ctx, { deviceId, mailIfNew: false });
+  return signedInWith(user, issued, ctx, { deviceId, mailIfNew: false });
 }
 
-async function signedIn(
+export async function signedInWith(
   user: PublicUser,
   issued: IssuedRefreshToken,
   ctx: ActionContext,

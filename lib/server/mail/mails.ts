@@ -14,7 +14,8 @@ export type MailKind =
   | "email_changed"
   | "new_sign_in"
   | "refresh_token_reused"
-  | "account_deleted";
+  | "account_deleted"
+  | "two_factor_disabled";
 
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
@@ -119,6 +120,16 @@ export const mails = {
       circumstances,
       action: { label: "Review your sessions", href: appLink(appOrigin, "/account") },
       outro: ["If it was you, there is nothing to do.", NOT_YOU_SIGN_IN],
+    }, appOrigin);
+  },
+
+  twoFactorDisabled(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("two_factor_disabled", to, {
+      subject: "Two-step sign-in was turned off for your Keycard account",
+      intro: ["Your Keycard account no longer asks for a code from an authenticator app when signing in. Its recovery codes no longer work."],
+      circumstances,
+      action: { label: "Review your account", href: appLink(appOrigin, "/account") },
+      outro: ["If it wasn't you, someone signed in to your account knows your password: reset it now, then turn two-step sign-in on again."],
     }, appOrigin);
   },
 

@@ -79,11 +79,12 @@ export async function createSession(
  */
 export async function createSessionIfPasswordUnchanged(
   db: Db,
-  input: { userId: string; persistent: boolean; passwordHash: string } & Partial<ClientInfo>,
+  input: { userId: string; persistent: boolean; passwordHash: string; amr?: string } & Partial<ClientInfo>,
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken | null> {
-  const { data, refreshToken } = newSession(input, settings, now);
+  const { passwordHash: _checked, ...fields } = input;
+  const { data, refreshToken } = newSession(fields, settings, now);
   return db.$transaction(async (tx) => {
     const unchanged = await tx.user.updateMany({
       where: { id: input.userId, passwordHash: input.passwordHash },
@@ -94,7 +95,7 @@ export async function createSessionIfPasswordUnchanged(
   });
 }
 
-function newSession(input: { userId: string; persistent: boolean } & Partial<ClientInfo>, settings: SessionSettings, now: Date) {
+function newSession(input: { userId: string; persistent: boolean; amr?: string } & Partial<ClientInfo>, settings: SessionSettings, now: Date) {
   const refreshToken = generateRefreshToken();
   const expiresAt = addSeconds(now, settings.sessionAbsoluteTtlSeconds);
   const data = {
@@ -108,7 +109,7 @@ function newSession(input: { userId: string; persistent: boolean } & Partial<Cli
     userAgent: input.userAgent ?? null,
     ip: input.ip ?? null,
     authenticatedAt: now,
-    amr: "pwd",
+    amr: input.amr ?? "pwd",
     refreshTokens: {
       create: { id: randomUUID(), tokenHash: hashRefreshToken(refreshToken), createdAt: now },
     },

@@ -1,0 +1,105 @@
+// Two-step sign-in against a real database at a frozen clock: setup, the pending second step,
+// codes accepted once, recovery codes, limits under concurrency, turning it off.
+import assert from "node:assert/strict";
+import { beforeEach, it } from "node:test";
+import { decodeJwt } from "jose";
+import type { ActionContext } from "@/lib/server/actions/context";
+import { totpCodeAt } from "@/lib/server/totp";
+import { useTestDb } from "@/lib/testing/test-db";
+import { testConfig } from "@/lib/testing/settings";
+import { signUpThroughMail } from "@/lib/testing/sign-up";
+import { reauthenticate } from "./fresh-sign-in";
+import { signIn } from "./sign-in";
+import { confirmTotpSetup, disableTwoFactor, finishSignInWithSecondFactor, regenerateRecoveryCodes, startTotpSetup, twoFactorStatus } from "./two-factor";
+
+const config = testConfig();
+const t0 = new Date("2026-11-29T12:00:00Z");
+const db = useTestDb();
+const ctx = (seconds = 0): ActionContext => ({ db, config, now: new Date(t0.getTime() + seconds * 1000), client: { ip: "198.51.100.5", userAgent: "Mozilla/5.0 (Macintosh; Mac OS X) Safari/605.1" } });
+const PASSWORD = "correct horse battery";
+let n = 0;
+const email = () => `twostep${++n}-${Date.now()}@example.com`;
+beforeEach(() => db.rateLimit.deleteMany());
+
+/** An account with an authenticator app turned on: its secret and recovery codes. */
+async function withApp() {
+  const address = email();
+  const up = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  const actor = { userId: up.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: up.user.id } })).id };
+  const setup = await startTotpSetup(actor, ctx(1));
+  assert.ok(setup.ok);
+  assert.match(setup.qrSvg, /^<svg/);
+  assert.match(setup.otpauthUrl, /^otpauth:\/\/totp\/Keycard:.*secret=/);
+  assert.deepEqual(await confirmTotpSetup(actor, { code: totpCodeAt(setup.secret, ctx(1).now) === "000000" ? "111111" : "000000" }, ctx(1)), { ok: false, code: "code_incorrect" });
+  const confirmed = await confirmTotpSetup(actor, { code: totpCodeAt(setup.secret, ctx(2).now) }, ctx(2));
+  assert.ok(confirmed.ok);
+  assert.equal(confirmed.recoveryCodes.length, 10);
+  return { address, actor, secret: setup.secret, recoveryCodes: confirmed.recoveryCodes };
+}
+
+async function passwordStep(address: string, seconds: number) {
+  const first = await signIn({ email: address, password: PASSWORD, remember: true }, ctx(seconds));
+  assert.equal(!first.ok && first.code, "second_factor_required");
+  return (first as { pendingToken: string }).pendingToken;
+}
+
+it("with an app on, a right password creates no session: the app's code finishes the sign-in, once", async () => {
+  const { address, actor, secret } = await withApp();
+  assert.deepEqual(await twoFactorStatus(actor, ctx(3)), { on: true, recoveryCodesLeft: 10 });
+  const sessionsBefore = await db.session.count({ where: { userId: actor.userId } });
+  const pendingToken = await passwordStep(address, 60);
+  assert.equal(await db.session.count({ where: { userId: actor.userId } }), sessionsBefore, "no session before the second step");
+
+  const code = totpCodeAt(secret, ctx(61).now);
+  const done = await finishSignInWithSecondFactor({ pendingToken, code }, ctx(61));
+  assert.ok(done.ok);
+  const claims = decodeJwt(done.tokens.cookies.find((c) => c.name.endsWith("kc_access"))!.value);
+  assert.deepEqual(claims.amr, ["pwd", "otp", "mfa"]);
+
+  // The same code again, on a new sign-in within its 30 seconds: refused.
+  const again = await passwordStep(address, 62);
+  assert.equal((await finishSignInWithSecondFactor({ pendingToken: again, code }, ctx(62))).ok, false);
+  // A used pending sign-in cannot be used again.
+  assert.deepEqual(await finishSignInWithSecondFactor({ pendingToken, code: totpCodeAt(secret, ctx(95).now) }, ctx(95)), { ok: false, code: "sign_in_expired" });
+});
+
+it("one step of clock drift is allowed, two are not", async () => {
+  const { address, secret } = await withApp();
+  const token = await passwordStep(address, 300);
+  assert.equal((await finishSignInWithSecondFactor({ pendingToken: token, code: totpCodeAt(secret, ctx(300 - 60).now) }, ctx(300))).ok, false);
+  assert.equal((await finishSignInWithSecondFactor({ pendingToken: token, code: totpCodeAt(secret, ctx(300 - 30).now) }, ctx(300))).ok, true);
+});
+
+it("forty codes at one pending sign-in released together: five are checked, then the password is asked again", async () => {
+  const { address, secret } = await withApp();
+  const pendingToken = await passwordStep(address, 60);
+  const right = totpCodeAt(secret, ctx(61).now);
+  const wrong = right === "000000" ? "111111" : "000000";
+  const results = await Promise.all(Array.from({ length: 40 }, () => finishSignInWithSecondFactor({ pendingToken, code: wrong }, ctx(61))));
+  assert.equal(results.filter((r) => !r.ok && r.code === "code_incorrect").length, 5);
+  assert.equal(results.filter((r) => !r.ok && r.code === "sign_in_expired").length, 35);
+  assert.deepEqual(await finishSignInWithSecondFactor({ pendingToken, code: right }, ctx(62)), { ok: false, code: "sign_in_expired" });
+});
+
+it("a recovery code works once and says how many are left; new codes void the old ones", async () => {
+  const { address, actor, recoveryCodes } = await withApp();
+  const first = await finishSignInWithSecondFactor({ pendingToken: await passwordStep(address, 60), code: recoveryCodes[0].toUpperCase() }, ctx(60));
+  assert.ok(first.ok);
+  assert.equal(first.recoveryCodesLeft, 9);
+  assert.equal((await finishSignInWithSecondFactor({ pendingToken: await passwordStep(address, 61), code: recoveryCodes[0] }, ctx(61))).ok, false);
+
+  const fresh = await regenerateRecoveryCodes(actor, ctx(70));
+  assert.ok(fresh.ok);
+  assert.equal((await finishSignInWithSecondFactor({ pendingToken: await passwordStep(address, 71), code: recoveryCodes[1] }, ctx(71))).ok, false);
+  assert.ok((await finishSignInWithSecondFactor({ pendingToken: await passwordStep(address, 72), code: fresh.recoveryCodes[1] }, ctx(72))).ok);
+});
+
+it("turning it off needs a fresh sign-in, mails the owner and is recorded; then a password alone signs in", async () => {
+  const { address, actor } = await withApp();
+  assert.deepEqual(await disableTwoFactor(actor, ctx(3600)), { ok: false, code: "reauthentication_required" });
+  await reauthenticate(actor, { password: PASSWORD }, ctx(3601));
+  assert.deepEqual(await disableTwoFactor(actor, ctx(3602)), { ok: true });
+  assert.ok(await db.outboxMail.findFirst({ where: { to: address, kind: "two_factor_disabled" } }));
+  assert.ok(await db.securityEvent.findFirst({ where: { userId: actor.userId, type: "two_factor_disabled" } }));
+  assert.equal((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(3603))).ok, true);
+});

@@ -1,0 +1,167 @@
+// A second factor: an authenticator app's codes, with recovery codes for a lost app. Node only.
+//
+// Setting it up, turning it off and making new recovery codes need a fresh sign-in. With it on, a
+// right password leads to a pending sign-in (no token exists yet) that a code finishes.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import QRCode from "qrcode";
+import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
+import { mails } from "@/lib/server/mail/mails";
+import { hashRecoveryCode, matchingStep, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, openSecret, otpauthUrl, sealSecret } from "@/lib/server/totp";
+import {
+  confirmFactor,
+  countRecoveryCodesLeft,
+  getTotpFactor,
+  removeSecondFactorStatements,
+  replaceRecoveryCodesStatements,
+  saveUnconfirmedFactor,
+  SECOND_FACTOR_TRIES,
+  takeRecoveryCode,
+  takeTotpStep,
+  tryPendingSignIn,
+  usePendingSignIn,
+} from "@/lib/server/store/two-factor";
+import { createSessionIfPasswordUnchanged } from "@/lib/server/store/sessions";
+import { record, type ActionContext, type Actor, type RateLimited } from "./context";
+import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
+import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { signedInWith, type SignedIn } from "./sign-in";
+
+export type TwoFactorStatus = { on: boolean; recoveryCodesLeft: number };
+
+export async function twoFactorStatus(actor: Actor, ctx: ActionContext): Promise<TwoFactorStatus> {
+  const factor = await getTotpFactor(ctx.db, actor.userId);
+  const on = !!factor?.confirmedAt;
+  return { on, recoveryCodesLeft: on ? await countRecoveryCodesLeft(ctx.db, actor.userId) : 0 };
+}
+
+export type SetupStarted = { ok: true; secret: string; otpauthUrl: string; qrSvg: string };
+
+/** A new secret for the app, shown as a QR code (an SVG drawn here: no outside service) and as text. */
+export async function startTotpSetup(actor: Actor, ctx: ActionContext): Promise<SetupStarted | NeedsFreshSignIn | { ok: false; code: "two_factor_already_on" }> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const existing = await getTotpFactor(ctx.db, actor.userId);
+  if (existing?.confirmedAt) return { ok: false, code: "two_factor_already_on" };
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  const secret = newTotpSecret();
+  await saveUnconfirmedFactor(ctx.db, actor.userId, sealSecret(secret, ctx.config.refreshTokenKey), ctx.now);
+  const url = otpauthUrl(secret, user.email);
+  const qrSvg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+  return { ok: true, secret, otpauthUrl: url, qrSvg };
+}
+
+/** Limited like password checks from a session: per account, taken before the code is compared. */
+async function takeCodeCheck(actor: Actor, ctx: ActionContext): Promise<RateLimited | null> {
+  const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
+  return taken.ok ? null : { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+}
+
+/** The app's first code turns it on; ten recovery codes are made and shown this once. */
+export async function confirmTotpSetup(
+  actor: Actor,
+  input: { code: string },
+  ctx: ActionContext,
+): Promise<{ ok: true; recoveryCodes: string[] } | RateLimited | { ok: false; code: "code_incorrect" | "two_factor_not_started" }> {
+  const limited = await takeCodeCheck(actor, ctx);
+  if (limited) return limited;
+  const factor = await getTotpFactor(ctx.db, actor.userId);
+  if (!factor || factor.confirmedAt) return { ok: false, code: "two_factor_not_started" };
+  const step = matchingStep(openSecret(factor.secret, ctx.config.refreshTokenKey), input.code, ctx.now);
+  if (step === null) return { ok: false, code: "code_incorrect" };
+  await settleRightPassword(ctx.db, actor.userId);
+  const codes = newRecoveryCodes();
+  const hashes = codes.map((c) => hashRecoveryCode(actor.userId, normaliseRecoveryCode(c)!, ctx.config.refreshTokenKey));
+  const confirmed = await ctx.db.$transaction(async (tx) => {
+    if (!(await confirmFactor(tx, actor.userId, step, ctx.now))) return false;
+    await tx.recoveryCode.deleteMany({ where: { userId: actor.userId } });
+    await tx.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ id: randomUUID(), userId: actor.userId, codeHash, createdAt: ctx.now })) });
+    return true;
+  });
+  if (!confirmed) return { ok: false, code: "two_factor_not_started" };
+  await record(ctx, { ...actor, type: "two_factor_enabled" });
+  return { ok: true, recoveryCodes: codes };
+}
+
+/** New recovery codes; the old ones stop working. */
+export async function regenerateRecoveryCodes(actor: Actor, ctx: ActionContext): Promise<{ ok: true; recoveryCodes: string[] } | NeedsFreshSignIn | { ok: false; code: "two_factor_not_on" }> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const factor = await getTotpFactor(ctx.db, actor.userId);
+  if (!factor?.confirmedAt) return { ok: false, code: "two_factor_not_on" };
+  const codes = newRecoveryCodes();
+  const hashes = codes.map((c) => hashRecoveryCode(actor.userId, normaliseRecoveryCode(c)!, ctx.config.refreshTokenKey));
+  await ctx.db.$transaction(replaceRecoveryCodesStatements(ctx.db, actor.userId, hashes, ctx.now));
+  await record(ctx, { ...actor, type: "recovery_codes_regenerated" });
+  return { ok: true, recoveryCodes: codes };
+}
+
+/** Turning the second factor off: a fresh sign-in, a mail, a security event. */
+export async function disableTwoFactor(actor: Actor, ctx: ActionContext): Promise<{ ok: true } | NeedsFreshSignIn | { ok: false; code: "two_factor_not_on" }> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const factor = await getTotpFactor(ctx.db, actor.userId);
+  if (!factor?.confirmedAt) return { ok: false, code: "two_factor_not_on" };
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  await ctx.db.$transaction([
+    ...removeSecondFactorStatements(ctx.db, actor.userId),
+    queue(ctx.db, mails.twoFactorDisabled(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
+  ]);
+  sendQueuedMail();
+  await record(ctx, { ...actor, type: "two_factor_disabled" });
+  return { ok: true };
+}
+
+export type SecondStepResult =
+  | (SignedIn & { recoveryCodesLeft?: number })
+  | RateLimited
+  | { ok: false; code: "code_incorrect"; triesLeft: number }
+  | { ok: false; code: "sign_in_expired" };
+
+/**
+ * The second step of a sign-in: an app code (each time step accepted once) or a recovery code
+ * (each used once). Tries are counted on the pending sign-in before the code is checked, and per
+ * account; when they run out, or the pending sign-in expires, the password is asked again.
+ */
+export async function finishSignInWithSecondFactor(
+  input: { pendingToken: string; code: string; deviceId?: string },
+  ctx: ActionContext,
+): Promise<SecondStepResult> {
+  const { db, config, now } = ctx;
+  const pending = await tryPendingSignIn(db, input.pendingToken, now);
+  if (!pending) return { ok: false, code: "sign_in_expired" };
+  const actor = { userId: pending.userId, sessionId: "" };
+  const limited = await takeCodeCheck(actor, ctx);
+  if (limited) return limited;
+
+  const factor = await getTotpFactor(db, pending.userId);
+  if (!factor?.confirmedAt) return { ok: false, code: "sign_in_expired" };
+  let recoveryCodesLeft: number | undefined;
+  let proved = false;
+  const step = matchingStep(openSecret(factor.secret, config.refreshTokenKey), input.code.replace(/\s/g, ""), now);
+  if (step !== null) proved = await takeTotpStep(db, pending.userId, step);
+  else {
+    const recovery = normaliseRecoveryCode(input.code);
+    if (recovery) {
+      const left = await takeRecoveryCode(db, pending.userId, hashRecoveryCode(pending.userId, recovery, config.refreshTokenKey), now);
+      if (left !== null) {
+        proved = true;
+        recoveryCodesLeft = left;
+      }
+    }
+  }
+  if (!proved) {
+    await record(ctx, { userId: pending.userId, type: "second_factor_failed" });
+    return { ok: false, code: "code_incorrect", triesLeft: Math.max(0, SECOND_FACTOR_TRIES - pending.attempts) };
+  }
+  if (!(await usePendingSignIn(db, pending.id, now))) return { ok: false, code: "sign_in_expired" };
+  await settleRightPassword(db, pending.userId);
+
+  // Only while the password is still the one checked at the first step.
+  const amr = recoveryCodesLeft === undefined ? "pwd,otp,mfa" : "pwd,mfa";
+  const issued = await createSessionIfPasswordUnchanged(db, { userId: pending.userId, persistent: pending.persistent, passwordHash: pending.passwordHash, amr, ...ctx.client }, config, now);
+  if (!issued) return { ok: false, code: "sign_in_expired" };
+  const user = await db.user.findUniqueOrThrow({ where: { id: pending.userId }, select: { id: true, email: true } });
+  const signedIn = await signedInWith(user, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
+  return recoveryCodesLeft === undefined ? signedIn : { ...signedIn, recoveryCodesLeft };
+}

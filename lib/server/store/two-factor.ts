@@ -1,0 +1,105 @@
+// Second factors in the database: the authenticator app, recovery codes, and sign-ins waiting for
+// their second step. Node only. Every "use it once" here is a compare-and-swap.
+import "server-only";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Db, DbOrTx } from "@/lib/db";
+
+export type Factor = { secret: string; confirmedAt: Date | null; lastStep: number };
+
+export function getTotpFactor(db: DbOrTx, userId: string): Promise<Factor | null> {
+  return db.totpFactor.findUnique({ where: { userId }, select: { secret: true, confirmedAt: true, lastStep: true } });
+}
+
+/** A new, unconfirmed app for the account (replacing an earlier unconfirmed one). */
+export async function saveUnconfirmedFactor(db: Db, userId: string, sealedSecret: string, now: Date): Promise<void> {
+  await db.totpFactor.upsert({
+    where: { userId },
+    create: { userId, secret: sealedSecret, createdAt: now },
+    update: { secret: sealedSecret, createdAt: now, confirmedAt: null, lastStep: 0 },
+  });
+}
+
+/** Confirms the app with the step of its first code; false if someone confirmed it first. */
+export async function confirmFactor(db: DbOrTx, userId: string, step: number, now: Date): Promise<boolean> {
+  const { count } = await db.totpFactor.updateMany({ where: { userId, confirmedAt: null }, data: { confirmedAt: now, lastStep: step } });
+  return count === 1;
+}
+
+/**
+ * Accepts a code's time step once: only a step later than the last accepted one moves it on. The
+ * same code sent twice — or 40 times at once — is accepted once.
+ */
+export async function takeTotpStep(db: DbOrTx, userId: string, step: number): Promise<boolean> {
+  const { count } = await db.totpFactor.updateMany({ where: { userId, confirmedAt: { not: null }, lastStep: { lt: step } }, data: { lastStep: step } });
+  return count === 1;
+}
+
+/** The statements that replace the account's recovery codes (the old ones stop working). */
+export function replaceRecoveryCodesStatements(db: Db, userId: string, hashes: string[], now: Date) {
+  return [
+    db.recoveryCode.deleteMany({ where: { userId } }),
+    db.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ id: randomUUID(), userId, codeHash, createdAt: now })) }),
+  ];
+}
+
+/** Uses a recovery code up, once. Null if it is not one of the account's unused codes; else how many are left. */
+export async function takeRecoveryCode(db: DbOrTx, userId: string, codeHash: string, now: Date): Promise<number | null> {
+  const { count } = await db.recoveryCode.updateMany({ where: { userId, codeHash, usedAt: null }, data: { usedAt: now } });
+  if (count !== 1) return null;
+  return db.recoveryCode.count({ where: { userId, usedAt: null } });
+}
+
+export function countRecoveryCodesLeft(db: DbOrTx, userId: string): Promise<number> {
+  return db.recoveryCode.count({ where: { userId, usedAt: null } });
+}
+
+/** The statements that turn the second factor off. */
+export function removeSecondFactorStatements(db: Db, userId: string) {
+  return [db.totpFactor.deleteMany({ where: { userId } }), db.recoveryCode.deleteMany({ where: { userId } }), db.pendingSignIn.deleteMany({ where: { userId } })];
+}
+
+// Pending sign-ins: the step between a right password and a right second factor.
+export const PENDING_SIGN_IN_SECONDS = 5 * 60;
+export const SECOND_FACTOR_TRIES = 5;
+
+const hashPending = (token: string) => createHash("sha256").update(token).digest("base64url");
+
+export async function createPendingSignIn(
+  db: Db,
+  input: { userId: string; persistent: boolean; passwordHash: string },
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(now.getTime() + PENDING_SIGN_IN_SECONDS * 1000);
+  await db.pendingSignIn.create({ data: { id: randomUUID(), tokenHash: hashPending(token), ...input, createdAt: now, expiresAt } });
+  return { token, expiresAt };
+}
+
+export type PendingSignInRow = { id: string; userId: string; persistent: boolean; passwordHash: string; attempts: number };
+
+/**
+ * One try at a pending sign-in, counted before the code is checked (one conditional update): of
+ * 40 codes sent at once, at most SECOND_FACTOR_TRIES are checked. Null when it is unknown, used,
+ * expired or out of tries.
+ */
+export async function tryPendingSignIn(db: Db, token: string, now: Date): Promise<PendingSignInRow | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const tokenHash = hashPending(token);
+  const { count } = await db.pendingSignIn.updateMany({
+    where: { tokenHash, usedAt: null, expiresAt: { gt: now }, attempts: { lt: SECOND_FACTOR_TRIES } },
+    data: { attempts: { increment: 1 } },
+  });
+  if (count !== 1) return null;
+  return db.pendingSignIn.findUnique({ where: { tokenHash }, select: { id: true, userId: true, persistent: true, passwordHash: true, attempts: true } });
+}
+
+/** Ends a pending sign-in, once. */
+export async function usePendingSignIn(db: DbOrTx, id: string, now: Date): Promise<boolean> {
+  const { count } = await db.pendingSignIn.updateMany({ where: { id, usedAt: null }, data: { usedAt: now } });
+  return count === 1;
+}
+
+export async function prunePendingSignIns(db: Db, before: Date): Promise<number> {
+  const { count } = await db.pendingSignIn.deleteMany({ where: { expiresAt: { lt: before } } });
+  return count;
+}

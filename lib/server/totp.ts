@@ -1,0 +1,76 @@
+// Authenticator-app codes (RFC 6238: HMAC-SHA-1, 6 digits, 30-second steps) and the recovery codes
+// that stand in for a lost app. Node only.
+import "server-only";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt } from "node:crypto";
+import { Secret, TOTP } from "otpauth";
+
+const PERIOD = 30;
+const DIGITS = 6;
+const ALGORITHM = "SHA1";
+/** One step either side: a phone's clock a little off, or a code typed as it changes. */
+const DRIFT_STEPS = 1;
+
+/** 160 random bits, base32 (what authenticator apps take as text). */
+export function newTotpSecret(): string {
+  return new Secret({ size: 20 }).base32;
+}
+
+function sealingKey(refreshTokenKey: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", refreshTokenKey, "keycard", "totp-secret", 32));
+}
+
+/** The secret encrypted for the database (AES-256-GCM): readable back only with the server's key. */
+export function sealSecret(base32: string, refreshTokenKey: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", sealingKey(refreshTokenKey), iv);
+  const sealed = Buffer.concat([cipher.update(base32, "utf8"), cipher.final()]);
+  return ["v1", iv.toString("base64url"), sealed.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+}
+
+export function openSecret(sealed: string, refreshTokenKey: string): string {
+  const [version, iv, data, tag] = sealed.split(".");
+  if (version !== "v1") throw new Error("unknown sealed TOTP secret format");
+  const decipher = createDecipheriv("aes-256-gcm", sealingKey(refreshTokenKey), Buffer.from(iv, "base64url"));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+}
+
+/** The otpauth:// address an authenticator app reads from the QR code. */
+export function otpauthUrl(base32: string, email: string): string {
+  return new TOTP({ issuer: "Keycard", label: email, secret: Secret.fromBase32(base32), algorithm: ALGORITHM, digits: DIGITS, period: PERIOD }).toString();
+}
+
+/** The time step `code` is right for, within one step of `now`; null if it is right for none. */
+export function matchingStep(base32: string, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = TOTP.validate({ token: code, secret: Secret.fromBase32(base32), algorithm: ALGORITHM, digits: DIGITS, period: PERIOD, timestamp: now.getTime(), window: DRIFT_STEPS });
+  return delta === null ? null : Math.floor(now.getTime() / 1000 / PERIOD) + delta;
+}
+
+/** What an app would show at `at` (tests, and nothing else). */
+export function totpCodeAt(base32: string, at: Date): string {
+  return TOTP.generate({ secret: Secret.fromBase32(base32), algorithm: ALGORITHM, digits: DIGITS, period: PERIOD, timestamp: at.getTime() });
+}
+
+// Recovery codes: ten of them, 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L),
+// shown as xxxxx-xxxxx: 50 bits each.
+const ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
+export const RECOVERY_CODE_COUNT = 10;
+
+export function newRecoveryCodes(): string[] {
+  return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const chars = Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
+    return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  });
+}
+
+/** As typed: spaces and dashes dropped, case ignored. Null if it cannot be a recovery code. */
+export function normaliseRecoveryCode(input: string): string | null {
+  const code = input.toLowerCase().replace(/[\s-]/g, "");
+  return /^[23456789abcdefghjkmnpqrstuvwxyz]{10}$/.test(code) ? code : null;
+}
+
+/** HMAC of a (normalised) recovery code, bound to its account. */
+export function hashRecoveryCode(userId: string, normalised: string, refreshTokenKey: string): string {
+  return createHmac("sha256", refreshTokenKey).update(`keycard:recovery-code:${userId}:${normalised}`).digest("base64url");
+}
