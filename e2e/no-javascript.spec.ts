@@ -13,12 +13,12 @@ test("without JavaScript, a person registers, signs out and signs in through the
 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("wrong password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("That email and password don’t match an account.")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue(email);
 
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
 });

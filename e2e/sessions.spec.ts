@@ -155,7 +155,7 @@ test("two tabs: signing in in one brings the other, waiting on the sign-in page,
   const told = await listenOnChannel(second);
   await first.getByLabel("Email").fill(email);
   await first.getByLabel("Password").fill(PASSWORD);
-  await first.getByRole("button", { name: "Sign in" }).click();
+  await first.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(first).toHaveURL(/\/dashboard$/);
   expect(await told.message).toBe("signed-in");
   await expect(second).toHaveURL(/\/dashboard$/);

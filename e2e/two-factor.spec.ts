@@ -47,17 +47,17 @@ test("set up from /account with the QR code's key, then a sign-in asks for the a
   await phone.goto("/login");
   await phone.getByLabel("Email").fill(email);
   await phone.getByLabel("Password").fill(PASSWORD);
-  await phone.getByRole("button", { name: "Sign in" }).click();
+  await phone.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(phone).toHaveURL(/\/login\/verify/);
   expect((await phone.request.get("/api/auth/session")).status()).toBe(401);
   const cookies = await other.cookies();
   expect(cookies.find((c) => c.name.endsWith("kc_second_step"))?.httpOnly).toBe(true);
   expect(cookies.some((c) => /kc_(access|refresh)/.test(c.name))).toBe(false);
   await phone.getByLabel("Code").fill(codeFor(secret) === "000000" ? "111111" : "000000");
-  await phone.getByRole("button", { name: "Sign in" }).click();
+  await phone.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(phone.locator("#code-error")).toHaveText("That code isn’t right. 4 tries left.");
   await phone.getByLabel("Code").fill(codeFor(secret));
-  await phone.getByRole("button", { name: "Sign in" }).click();
+  await phone.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(phone).toHaveURL(/\/dashboard$/);
   await other.close();
 });
@@ -70,9 +70,9 @@ test("a recovery code signs in once and says how many are left; the same code ag
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByLabel("Code").fill(recoveryCodes[3].toUpperCase());
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("You signed in with a recovery code: 9 left.")).toBeVisible();
 
   const api = await playwright.request.newContext({ baseURL: E2E.baseURL });
@@ -131,12 +131,12 @@ test.describe("without JavaScript", () => {
     await page.goto("/login?next=%2Faccount");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/login\/verify\?next=%2Faccount$/);
     await page.getByLabel("Code").fill("12");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByLabel("Code").fill(codeFor(secret));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByText("Signed in as")).toBeVisible();
   });

@@ -11,7 +11,9 @@ import { log } from "@/lib/server/log";
 import { pageActionContext } from "@/lib/server/route";
 import { ActionButton } from "./action-button";
 import { StepForm } from "@/app/components/step-form";
+import { passkeysOf } from "@/lib/server/actions/passkeys";
 import { twoFactorStatus } from "@/lib/server/actions/two-factor";
+import { Passkeys } from "./passkeys";
 import { PasswordForm } from "./password-form";
 import { TwoFactor } from "./two-factor";
 
@@ -26,10 +28,10 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
   const actor = { userId: user.id, sessionId: required.current.session.id };
   const query = await searchParams;
 
-  let sessions, events, twoFactor;
+  let sessions, events, twoFactor, passkeys;
   try {
     const ctx = await pageActionContext();
-    [sessions, events, twoFactor] = await Promise.all([listSessions(actor, ctx), listActivity(actor, ctx), twoFactorStatus(actor, ctx)]);
+    [sessions, events, twoFactor, passkeys] = await Promise.all([listSessions(actor, ctx), listActivity(actor, ctx), twoFactorStatus(actor, ctx), passkeysOf(actor, ctx)]);
   } catch (error) {
     if (!isStoreFault(error)) throw error;
     log().error({ fault: error instanceof Error ? error.message : String(error) }, "account page could not read the store");
@@ -106,6 +108,19 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
           then="/account/email?challenge={challenge}"
           formError={query.form === "email" && query.error && !query.email_error && !query.password_error ? messageFor(query.error) : undefined}
           fieldErrors={query.form === "email" ? { email: messageFor(query.email_error), password: messageFor(query.password_error) } : {}}
+        />
+      </section>
+
+      <section aria-labelledby="passkeys-heading" id="passkeys-section">
+        <h2 id="passkeys-heading">Passkeys</h2>
+        <Passkeys
+          passkeys={passkeys.map((p) => ({
+            id: p.id,
+            name: p.name,
+            createdAt: p.createdAt.toISOString(),
+            lastUsedAt: p.lastUsedAt?.toISOString() ?? null,
+            synced: p.backedUp,
+          }))}
         />
       </section>
 

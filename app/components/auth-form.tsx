@@ -89,7 +89,7 @@ export function AuthForm(props: AuthFormProps) {
         name="email"
         label="Email"
         type="email"
-        autoComplete={isLogin ? "username" : "email"}
+        autoComplete={isLogin ? "username webauthn" : "email"}
         defaultValue={props.email}
         error={errors.email}
       />

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { AuthForm } from "@/app/components/auth-form";
 import { formPropsFrom, type SearchParams } from "@/app/components/credentials-page";
 import { getSessionOrNull } from "@/lib/server/current-session";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -15,6 +16,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
     <div className="auth-page">
       <h1>Sign in</h1>
       <AuthForm {...props} notice={query.signedout === "1" ? "You have signed out." : query.deleted === "1" ? "Your account was deleted. Goodbye." : undefined} />
+      <PasskeySignIn next={props.next} />
       <p className="after">
         New here? <Link href={`/register?next=${encodeURIComponent(props.next)}`}>Create an account</Link>
       </p>

@@ -154,3 +154,18 @@ export function secondStepCookie(token: string, settings: Settings): CookieToSet
 export function clearedSecondStepCookie(settings: Settings): CookieToSet {
   return { name: secondStepCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
 }
+
+// A passkey sign-in attempt: which stored challenge the browser's answer must sign. Five minutes.
+const PASSKEY_ATTEMPT_SECONDS = 5 * 60;
+
+export function passkeyAttemptCookieName(settings: Settings): string {
+  return `${settings.cookieSecure ? "__Host-" : ""}kc_passkey`;
+}
+
+export function passkeyAttemptCookie(attemptId: string, settings: Settings): CookieToSet {
+  return { name: passkeyAttemptCookieName(settings), value: attemptId, options: { ...options(settings, undefined), maxAge: PASSKEY_ATTEMPT_SECONDS } };
+}
+
+export function clearedPasskeyAttemptCookie(settings: Settings): CookieToSet {
+  return { name: passkeyAttemptCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
+}

@@ -19,6 +19,8 @@ export const MESSAGES = {
   next_invalid: "next must be a path.",
   wrong_password: "That isn’t your current password.",
   email_unchanged: "That is already your address.",
+  passkey_name_required: "Give the passkey a name.",
+  passkey_name_too_long: "Use at most 64 characters.",
   confirmation_mismatch: "Type your email address exactly as it is on the account.",
   password_too_weak: "This password would be easy to guess. Add another word or two; avoid common passwords, names and your email address.",
   code_required: "Enter the 6-digit code from the mail.",

@@ -45,6 +45,8 @@ export const ERRORS = {
   wrong_password: { status: 400, message: "That isn’t your current password." },
   session_not_found: { status: 404, message: "There is no such session to sign out." },
   email_unchanged: { status: 400, message: "That is already your address." },
+  passkey_failed: { status: 400, message: "The passkey could not be verified. Please try again." },
+  passkey_not_found: { status: 404, message: "There is no such passkey on your account." },
   two_factor_already_on: { status: 409, message: "Two-step sign-in is already on. Turn it off first to use another app." },
   two_factor_not_started: { status: 400, message: "Start setting up two-step sign-in first." },
   two_factor_not_on: { status: 400, message: "Two-step sign-in is not on." },

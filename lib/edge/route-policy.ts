@@ -22,6 +22,9 @@ const PUBLIC_PATHS = new Set([
   "/api/auth/register/verify",
   // The second step of a sign-in: a pending attempt, not yet a session.
   "/api/auth/login/verify",
+  // Signing in with a passkey: the attempt's challenge, then its signed answer.
+  "/api/auth/passkeys/sign-in/options",
+  "/api/auth/passkeys/sign-in",
   "/api/auth/register/resend",
   "/api/auth/password-reset",
   "/api/auth/password-reset/confirm",

@@ -15,6 +15,8 @@ const TITLES: Record<string, string> = {
   password_reset_requested: "A password reset link was mailed",
   reauthenticated: "Confirmed it’s you, to make a change",
   two_factor_enabled: "Two-step sign-in turned on (authenticator app)",
+  passkey_added: "Passkey added",
+  passkey_removed: "Passkey removed",
   two_factor_disabled: "Two-step sign-in turned off",
   recovery_codes_regenerated: "New recovery codes made (the old ones stopped working)",
   second_factor_failed: "A wrong code was entered at the second step of a sign-in",

@@ -30,7 +30,7 @@ export async function record(
   }
 }
 
-const WORTH_A_WARNING = new Set<SecurityEventType>(["refresh_token_reused", "session_ended", "other_sessions_ended", "signed_out_everywhere", "password_change_failed", "reauthentication_failed", "two_factor_disabled", "second_factor_failed", "password_reset", "email_changed", "email_change_undone"]);
+const WORTH_A_WARNING = new Set<SecurityEventType>(["refresh_token_reused", "session_ended", "other_sessions_ended", "signed_out_everywhere", "password_change_failed", "reauthentication_failed", "two_factor_disabled", "second_factor_failed", "passkey_added", "passkey_removed", "password_reset", "email_changed", "email_change_undone"]);
 
 /** "3 sessions ended", "1 other session ended". */
 export function sessionsEnded(count: number, other = false): string {

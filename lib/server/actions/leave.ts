@@ -38,7 +38,7 @@ export async function deleteAccount(
 export async function exportAccountData(actor: Actor, ctx: ActionContext) {
   const { db } = ctx;
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, createdAt: true, emailVerifiedAt: true } });
-  const [sessions, devices, events, factor, recoveryCodesLeft] = await Promise.all([
+  const [sessions, devices, events, factor, recoveryCodesLeft, passkeys] = await Promise.all([
     db.session.findMany({
       where: { userId: actor.userId },
       orderBy: { createdAt: "desc" },
@@ -48,13 +48,15 @@ export async function exportAccountData(actor: Actor, ctx: ActionContext) {
     db.securityEvent.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: "desc" }, select: { type: true, detail: true, ip: true, userAgent: true, createdAt: true, sessionId: true } }),
     db.totpFactor.findUnique({ where: { userId: actor.userId }, select: { confirmedAt: true, createdAt: true } }),
     db.recoveryCode.count({ where: { userId: actor.userId, usedAt: null } }),
+    // Without their keys: a public key is not a secret, but it is not the person's data either.
+    db.passkey.findMany({ where: { userId: actor.userId }, select: { name: true, createdAt: true, lastUsedAt: true, backedUp: true, deviceType: true } }),
   ]);
   return {
     exportedAt: ctx.now.toISOString(),
     profile: { id: user.id, email: user.email, createdAt: user.createdAt, emailVerifiedAt: user.emailVerifiedAt },
     sessions: sessions.map(({ userAgent, amr, ...s }) => ({ ...s, device: describeDevice(userAgent), userAgent, amr: amr.split(","), current: s.id === actor.sessionId })),
     knownBrowsers: devices,
-    passkeys: [],
+    passkeys,
     twoFactor: factor?.confirmedAt ? { authenticatorApp: { since: factor.confirmedAt }, recoveryCodesLeft } : null,
     securityActivity: { keptForDays: SECURITY_EVENT_RETENTION_DAYS, events: events.map((e) => ({ ...e, device: describeDevice(e.userAgent) })) },
   };

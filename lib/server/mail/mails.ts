@@ -15,7 +15,9 @@ export type MailKind =
   | "new_sign_in"
   | "refresh_token_reused"
   | "account_deleted"
-  | "two_factor_disabled";
+  | "two_factor_disabled"
+  | "passkey_added"
+  | "passkey_removed";
 
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
@@ -120,6 +122,16 @@ export const mails = {
       circumstances,
       action: { label: "Review your sessions", href: appLink(appOrigin, "/account") },
       outro: ["If it was you, there is nothing to do.", NOT_YOU_SIGN_IN],
+    }, appOrigin);
+  },
+
+  passkeyChanged(to: string, a: { added: boolean; name: string }, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail(a.added ? "passkey_added" : "passkey_removed", to, {
+      subject: a.added ? "A passkey was added to your Keycard account" : "A passkey was removed from your Keycard account",
+      intro: [a.added ? `A passkey named “${a.name}” can now sign in to your Keycard account, without a password.` : `The passkey named “${a.name}” can no longer sign in to your Keycard account.`],
+      circumstances,
+      action: { label: "Review your passkeys", href: appLink(appOrigin, "/account#passkeys-section") },
+      outro: ["If it wasn't you, someone signed in to your account: remove any passkey you don't know, and reset your password."],
     }, appOrigin);
   },
 

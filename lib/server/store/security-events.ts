@@ -19,6 +19,8 @@ export type SecurityEventType =
   | "password_reset_requested"
   | "reauthenticated"
   | "two_factor_enabled"
+  | "passkey_added"
+  | "passkey_removed"
   | "two_factor_disabled"
   | "recovery_codes_regenerated"
   | "second_factor_failed"

@@ -61,7 +61,7 @@ const earlier = (a: Date, b: Date) => (a < b ? a : b);
 
 export async function createSession(
   db: Db,
-  input: { userId: string; persistent: boolean } & Partial<ClientInfo>,
+  input: { userId: string; persistent: boolean; amr?: string } & Partial<ClientInfo>,
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken> {

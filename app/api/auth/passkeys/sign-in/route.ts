@@ -1,0 +1,23 @@
+import { answerFailure, answerSignedIn, withCookies } from "@/lib/edge/answer";
+import { clearedPasskeyAttemptCookie, deviceIdOf, passkeyAttemptCookieName } from "@/lib/edge/cookies";
+import { fieldsFromForm } from "@/lib/edge/credentials";
+import { apiError } from "@/lib/edge/errors";
+import { readInput } from "@/lib/edge/read-input";
+import { passkeyResponseInput } from "@/lib/edge/webauthn-input";
+import { finishPasskeySignIn } from "@/lib/server/actions/passkeys";
+import { route } from "@/lib/server/route";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+
+// Signing in with a passkey: one step, no password, no second factor.
+export const POST = route(async (request, ctx) => {
+  const input = await readInput(request, passkeyResponseInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
+  if (!input.ok) return answerFailure(input.mode, input.error, { page: "/login" });
+  const attemptId = request.cookies.get(passkeyAttemptCookieName(ctx.config))?.value ?? "";
+  const result = await finishPasskeySignIn(
+    { attemptId, response: input.data.response as unknown as AuthenticationResponseJSON, remember: input.data.remember, deviceId: deviceIdOf(request, ctx.config) },
+    ctx,
+  );
+  const cleared = [clearedPasskeyAttemptCookie(ctx.config)];
+  if (!result.ok) return withCookies(answerFailure(input.mode, apiError("passkey_failed", { message: result.why }), { page: "/login" }), cleared);
+  return withCookies(answerSignedIn(input.mode, result, input.data.next), cleared);
+});

@@ -1,0 +1,77 @@
+"use client";
+
+// "Sign in with a passkey", and passkeys offered in the email field's autofill (conditional UI):
+// the browser lists the person's passkeys for this site as they focus the field. Either way the
+// server checks the signed challenge; no password and no second factor are asked.
+import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from "@simplewebauthn/browser";
+import { useEffect, useState } from "react";
+import { announceAuthChange } from "@/app/components/auth-channel";
+
+async function signInWithPasskey(next: string, autofill: boolean): Promise<string | null> {
+  const started = await fetch("/api/auth/passkeys/sign-in/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
+  if (!started?.ok) return "Passkey sign-in is unavailable just now. Please try again.";
+  const { options } = await started.json();
+  let response;
+  try {
+    response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill });
+  } catch (error) {
+    // Dismissed, or replaced by another ceremony (the button after autofill): nothing to say.
+    if (error instanceof Error && (error.name === "NotAllowedError" || error.name === "AbortError")) return autofill ? null : "No passkey was used.";
+    return "Your browser could not use a passkey here.";
+  }
+  const remember = (document.getElementById("remember") as HTMLInputElement | null)?.checked ?? true;
+  const finished = await fetch("/api/auth/passkeys/sign-in", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ response, remember, next }),
+  }).catch(() => null);
+  if (finished?.ok) {
+    announceAuthChange("signed-in");
+    window.location.assign(next);
+    return null;
+  }
+  const body = (await finished?.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return body?.error?.message ?? "That didn’t work just now. Please try again.";
+}
+
+export function PasskeySignIn({ next }: { next: string }) {
+  const [supported, setSupported] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    setSupported(browserSupportsWebAuthn());
+    let stopped = false;
+    void browserSupportsWebAuthnAutofill().then(async (autofill) => {
+      if (!autofill || stopped) return;
+      const failure = await signInWithPasskey(next, true);
+      if (failure && !stopped) setError(failure);
+    });
+    return () => {
+      stopped = true;
+      WebAuthnAbortService.cancelCeremony();
+    };
+  }, [next]);
+
+  if (!supported) return null;
+  return (
+    <div className="passkey-sign-in">
+      <p className="or">or</p>
+      <button
+        type="button"
+        className="button secondary block"
+        disabled={pending}
+        onClick={async () => {
+          setPending(true);
+          setError(null);
+          const failure = await signInWithPasskey(next, false);
+          setPending(false);
+          if (failure) setError(failure);
+        }}
+      >
+        {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
+      </button>
+      <div role="alert">{error ? <p className="alert error">{error}</p> : null}</div>
+    </div>
+  );
+}

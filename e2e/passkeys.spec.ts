@@ -1,0 +1,101 @@
+// Passkeys end to end, with Chromium's virtual authenticator (DevTools protocol: WebAuthn.*), a
+// CTAP2 device with resident keys and user verification, as a phone or a laptop's would be.
+import type { BrowserContext, CDPSession, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { createAccount, uniqueEmail } from "./helpers";
+import { lastMailId, waitForMail } from "./mail";
+
+async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; id: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return { cdp, id: authenticatorId };
+}
+
+async function addPasskey(page: Page) {
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByText("A passkey was added.")).toBeVisible();
+}
+
+async function signOut(context: BrowserContext) {
+  expect((await context.request.post("/api/auth/logout")).status()).toBe(204);
+}
+
+test("add a passkey, sign out, sign in with it: no password, and its signature counter moves", async ({ page, db }) => {
+  const email = uniqueEmail("passkey");
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  const authenticator = await virtualAuthenticator(page);
+  const after = await lastMailId();
+  await addPasskey(page);
+  await expect(page.getByTestId("passkey-row")).toHaveCount(1);
+  await expect(page.getByTestId("passkey-row")).toContainText("not used yet");
+  await waitForMail(email, { subject: "A passkey was added", after });
+  const [before] = await db.query<{ counter: number }>(`SELECT p."counter" FROM "Passkey" p JOIN "User" u ON u."id" = p."userId" WHERE u."email" = ?`, email);
+
+  await signOut(page.context());
+  await page.goto("/login");
+  // The virtual authenticator may answer the email field's autofill request by itself first.
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click({ timeout: 3000 }).catch(() => undefined);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  const [later] = await db.query<{ counter: number }>(`SELECT p."counter" FROM "Passkey" p JOIN "User" u ON u."id" = p."userId" WHERE u."email" = ?`, email);
+  expect(later.counter).toBeGreaterThan(before.counter);
+  const session = await (await page.request.get("/api/auth/session")).json();
+  expect(session.user.email).toBe(email);
+  void authenticator;
+});
+
+test("a device that does not verify the person (no PIN, no biometric) signs nobody in, and says why", async ({ page }) => {
+  const email = uniqueEmail("passkey-uv");
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  const { cdp, id } = await virtualAuthenticator(page);
+  await addPasskey(page);
+  await signOut(page.context());
+  await cdp.send("WebAuthn.setUserVerified", { authenticatorId: id, isUserVerified: false });
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /did not confirm it was you|No passkey was used|could not be verified/ })).toBeVisible();
+  expect((await page.request.get("/api/auth/session")).status()).toBe(401);
+});
+
+test("a removed passkey no longer signs in; renaming shows the new name", async ({ page }) => {
+  const email = uniqueEmail("passkey-rm");
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  await virtualAuthenticator(page);
+  await addPasskey(page);
+  await page.getByRole("button", { name: /^Rename/ }).click();
+  await page.getByLabel("New name").fill("My test laptop");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("passkey-row")).toContainText("My test laptop");
+  const after = await lastMailId();
+  await page.getByRole("button", { name: "Remove My test laptop" }).click();
+  await expect(page.getByTestId("passkey-row")).toHaveCount(0);
+  await waitForMail(email, { subject: "A passkey was removed", after });
+
+  await signOut(page.context());
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "not known here" })).toBeVisible();
+  expect((await page.request.get("/api/auth/session")).status()).toBe(401);
+});
+
+test("the sign-in challenge is single use: a second answer to the same ceremony is refused", async ({ page, request }) => {
+  const email = uniqueEmail("passkey-replay");
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  await virtualAuthenticator(page);
+  await addPasskey(page);
+  await signOut(page.context());
+  // Capture what the browser sends, then replay it from elsewhere. (The virtual authenticator may
+  // answer the autofill request by itself before the button is clicked: either answer will do.)
+  const sent = page.waitForRequest((r) => r.url().endsWith("/api/auth/passkeys/sign-in") && r.method() === "POST");
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click({ timeout: 3000 }).catch(() => undefined);
+  const body = (await sent).postDataJSON();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const replay = await request.post("/api/auth/passkeys/sign-in", { data: body });
+  expect(replay.status()).toBe(400);
+  expect((await replay.json()).error.code).toBe("passkey_failed");
+});

@@ -1,0 +1,184 @@
+// Passkeys: adding, naming and removing them from /account, and signing in with one. Node only.
+//
+// The relying party is APP_ORIGIN: its host is the RP ID, the origin is what the browser must
+// report. Every ceremony's challenge is stored server-side, single use, for five minutes, and bound
+// to the session that asked (adding) or to the sign-in attempt's cookie (signing in). User
+// verification (a PIN or a biometric on the device) is required: a passkey sign-in is one
+// phishing-resistant step, needing neither a password nor a second factor.
+import "server-only";
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type RegistrationResponseJSON,
+} from "@simplewebauthn/server";
+import { describeDevice } from "@/lib/server/device";
+import { isPrismaError } from "@/lib/server/faults";
+import { log } from "@/lib/server/log";
+import { mails } from "@/lib/server/mail/mails";
+import { createSession } from "@/lib/server/store/sessions";
+import {
+  findPasskey,
+  listPasskeys,
+  recordPasskeyUse,
+  removePasskeyStatement,
+  renamePasskey,
+  saveChallenge,
+  savePasskey,
+  takeChallenge,
+} from "@/lib/server/store/passkeys";
+import { record, type ActionContext, type Actor } from "./context";
+import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
+import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { signedInWith, type SignedIn } from "./sign-in";
+
+const relyingParty = (ctx: ActionContext) => ({ rpID: new URL(ctx.config.appOrigin).hostname, origin: ctx.config.appOrigin });
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
+
+export function passkeysOf(actor: Actor, ctx: ActionContext) {
+  return listPasskeys(ctx.db, actor.userId);
+}
+
+/** Options for the browser's navigator.credentials.create(), and the challenge's id. */
+export async function startAddingPasskey(actor: Actor, ctx: ActionContext): Promise<{ ok: true; options: unknown } | NeedsFreshSignIn> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  const existing = await listPasskeys(ctx.db, actor.userId);
+  const options = await generateRegistrationOptions({
+    rpName: "Keycard",
+    rpID: relyingParty(ctx).rpID,
+    userName: user.email,
+    userID: new TextEncoder().encode(actor.userId),
+    attestationType: "none",
+    // The same authenticator twice would be one passkey under two names.
+    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports?.split(",").filter(Boolean) })),
+    authenticatorSelection: { residentKey: "required", userVerification: "required" },
+  });
+  await saveChallenge(ctx.db, { purpose: "register", challenge: options.challenge, userId: actor.userId, sessionId: actor.sessionId }, ctx.now);
+  return { ok: true, options };
+}
+
+export type AddPasskeyResult = { ok: true; id: string; name: string } | NeedsFreshSignIn | { ok: false; code: "passkey_failed"; why: string };
+
+export async function finishAddingPasskey(actor: Actor, input: { response: RegistrationResponseJSON }, ctx: ActionContext): Promise<AddPasskeyResult> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const challenge = await latestChallengeFor(actor, ctx);
+  if (!challenge) return { ok: false, code: "passkey_failed", why: "The request to add a passkey expired. Please try again." };
+  const rp = relyingParty(ctx);
+  let verified;
+  try {
+    verified = await verifyRegistrationResponse({ response: input.response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true });
+  } catch (error) {
+    return { ok: false, code: "passkey_failed", why: reason(error) };
+  }
+  if (!verified.verified) return { ok: false, code: "passkey_failed", why: "The passkey could not be verified." };
+  const { credential, credentialDeviceType, credentialBackedUp } = verified.registrationInfo;
+  const name = describeDevice(ctx.client.userAgent);
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  try {
+    await savePasskey(ctx.db, {
+    id: credential.id,
+    userId: actor.userId,
+    publicKey: b64url(credential.publicKey),
+    counter: credential.counter,
+    transports: credential.transports?.join(",") ?? null,
+    deviceType: credentialDeviceType,
+    backedUp: credentialBackedUp,
+    name,
+    createdAt: ctx.now,
+    });
+  } catch (error) {
+    // The same credential twice (a registration answer sent again): it is already saved.
+    if (isPrismaError(error, "P2002")) return { ok: false, code: "passkey_failed", why: "This passkey is already on an account." };
+    throw error;
+  }
+  await ctx.db.$transaction([queue(ctx.db, mails.passkeyChanged(user.email, { added: true, name }, circumstancesOf(ctx), ctx.config.appOrigin), ctx)]);
+  sendQueuedMail();
+  await record(ctx, { ...actor, type: "passkey_added", detail: name });
+  return { ok: true, id: credential.id, name };
+}
+
+/** The registration challenge this session asked for, taken once (the newest unused one). */
+async function latestChallengeFor(actor: Actor, ctx: ActionContext): Promise<string | null> {
+  const row = await ctx.db.webAuthnChallenge.findFirst({
+    where: { purpose: "register", sessionId: actor.sessionId, usedAt: null, expiresAt: { gt: ctx.now } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  if (!row) return null;
+  return (await takeChallenge(ctx.db, { id: row.id, purpose: "register", sessionId: actor.sessionId }, ctx.now))?.challenge ?? null;
+}
+
+export async function renameOwnPasskey(actor: Actor, input: { id: string; name: string }, ctx: ActionContext): Promise<{ ok: true } | { ok: false; code: "passkey_not_found" }> {
+  return (await renamePasskey(ctx.db, actor.userId, input.id, input.name)) ? { ok: true } : { ok: false, code: "passkey_not_found" };
+}
+
+export async function removeOwnPasskey(actor: Actor, input: { id: string }, ctx: ActionContext): Promise<{ ok: true } | NeedsFreshSignIn | { ok: false; code: "passkey_not_found" }> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const passkey = await findPasskey(ctx.db, input.id);
+  if (!passkey || passkey.userId !== actor.userId) return { ok: false, code: "passkey_not_found" };
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  await ctx.db.$transaction([
+    removePasskeyStatement(ctx.db, actor.userId, input.id),
+    queue(ctx.db, mails.passkeyChanged(user.email, { added: false, name: passkey.name }, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
+  ]);
+  sendQueuedMail();
+  await record(ctx, { ...actor, type: "passkey_removed", detail: passkey.name });
+  return { ok: true };
+}
+
+/** Options for navigator.credentials.get() (any of the person's passkeys: discoverable), and the attempt's id for its cookie. */
+export async function startPasskeySignIn(ctx: ActionContext): Promise<{ options: unknown; attemptId: string }> {
+  const options = await generateAuthenticationOptions({ rpID: relyingParty(ctx).rpID, userVerification: "required", allowCredentials: [] });
+  const attemptId = await saveChallenge(ctx.db, { purpose: "authenticate", challenge: options.challenge }, ctx.now);
+  return { options, attemptId };
+}
+
+export type PasskeySignInResult = SignedIn | { ok: false; code: "passkey_failed"; why: string };
+
+export async function finishPasskeySignIn(
+  input: { attemptId: string; response: AuthenticationResponseJSON; deviceId?: string; remember: boolean },
+  ctx: ActionContext,
+): Promise<PasskeySignInResult> {
+  const fail = (why: string): PasskeySignInResult => ({ ok: false, code: "passkey_failed", why });
+  const taken = await takeChallenge(ctx.db, { id: input.attemptId, purpose: "authenticate" }, ctx.now);
+  if (!taken) return fail("This sign-in expired. Please try again.");
+  const passkey = await findPasskey(ctx.db, input.response.id);
+  if (!passkey) return fail("This passkey is not known here. It may have been removed from the account.");
+  const rp = relyingParty(ctx);
+  let verified;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response: input.response,
+      expectedChallenge: taken.challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpID,
+      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, "base64url")), counter: passkey.counter, transports: passkey.transports?.split(",").filter(Boolean) },
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    log().warn({ requestId: ctx.requestId, event: "passkey_refused", reason: reason(error) }, "security event");
+    return fail(reason(error));
+  }
+  if (!verified.verified) return fail("The passkey could not be verified.");
+  const info = verified.authenticationInfo;
+  if (!(await recordPasskeyUse(ctx.db, { id: passkey.id, checkedCounter: passkey.counter, newCounter: info.newCounter, backedUp: info.credentialBackedUp }, ctx.now))) {
+    return fail("This passkey was just used. Please try again.");
+  }
+  // RFC 8176: a key in hardware (this device only) or a synced one; user verification makes two factors.
+  const amr = `${info.credentialDeviceType === "singleDevice" ? "hwk" : "swk"},mfa`;
+  const issued = await createSession(ctx.db, { userId: passkey.userId, persistent: input.remember, amr, ...ctx.client }, ctx.config, ctx.now);
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: passkey.userId }, select: { id: true, email: true } });
+  return signedInWith(user, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/user verification/i.test(message)) return "Your device did not confirm it was you (PIN, fingerprint or face). Please try again.";
+  return "The passkey could not be verified. Please try again.";
+}
