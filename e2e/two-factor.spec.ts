@@ -108,12 +108,16 @@ test.describe("on the instance where a sign-in stays fresh for 6 seconds", () =>
   test("turning it off after a while asks for the password in place, then mails the owner", async ({ page }) => {
     const email = uniqueEmail("off");
     expect((await createAccount(page.context().request, email)).status()).toBe(201);
-    await turnOn(page.context().request);
+    const { secret } = await turnOn(page.context().request);
     await new Promise((resolve) => setTimeout(resolve, 7000));
     const after = await lastMailId();
     await page.goto("/account");
     await page.getByRole("button", { name: "Turn off two-step sign-in" }).click();
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Confirm and continue" }).click();
+    // With the app on, confirming it's you takes its code too.
+    await expect(page.getByText("Also enter the code from your authenticator app")).toBeVisible();
+    await page.getByLabel("Code from your authenticator app").fill(codeFor(secret));
     await page.getByRole("button", { name: "Confirm and continue" }).click();
     await expect(page.getByText("Two-step sign-in is off.")).toBeVisible();
     await waitForMail(email, { subject: "Two-step sign-in was turned off", after });

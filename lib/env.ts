@@ -90,6 +90,9 @@ const serverSchema = edgeSchema.extend({
   // Mail that a stranger can make Keycard send (sign-up codes, reset links, email-change codes):
   // per address, so nobody can bomb a victim's inbox, and per IP.
   RATE_LIMIT_MAIL_ADDRESS: limit("5/3600"),
+  // Codes from an authenticator app (or recovery codes), per account, apart from password checks:
+  // whoever knows the password must not be able to spend the owner's password-check budget.
+  RATE_LIMIT_SECOND_FACTOR_ACCOUNT: limit("10/3600"),
   RATE_LIMIT_MAIL_IP: limit("30/3600"),
 
   // Where mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465.
@@ -157,6 +160,7 @@ export type Config = EdgeConfig & {
     passwordAccount: Limit;
     mailAddress: Limit;
     mailIp: Limit;
+    secondFactorAccount: Limit;
   };
   appOrigin: string;
   mail: MailSettings;
@@ -230,6 +234,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       passwordAccount: e.RATE_LIMIT_PASSWORD_ACCOUNT,
       mailAddress: e.RATE_LIMIT_MAIL_ADDRESS,
       mailIp: e.RATE_LIMIT_MAIL_IP,
+      secondFactorAccount: e.RATE_LIMIT_SECOND_FACTOR_ACCOUNT,
     },
     appOrigin,
     mail: {

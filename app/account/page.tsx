@@ -147,11 +147,16 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
           <p>It has been a while since you signed in. Enter your password, then do again what you started.</p>
           <StepForm
             action="/api/auth/reauthenticate"
-            fields={[{ name: "password", id: "confirm-password", label: "Password", type: "password", autoComplete: "current-password" }]}
+            fields={[
+              { name: "password", id: "confirm-password", label: "Password", type: "password", autoComplete: "current-password" },
+              ...(twoFactor.on
+                ? [{ name: "code", id: "confirm-code", label: "Code from your authenticator app", type: "text" as const, autoComplete: "one-time-code", inputMode: "numeric" as const }]
+                : []),
+            ]}
             submit="Confirm"
             pending="Checking…"
             then="/account?notice=reauthenticated#danger-section"
-            fieldErrors={query.form === "confirm" ? { password: messageFor(query.password_error) } : {}}
+            fieldErrors={query.form === "confirm" ? { password: messageFor(query.password_error), code: messageFor(query.code_error) } : {}}
           />
         </section>
       ) : null}

@@ -7,6 +7,9 @@ import { useId, useState, type FormEvent } from "react";
 export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => void; onCancel: () => void }) {
   const id = useId();
   const [error, setError] = useState<string | null>(null);
+  const [codeError, setCodeError] = useState<string | null>(null);
+  // Shown once the server says the account has an authenticator app.
+  const [askCode, setAskCode] = useState(false);
   const [pending, setPending] = useState(false);
 
   async function confirm(event: FormEvent<HTMLFormElement>) {
@@ -14,15 +17,22 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
     event.stopPropagation();
     setPending(true);
     setError(null);
-    const password = String(new FormData(event.currentTarget).get("password") ?? "");
+    setCodeError(null);
+    const form = new FormData(event.currentTarget);
+    const password = String(form.get("password") ?? "");
+    const code = form.get("code");
     const response = await fetch("/api/auth/reauthenticate", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ password }),
+      body: JSON.stringify(code === null ? { password } : { password, code: String(code) }),
     }).catch(() => null);
     setPending(false);
     if (response?.ok) return onConfirmed();
-    const body = (await response?.json().catch(() => null)) as { error?: { message?: string; fields?: { password?: string } } } | null;
+    const body = (await response?.json().catch(() => null)) as { error?: { code?: string; message?: string; fields?: { password?: string; code?: string } } } | null;
+    if (body?.error?.fields?.code) {
+      setAskCode(true);
+      return setCodeError(body.error.fields.code);
+    }
     setError(body?.error?.fields?.password ?? body?.error?.message ?? "That didn’t work just now. Please try again.");
   }
 
@@ -49,6 +59,27 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
           </p>
         ) : null}
       </div>
+      {askCode ? (
+        <div className="field">
+          <label htmlFor={`${id}-code`}>Code from your authenticator app</label>
+          <input
+            id={`${id}-code`}
+            name="code"
+            type="text"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus
+            aria-invalid={codeError ? true : undefined}
+            aria-describedby={codeError ? `${id}-code-error` : undefined}
+          />
+          {codeError ? (
+            <p className="error" id={`${id}-code-error`} role="alert">
+              {codeError}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <div className="actions">
         <button type="submit" className="button" disabled={pending}>
           {pending ? "Checking…" : "Confirm and continue"}

@@ -6,6 +6,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
+import { safeNextPath } from "@/lib/edge/next-path";
 import { Field } from "./field";
 import { asksForReauth, ReauthPrompt } from "./reauth-prompt";
 import { StrengthHint } from "./strength-hint";
@@ -72,14 +73,14 @@ export function StepForm(props: StepFormProps) {
     const answer = (await response?.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string; fields?: Record<string, string> } }) | null;
     if (response?.ok) {
       // The server may say where to go (a path of this site only); else `then`.
-      const told = typeof answer?.next === "string" && answer.next.startsWith("/") && !answer.next.startsWith("//") ? answer.next : null;
+      const told = typeof answer?.next === "string" ? safeNextPath(answer.next) : null;
       const next = told ?? props.then.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(answer?.[name] ?? "")));
       if (props.leaves) {
         announceAuthChange("signed-out");
         window.location.assign(next);
         return;
       }
-      if (props.signsIn) announceAuthChange("signed-in");
+      if (props.signsIn && response.status !== 202) announceAuthChange("signed-in");
       router.replace(next);
       router.refresh();
       return;

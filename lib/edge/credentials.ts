@@ -121,7 +121,7 @@ export function fieldsFromForm(form: URLSearchParams): Record<string, unknown> {
   return Object.fromEntries(form.entries());
 }
 
-export const reauthenticateInput = z.strictObject({ password: passwordString });
+export const reauthenticateInput = z.strictObject({ password: passwordString, code: z.string().trim().max(32).optional() });
 export const deleteAccountInput = z.strictObject({ confirm: z.string({ error: code("confirmation_mismatch") }).trim().toLowerCase().max(254) });
 
 // A second factor: an app's 6 digits, or a recovery code (xxxxx-xxxxx). Checked by the server.

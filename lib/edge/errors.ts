@@ -22,6 +22,7 @@ export const ERRORS = {
   },
   csrf: { status: 403, message: "This request came from another site, so it was refused. Use Keycard's own pages." },
   unauthenticated: { status: 401, message: "You are not signed in." },
+  reauth_code_required: { status: 400, message: "Also enter the code from your authenticator app (or a recovery code)." },
   reauthentication_required: {
     status: 403,
     message: "To do this, confirm it’s you: enter your password again.",

@@ -107,3 +107,12 @@ export async function takeMailAttempt(db: Db, who: Who & { purpose: MailPurpose 
   if (!ip.ok) return refusedBy("mail_ip", ip);
   return refusedBy("mail_address", await takeAttempt(db, `mail:address:${who.purpose}:${who.email}`, limits.mailAddress, now));
 }
+
+/**
+ * Second-factor codes (sign-in's second step, confirming an app), per account. Their own counter:
+ * someone who knows the password and guesses codes must not lock the owner out of changing it.
+ * Never given back: a right code does not make the wrong ones before it free.
+ */
+export async function takeSecondFactorCheck(db: Db, userId: string, limits: Limits, now: Date): Promise<Taken> {
+  return refusedBy("second_factor_account", await takeAttempt(db, `second-factor:account:${userId}`, limits.secondFactorAccount, now));
+}

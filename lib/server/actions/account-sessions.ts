@@ -1,5 +1,6 @@
 // What a signed-in person does with their sessions: see them, end one, end the others. Node only.
 import "server-only";
+import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { describeActivity } from "@/lib/server/activity";
 import { describeDevice } from "@/lib/server/device";
 import { listSecurityEvents } from "@/lib/server/store/security-events";
@@ -39,9 +40,11 @@ export async function endSession(
   return { ok: true, wasCurrent: sessionId === actor.sessionId };
 }
 
-/** Ends every session of the person but this one. */
-export async function endOtherSessions(actor: Actor, ctx: ActionContext): Promise<{ ended: number }> {
+/** Ends every session of the person but this one (a fresh sign-in first, as for signing out everywhere). */
+export async function endOtherSessions(actor: Actor, ctx: ActionContext): Promise<{ ok: true; ended: number } | NeedsFreshSignIn> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
   const ended = await revokeOtherSessions(ctx.db, { userId: actor.userId, keepSessionId: actor.sessionId }, "ended_from_another_session", ctx.now);
   if (ended > 0) await record(ctx, { ...actor, type: "other_sessions_ended", detail: sessionsEnded(ended) });
-  return { ended };
+  return { ok: true, ended };
 }

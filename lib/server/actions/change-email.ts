@@ -105,8 +105,13 @@ export async function undoEmailChange(input: { token: string }, ctx: ActionConte
     const holder = await tx.user.findUnique({ where: { email: challenge.email }, select: { id: true } });
     const restored = !holder || holder.id === userId;
     await tx.user.update({ where: { id: userId }, data: { passwordHash: lockedOut, ...(restored ? { email: challenge.email, emailVerifiedAt: now } : {}) } });
-    // Their browsers are strangers again: signing in from one mails the owner.
+    // Their browsers are strangers again: signing in from one mails the owner. And whatever they
+    // may have added to get back in — a passkey, an authenticator app — goes too.
     await tx.knownDevice.deleteMany({ where: { userId } });
+    await tx.passkey.deleteMany({ where: { userId } });
+    await tx.totpFactor.deleteMany({ where: { userId } });
+    await tx.recoveryCode.deleteMany({ where: { userId } });
+    await tx.pendingSignIn.deleteMany({ where: { userId } });
     await voidChallengesStatement(tx, userId, now);
     const ended = await endOtherSessionsStatement(tx, { userId, keepSessionId: null }, "signed_out_everywhere", now);
     return { restored, ended: ended.count };

@@ -6,7 +6,9 @@
 // address asks for the current password in the same request, which is that proof.
 import "server-only";
 import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
+import { getTotpFactor } from "@/lib/server/store/two-factor";
 import { isCurrentPassword } from "@/lib/server/store/users";
+import { proveSecondFactor } from "./second-factor";
 import { record, type ActionContext, type Actor, type RateLimited } from "./context";
 
 export type NeedsFreshSignIn = { ok: false; code: "reauthentication_required" };
@@ -20,14 +22,16 @@ export async function needsFreshSignIn(actor: Actor, ctx: ActionContext): Promis
 }
 
 /**
- * The password again, in this session. Limited and recorded like any password check from a
- * session; a right one makes the session's proof fresh (and the next access token's auth_time).
+ * The password again, in this session — and, with an authenticator app on, its code too: otherwise
+ * a stale session and a shoulder-surfed password could add a passkey and leave the second factor
+ * behind. Limited and recorded like any password check from a session; a right answer makes the
+ * session's proof fresh (and the next access token's auth_time).
  */
 export async function reauthenticate(
   actor: Actor,
-  input: { password: string },
+  input: { password: string; code?: string },
   ctx: ActionContext,
-): Promise<{ ok: true } | { ok: false; code: "wrong_password" } | RateLimited> {
+): Promise<{ ok: true } | { ok: false; code: "wrong_password" | "reauth_code_required" | "code_incorrect" } | RateLimited> {
   const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
   if (!(await isCurrentPassword(ctx.db, actor.userId, input.password, ctx.config))) {
@@ -35,7 +39,19 @@ export async function reauthenticate(
     return { ok: false, code: "wrong_password" };
   }
   await settleRightPassword(ctx.db, actor.userId);
-  await ctx.db.session.update({ where: { id: actor.sessionId }, data: { authenticatedAt: ctx.now, amr: "pwd" } });
+  const factor = await getTotpFactor(ctx.db, actor.userId);
+  let amr = "pwd";
+  if (factor?.confirmedAt) {
+    if (!input.code) return { ok: false, code: "reauth_code_required" };
+    const proof = await proveSecondFactor(actor.userId, input.code, ctx);
+    if (proof !== "proved") {
+      if (typeof proof === "object") return proof;
+      await record(ctx, { ...actor, type: "reauthentication_failed", detail: "wrong code" });
+      return { ok: false, code: "code_incorrect" };
+    }
+    amr = "pwd,otp,mfa";
+  }
+  await ctx.db.session.update({ where: { id: actor.sessionId }, data: { authenticatedAt: ctx.now, amr } });
   await record(ctx, { ...actor, type: "reauthenticated" });
   return { ok: true };
 }

@@ -26,6 +26,7 @@ export async function deleteAccount(
   await ctx.db.$transaction([
     queue(ctx.db, mails.accountDeleted(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
     ctx.db.emailChallenge.deleteMany({ where: { userId: actor.userId } }),
+    ctx.db.webAuthnChallenge.deleteMany({ where: { userId: actor.userId } }),
     ctx.db.user.delete({ where: { id: actor.userId } }),
   ]);
   sendQueuedMail();

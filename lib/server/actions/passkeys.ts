@@ -84,8 +84,9 @@ export async function finishAddingPasskey(actor: Actor, input: { response: Regis
     id: credential.id,
     userId: actor.userId,
     publicKey: b64url(credential.publicKey),
-    counter: credential.counter,
-    transports: credential.transports?.join(",") ?? null,
+    counter: storableCounter(credential.counter),
+    // As the browser reported them: checked, since the library passes them on as sent.
+    transports: Array.isArray(credential.transports) ? credential.transports.filter((t) => typeof t === "string" && /^[a-z-]{1,16}$/.test(t)).slice(0, 8).join(",") || null : null,
     deviceType: credentialDeviceType,
     backedUp: credentialBackedUp,
     name,
@@ -167,7 +168,7 @@ export async function finishPasskeySignIn(
   }
   if (!verified.verified) return fail("The passkey could not be verified.");
   const info = verified.authenticationInfo;
-  if (!(await recordPasskeyUse(ctx.db, { id: passkey.id, checkedCounter: passkey.counter, newCounter: info.newCounter, backedUp: info.credentialBackedUp }, ctx.now))) {
+  if (!(await recordPasskeyUse(ctx.db, { id: passkey.id, checkedCounter: passkey.counter, newCounter: storableCounter(info.newCounter), backedUp: info.credentialBackedUp }, ctx.now))) {
     return fail("This passkey was just used. Please try again.");
   }
   // RFC 8176: a key in hardware (this device only) or a synced one; user verification makes two factors.
@@ -175,6 +176,11 @@ export async function finishPasskeySignIn(
   const issued = await createSession(ctx.db, { userId: passkey.userId, persistent: input.remember, amr, ...ctx.client }, ctx.config, ctx.now);
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: passkey.userId }, select: { id: true, email: true } });
   return signedInWith(user, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
+}
+
+/** Signature counters are unsigned 32-bit; the column is a signed 32-bit integer. */
+function storableCounter(counter: number): number {
+  return Math.min(Math.max(0, counter), 2 ** 31 - 1);
 }
 
 function reason(error: unknown): string {

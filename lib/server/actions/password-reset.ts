@@ -13,7 +13,8 @@ import { replacePassword } from "@/lib/server/store/users";
 import { record, sessionsEnded, type ActionContext, type RateLimited } from "./context";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { refuseWeakPassword, type WeakPassword } from "./new-password";
-import { startSession, type SignedIn } from "./sign-in";
+import { createPendingSignIn, getTotpFactor } from "@/lib/server/store/two-factor";
+import { startSession, type SecondFactorRequired, type SignedIn } from "./sign-in";
 
 export async function requestPasswordReset(input: { email: string }, ctx: ActionContext): Promise<{ ok: true } | RateLimited> {
   const { db, config, now } = ctx;
@@ -37,7 +38,7 @@ export async function resetLinkWorks(token: string, ctx: ActionContext): Promise
   return (await findByToken(ctx.db, "password_reset", token, ctx.config.refreshTokenKey, ctx.now)) !== null;
 }
 
-export type ResetResult = SignedIn | { ok: false; code: "link_expired" } | WeakPassword;
+export type ResetResult = SignedIn | SecondFactorRequired | { ok: false; code: "link_expired" } | WeakPassword;
 
 export async function resetPassword(input: { token: string; password: string; deviceId?: string }, ctx: ActionContext): Promise<ResetResult> {
   const { db, config, now } = ctx;
@@ -67,7 +68,14 @@ export async function resetPassword(input: { token: string; password: string; de
     throw error;
   }
   sendQueuedMail();
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } });
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, passwordHash: true } });
   await record(ctx, { userId, type: "password_reset", detail: ended > 0 ? sessionsEnded(ended) : null });
-  return startSession(user, false, ctx, input.deviceId);
+  // The mailbox and a new password are one factor's worth: with an authenticator app on, the
+  // sign-in that follows still needs its code, exactly as after a password.
+  const factor = await getTotpFactor(db, userId);
+  if (factor?.confirmedAt) {
+    const pending = await createPendingSignIn(db, { userId, persistent: false, passwordHash: user.passwordHash }, now);
+    return { ok: false, code: "second_factor_required", pendingToken: pending.token, expiresAt: pending.expiresAt };
+  }
+  return startSession({ id: user.id, email: user.email }, false, ctx, input.deviceId);
 }

@@ -95,11 +95,64 @@ it("a recovery code works once and says how many are left; new codes void the ol
 });
 
 it("turning it off needs a fresh sign-in, mails the owner and is recorded; then a password alone signs in", async () => {
-  const { address, actor } = await withApp();
+  const { address, actor, secret } = await withApp();
   assert.deepEqual(await disableTwoFactor(actor, ctx(3600)), { ok: false, code: "reauthentication_required" });
-  await reauthenticate(actor, { password: PASSWORD }, ctx(3601));
+  assert.deepEqual(await reauthenticate(actor, { password: PASSWORD, code: totpCodeAt(secret, ctx(3601).now) }, ctx(3601)), { ok: true });
   assert.deepEqual(await disableTwoFactor(actor, ctx(3602)), { ok: true });
   assert.ok(await db.outboxMail.findFirst({ where: { to: address, kind: "two_factor_disabled" } }));
   assert.ok(await db.securityEvent.findFirst({ where: { userId: actor.userId, type: "two_factor_disabled" } }));
   assert.equal((await signIn({ email: address, password: PASSWORD, remember: true }, ctx(3603))).ok, true);
+});
+
+it("a password reset does not get round the second factor: the sign-in after it still asks for the code", async () => {
+  const { address, secret } = await withApp();
+  const { requestPasswordReset, resetPassword } = await import("./password-reset");
+  await requestPasswordReset({ email: address }, ctx(100));
+  const mail = await db.outboxMail.findFirstOrThrow({ where: { to: address, kind: "password_reset" }, orderBy: { createdAt: "desc" } });
+  const token = new URL(/https?:\/\/\S+reset-password\S+/.exec(mail.text)![0]).searchParams.get("token")!;
+  const sessionsBefore = await db.session.count({ where: { user: { email: address }, revokedAt: null } });
+  const reset = await resetPassword({ token, password: "a fresh strong passphrase" }, ctx(101));
+  assert.equal(!reset.ok && reset.code, "second_factor_required");
+  assert.equal(await db.session.count({ where: { user: { email: address }, revokedAt: null } }), 0, `no live session (there were ${sessionsBefore})`);
+  const done = await finishSignInWithSecondFactor({ pendingToken: (reset as { pendingToken: string }).pendingToken, code: totpCodeAt(secret, ctx(131).now) }, ctx(131));
+  assert.ok(done.ok);
+});
+
+it("with an app on, confirming it's you takes the code as well as the password", async () => {
+  const { actor, secret } = await withApp();
+  assert.deepEqual(await reauthenticate(actor, { password: PASSWORD }, ctx(900)), { ok: false, code: "reauth_code_required" });
+  assert.deepEqual(await reauthenticate(actor, { password: PASSWORD, code: "000000" === totpCodeAt(secret, ctx(901).now) ? "111111" : "000000" }, ctx(901)), { ok: false, code: "code_incorrect" });
+  assert.deepEqual(await reauthenticate(actor, { password: PASSWORD, code: totpCodeAt(secret, ctx(930).now) }, ctx(930)), { ok: true });
+  const session = await db.session.findUniqueOrThrow({ where: { id: actor.sessionId } });
+  assert.equal(session.amr, "pwd,otp,mfa");
+});
+
+it("wrong codes have their own limit: someone with the password cannot spend the owner's password checks", async () => {
+  const { address, actor, secret } = await withApp();
+  await db.rateLimit.deleteMany(); // setting the app up checked two codes
+  const wrong = (s: number) => (totpCodeAt(secret, ctx(s).now) === "000000" ? "111111" : "000000");
+  const results = [];
+  for (let i = 0; i < 3; i++) {
+    const token = await passwordStep(address, 60 + i);
+    for (let j = 0; j < 5; j++) results.push(await finishSignInWithSecondFactor({ pendingToken: token, code: wrong(60 + i) }, ctx(60 + i)));
+  }
+  assert.equal(results.filter((r) => !r.ok && r.code === "rate_limited").length, 5, "10 per hour per account, then 429");
+  const { changePassword } = await import("./change-password");
+  assert.ok((await changePassword(actor, { currentPassword: PASSWORD, newPassword: "the owner's new passphrase" }, ctx(70))).ok);
+});
+
+it("“this wasn't me” also removes passkeys and the authenticator app whoever moved the address may have added", async () => {
+  const { address, actor } = await withApp();
+  const { requestEmailChange, finishEmailChange, undoEmailChange } = await import("./change-email");
+  const { codeMailedTo } = await import("@/lib/testing/sign-up");
+  await db.passkey.create({ data: { id: `cred-${Date.now()}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "theirs", createdAt: t0 } });
+  const started = await requestEmailChange(actor, { email: `moved-${address}`, password: PASSWORD }, ctx(3));
+  assert.ok(started.ok);
+  assert.ok((await finishEmailChange(actor, { challengeId: started.challengeId, code: await codeMailedTo({ db }, `moved-${address}`, "email_change_code") }, ctx(4))).ok);
+  const mail = await db.outboxMail.findFirstOrThrow({ where: { to: address, kind: "email_changed" } });
+  const token = new URL(/https?:\/\/\S+undo-email-change\S+/.exec(mail.text)![0]).searchParams.get("token")!;
+  assert.ok((await undoEmailChange({ token }, ctx(5))).ok);
+  assert.equal(await db.passkey.count({ where: { userId: actor.userId } }), 0);
+  assert.equal(await db.totpFactor.count({ where: { userId: actor.userId } }), 0);
+  assert.equal(await db.recoveryCode.count({ where: { userId: actor.userId } }), 0);
 });

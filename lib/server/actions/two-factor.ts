@@ -5,9 +5,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import QRCode from "qrcode";
-import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
-import { hashRecoveryCode, matchingStep, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, openSecret, otpauthUrl, sealSecret } from "@/lib/server/totp";
+import { hashRecoveryCode, matchingStep, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, otpauthUrl, sealSecret } from "@/lib/server/totp";
 import {
   confirmFactor,
   countRecoveryCodesLeft,
@@ -24,6 +23,7 @@ import {
 import { createSessionIfPasswordUnchanged } from "@/lib/server/store/sessions";
 import { record, type ActionContext, type Actor, type RateLimited } from "./context";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
+import { readableSecret, takeCodeCheck } from "./second-factor";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
 
@@ -45,16 +45,10 @@ export async function startTotpSetup(actor: Actor, ctx: ActionContext): Promise<
   if (existing?.confirmedAt) return { ok: false, code: "two_factor_already_on" };
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   const secret = newTotpSecret();
-  await saveUnconfirmedFactor(ctx.db, actor.userId, sealSecret(secret, ctx.config.refreshTokenKey), ctx.now);
+  if (!(await saveUnconfirmedFactor(ctx.db, actor.userId, sealSecret(secret, ctx.config.refreshTokenKey), ctx.now))) return { ok: false, code: "two_factor_already_on" };
   const url = otpauthUrl(secret, user.email);
   const qrSvg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
   return { ok: true, secret, otpauthUrl: url, qrSvg };
-}
-
-/** Limited like password checks from a session: per account, taken before the code is compared. */
-async function takeCodeCheck(actor: Actor, ctx: ActionContext): Promise<RateLimited | null> {
-  const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
-  return taken.ok ? null : { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
 }
 
 /** The app's first code turns it on; ten recovery codes are made and shown this once. */
@@ -67,9 +61,9 @@ export async function confirmTotpSetup(
   if (limited) return limited;
   const factor = await getTotpFactor(ctx.db, actor.userId);
   if (!factor || factor.confirmedAt) return { ok: false, code: "two_factor_not_started" };
-  const step = matchingStep(openSecret(factor.secret, ctx.config.refreshTokenKey), input.code, ctx.now);
+  const secret = readableSecret(factor.secret, ctx);
+  const step = secret ? matchingStep(secret, input.code, ctx.now) : null;
   if (step === null) return { ok: false, code: "code_incorrect" };
-  await settleRightPassword(ctx.db, actor.userId);
   const codes = newRecoveryCodes();
   const hashes = codes.map((c) => hashRecoveryCode(actor.userId, normaliseRecoveryCode(c)!, ctx.config.refreshTokenKey));
   const confirmed = await ctx.db.$transaction(async (tx) => {
@@ -130,15 +124,15 @@ export async function finishSignInWithSecondFactor(
   const { db, config, now } = ctx;
   const pending = await tryPendingSignIn(db, input.pendingToken, now);
   if (!pending) return { ok: false, code: "sign_in_expired" };
-  const actor = { userId: pending.userId, sessionId: "" };
-  const limited = await takeCodeCheck(actor, ctx);
+  const limited = await takeCodeCheck(pending, ctx);
   if (limited) return limited;
 
   const factor = await getTotpFactor(db, pending.userId);
   if (!factor?.confirmedAt) return { ok: false, code: "sign_in_expired" };
   let recoveryCodesLeft: number | undefined;
   let proved = false;
-  const step = matchingStep(openSecret(factor.secret, config.refreshTokenKey), input.code.replace(/\s/g, ""), now);
+  const secret = readableSecret(factor.secret, ctx);
+  const step = secret ? matchingStep(secret, input.code.replace(/\s/g, ""), now) : null;
   if (step !== null) proved = await takeTotpStep(db, pending.userId, step);
   else {
     const recovery = normaliseRecoveryCode(input.code);
@@ -155,7 +149,6 @@ export async function finishSignInWithSecondFactor(
     return { ok: false, code: "code_incorrect", triesLeft: Math.max(0, SECOND_FACTOR_TRIES - pending.attempts) };
   }
   if (!(await usePendingSignIn(db, pending.id, now))) return { ok: false, code: "sign_in_expired" };
-  await settleRightPassword(db, pending.userId);
 
   // Only while the password is still the one checked at the first step.
   const amr = recoveryCodesLeft === undefined ? "pwd,otp,mfa" : "pwd,mfa";
@@ -165,3 +158,4 @@ export async function finishSignInWithSecondFactor(
   const signedIn = await signedInWith(user, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
   return recoveryCodesLeft === undefined ? signedIn : { ...signedIn, recoveryCodesLeft };
 }
+

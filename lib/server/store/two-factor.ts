@@ -3,6 +3,7 @@
 import "server-only";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db";
+import { isPrismaError } from "@/lib/server/faults";
 
 export type Factor = { secret: string; confirmedAt: Date | null; lastStep: number };
 
@@ -10,13 +11,20 @@ export function getTotpFactor(db: DbOrTx, userId: string): Promise<Factor | null
   return db.totpFactor.findUnique({ where: { userId }, select: { secret: true, confirmedAt: true, lastStep: true } });
 }
 
-/** A new, unconfirmed app for the account (replacing an earlier unconfirmed one). */
-export async function saveUnconfirmedFactor(db: Db, userId: string, sealedSecret: string, now: Date): Promise<void> {
-  await db.totpFactor.upsert({
-    where: { userId },
-    create: { userId, secret: sealedSecret, createdAt: now },
-    update: { secret: sealedSecret, createdAt: now, confirmedAt: null, lastStep: 0 },
-  });
+/**
+ * A new, unconfirmed app for the account (replacing an earlier unconfirmed one). False when the
+ * account's app is confirmed: a setup started in another tab must never switch a working one off.
+ */
+export async function saveUnconfirmedFactor(db: Db, userId: string, sealedSecret: string, now: Date): Promise<boolean> {
+  const replaced = await db.totpFactor.updateMany({ where: { userId, confirmedAt: null }, data: { secret: sealedSecret, createdAt: now, lastStep: 0 } });
+  if (replaced.count === 1) return true;
+  try {
+    await db.totpFactor.create({ data: { userId, secret: sealedSecret, createdAt: now } });
+    return true;
+  } catch (error) {
+    if (isPrismaError(error, "P2002")) return false;
+    throw error;
+  }
 }
 
 /** Confirms the app with the step of its first code; false if someone confirmed it first. */

@@ -11,6 +11,13 @@ export const POST = withSession(async (request, { actor }, ctx) => {
   const input = await readInput(request, reauthenticateInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
   if (!input.ok) return answerFailure(input.mode, input.error, FORM);
   const result = await reauthenticate(actor, input.data, ctx);
-  if (!result.ok) return answerRefusal(input.mode, result, FORM, result.code === "wrong_password" ? { password: "wrong_password" } : undefined);
+  if (!result.ok) {
+    const blamed: Record<string, Record<string, string>> = {
+      wrong_password: { password: "wrong_password" },
+      reauth_code_required: { code: "reauth_code_required" },
+      code_incorrect: { code: "code_incorrect" },
+    };
+    return answerRefusal(input.mode, result, FORM, blamed[result.code]);
+  }
   return input.mode === "form" ? seeOther("/account?notice=reauthenticated#danger-section") : noContent();
 });

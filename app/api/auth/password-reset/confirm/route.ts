@@ -1,5 +1,5 @@
-import { answerFailure, answerSignedIn, weakPasswordError } from "@/lib/edge/answer";
-import { deviceIdOf } from "@/lib/edge/cookies";
+import { answerFailure, answerMailSent, answerSignedIn, weakPasswordError } from "@/lib/edge/answer";
+import { deviceIdOf, secondStepCookie } from "@/lib/edge/cookies";
 import { fieldsFromForm, passwordResetInput } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
@@ -16,6 +16,10 @@ export const POST = route(async (request, ctx) => {
   const result = await resetPassword({ ...input.data, deviceId: deviceIdOf(request, ctx.config) }, ctx);
   if (!result.ok && result.code === "password_too_weak") {
     return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "password"), { page: `/reset-password?token=${encodeURIComponent(input.data.token)}` });
+  }
+  if (!result.ok && result.code === "second_factor_required") {
+    // The password is reset; signing in still takes the authenticator's code.
+    return answerMailSent(input.mode, { status: "second_factor_required", next: "/login/verify?next=%2Faccount" }, "/login/verify?next=%2Faccount", [secondStepCookie(result.pendingToken, ctx.config)]);
   }
   if (!result.ok) return answerFailure(input.mode, apiError(result.code), { page: "/reset-password" });
   return answerSignedIn(input.mode, result, "/account?notice=password_reset");

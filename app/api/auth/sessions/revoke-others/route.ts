@@ -1,8 +1,11 @@
-import { accountDone } from "@/lib/edge/answer";
+import { accountDone, answerFailure } from "@/lib/edge/answer";
+import { apiError } from "@/lib/edge/errors";
+import { inputMode } from "@/lib/edge/read-input";
 import { endOtherSessions } from "@/lib/server/actions/account-sessions";
 import { withSession } from "@/lib/server/route";
 
 export const POST = withSession(async (request, { actor }, ctx) => {
-  await endOtherSessions(actor, ctx);
+  const result = await endOtherSessions(actor, ctx);
+  if (!result.ok) return answerFailure(inputMode(request), apiError(result.code), { page: "/account?form=confirm", fragment: "confirm-section" });
   return accountDone(request, "other_sessions_ended");
 });
