@@ -6,6 +6,7 @@
 // verification (a PIN or a biometric on the device) is required: a passkey sign-in is one
 // phishing-resistant step, needing neither a password nor a second factor.
 import "server-only";
+import { createHash } from "node:crypto";
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -28,6 +29,7 @@ import {
   saveChallenge,
   savePasskey,
   takeChallenge,
+  takeSignInChallenge,
 } from "@/lib/server/store/passkeys";
 import { record, type ActionContext, type Actor } from "./context";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
@@ -133,22 +135,37 @@ export async function removeOwnPasskey(actor: Actor, input: { id: string }, ctx:
   return { ok: true };
 }
 
-/** Options for navigator.credentials.get() (any of the person's passkeys: discoverable), and the attempt's id for its cookie. */
-export async function startPasskeySignIn(ctx: ActionContext): Promise<{ options: unknown; attemptId: string }> {
+/** Options for navigator.credentials.get() (any of the person's passkeys: discoverable), bound to this browser's cookie. */
+export async function startPasskeySignIn(browserNonce: string, ctx: ActionContext): Promise<{ options: unknown }> {
   const options = await generateAuthenticationOptions({ rpID: relyingParty(ctx).rpID, userVerification: "required", allowCredentials: [] });
-  const attemptId = await saveChallenge(ctx.db, { purpose: "authenticate", challenge: options.challenge }, ctx.now);
-  return { options, attemptId };
+  await saveChallenge(ctx.db, { purpose: "authenticate", challenge: options.challenge, browser: hashNonce(browserNonce) }, ctx.now);
+  return { options };
+}
+
+const hashNonce = (nonce: string) => createHash("sha256").update(nonce).digest("base64url");
+
+/** The challenge an answer signed, from its clientDataJSON (verified properly later); null if unreadable. */
+function signedChallenge(response: AuthenticationResponseJSON): string | null {
+  try {
+    const clientData = JSON.parse(Buffer.from(response.response.clientDataJSON, "base64url").toString("utf8")) as { challenge?: unknown };
+    return typeof clientData.challenge === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(clientData.challenge) ? clientData.challenge : null;
+  } catch {
+    return null;
+  }
 }
 
 export type PasskeySignInResult = SignedIn | { ok: false; code: "passkey_failed"; why: string };
 
 export async function finishPasskeySignIn(
-  input: { attemptId: string; response: AuthenticationResponseJSON; deviceId?: string; remember: boolean },
+  input: { browserNonce: string; response: AuthenticationResponseJSON; deviceId?: string; remember: boolean },
   ctx: ActionContext,
 ): Promise<PasskeySignInResult> {
   const fail = (why: string): PasskeySignInResult => ({ ok: false, code: "passkey_failed", why });
-  const taken = await takeChallenge(ctx.db, { id: input.attemptId, purpose: "authenticate" }, ctx.now);
-  if (!taken) return fail("This sign-in expired. Please try again.");
+  const challenge = signedChallenge(input.response);
+  if (!challenge || !(await takeSignInChallenge(ctx.db, { challenge, browser: hashNonce(input.browserNonce) }, ctx.now))) {
+    return fail("This sign-in expired. Please try again.");
+  }
+  const taken = { challenge };
   const passkey = await findPasskey(ctx.db, input.response.id);
   if (!passkey) return fail("This passkey is not known here. It may have been removed from the account.");
   const rp = relyingParty(ctx);

@@ -59,7 +59,7 @@ export const CHALLENGE_SECONDS = 5 * 60;
 
 export async function saveChallenge(
   db: Db,
-  input: { purpose: "register" | "authenticate"; challenge: string; userId?: string; sessionId?: string },
+  input: { purpose: "register" | "authenticate"; challenge: string; userId?: string; sessionId?: string; browser?: string },
   now: Date,
 ): Promise<string> {
   const id = randomBytes(32).toString("base64url");
@@ -82,6 +82,18 @@ export async function takeChallenge(
   });
   if (count !== 1) return null;
   return db.webAuthnChallenge.findUnique({ where: { id: input.id }, select: { challenge: true, userId: true } });
+}
+
+/**
+ * Takes a sign-in challenge, once, if this browser asked for it: found by the challenge the answer
+ * signed (so two ceremonies in one browser cannot step on each other) and the browser's cookie.
+ */
+export async function takeSignInChallenge(db: Db, input: { challenge: string; browser: string }, now: Date): Promise<boolean> {
+  const { count } = await db.webAuthnChallenge.updateMany({
+    where: { purpose: "authenticate", challenge: input.challenge, browser: input.browser, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  return count === 1;
 }
 
 export async function pruneChallengesOfWebAuthn(db: Db, before: Date): Promise<number> {

@@ -12,12 +12,12 @@ import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 export const POST = route(async (request, ctx) => {
   const input = await readInput(request, passkeyResponseInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
   if (!input.ok) return answerFailure(input.mode, input.error, { page: "/login" });
-  const attemptId = request.cookies.get(passkeyAttemptCookieName(ctx.config))?.value ?? "";
+  const browserNonce = request.cookies.get(passkeyAttemptCookieName(ctx.config))?.value ?? "";
   const result = await finishPasskeySignIn(
-    { attemptId, response: input.data.response as unknown as AuthenticationResponseJSON, remember: input.data.remember, deviceId: deviceIdOf(request, ctx.config) },
+    { browserNonce, response: input.data.response as unknown as AuthenticationResponseJSON, remember: input.data.remember, deviceId: deviceIdOf(request, ctx.config) },
     ctx,
   );
-  const cleared = [clearedPasskeyAttemptCookie(ctx.config)];
-  if (!result.ok) return withCookies(answerFailure(input.mode, apiError("passkey_failed", { message: result.why }), { page: "/login" }), cleared);
-  return withCookies(answerSignedIn(input.mode, result, input.data.next), cleared);
+  // A failed answer leaves the cookie: another ceremony of this browser may still be under way.
+  if (!result.ok) return answerFailure(input.mode, apiError("passkey_failed", { message: result.why }), { page: "/login" });
+  return withCookies(answerSignedIn(input.mode, result, input.data.next), [clearedPasskeyAttemptCookie(ctx.config)]);
 });

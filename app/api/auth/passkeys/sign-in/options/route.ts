@@ -1,11 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { json, withCookies } from "@/lib/edge/answer";
-import { passkeyAttemptCookie } from "@/lib/edge/cookies";
+import { passkeyAttemptCookie, passkeyAttemptCookieName } from "@/lib/edge/cookies";
 import { startPasskeySignIn } from "@/lib/server/actions/passkeys";
 import { route } from "@/lib/server/route";
 
-// Options for navigator.credentials.get(); the attempt's challenge is bound to this browser by a
-// short-lived HttpOnly cookie.
-export const POST = route(async (_request, ctx) => {
-  const { options, attemptId } = await startPasskeySignIn(ctx);
-  return withCookies(json({ options }), [passkeyAttemptCookie(attemptId, ctx.config)]);
+// Options for navigator.credentials.get(); the challenge is bound to this browser by a short-lived
+// HttpOnly cookie, the same for every ceremony the browser runs (autofill and button at once).
+export const POST = route(async (request, ctx) => {
+  const held = request.cookies.get(passkeyAttemptCookieName(ctx.config))?.value;
+  const nonce = held && /^[A-Za-z0-9_-]{43}$/.test(held) ? held : randomBytes(32).toString("base64url");
+  const { options } = await startPasskeySignIn(nonce, ctx);
+  return withCookies(json({ options }), [passkeyAttemptCookie(nonce, ctx.config)]);
 });
