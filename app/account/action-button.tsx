@@ -4,7 +4,7 @@
 // with a redirect back here; with it, a fetch (with the API's own method) and a re-render in place.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { asksForReauth, ReauthPrompt } from "@/app/components/reauth-prompt";
+import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
 import type { AccountNotice } from "@/lib/edge/answer";
 
 export function ActionButton(props: {
@@ -19,7 +19,7 @@ export function ActionButton(props: {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [reauth, setReauth] = useState(false);
+  const reauth = useReauth();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -33,7 +33,7 @@ export function ActionButton(props: {
       () => null,
     );
     setPending(false);
-    if (await asksForReauth(response)) return setReauth(true);
+    if (await asksForReauth(response)) return reauth.ask(() => void send());
     if (response?.ok) {
       router.replace(`/account?notice=${props.notice}`, { scroll: false });
       router.refresh();
@@ -43,17 +43,7 @@ export function ActionButton(props: {
     setError(body?.error?.message ?? "That didn’t work just now. Please try again.");
   }
 
-  if (reauth) {
-    return (
-      <ReauthPrompt
-        onConfirmed={() => {
-          setReauth(false);
-          void send();
-        }}
-        onCancel={() => setReauth(false)}
-      />
-    );
-  }
+  if (reauth.prompt) return reauth.prompt;
 
   const className = props.variant === "link" ? "link-button" : `button ${props.variant ?? "secondary"}`;
   return (

@@ -6,7 +6,7 @@ import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/brow
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { LocalTime } from "@/app/components/local-time";
-import { asksForReauth, ReauthPrompt } from "@/app/components/reauth-prompt";
+import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
 import { ActionButton } from "./action-button";
 
 export type PasskeyItem = { id: string; name: string; createdAt: string; lastUsedAt: string | null; synced: boolean };
@@ -16,7 +16,7 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
   const [supported, setSupported] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const [reauth, setReauth] = useState(false);
+  const reauth = useReauth();
   const [renaming, setRenaming] = useState<string | null>(null);
 
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
@@ -26,7 +26,7 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
     setPending(true);
     try {
       const started = await fetch("/api/auth/passkeys/register/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
-      if (await asksForReauth(started)) return setReauth(true);
+      if (await asksForReauth(started)) return reauth.ask(() => void add());
       if (!started?.ok) return setError("Adding a passkey is unavailable just now. Please try again.");
       let response;
       try {
@@ -64,17 +64,7 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
     router.refresh();
   }
 
-  if (reauth) {
-    return (
-      <ReauthPrompt
-        onConfirmed={() => {
-          setReauth(false);
-          void add();
-        }}
-        onCancel={() => setReauth(false)}
-      />
-    );
-  }
+  if (reauth.prompt) return reauth.prompt;
 
   return (
     <div>

@@ -5,7 +5,7 @@
 // secrets need JavaScript: they are answered in JSON and never put in an address or a page's HTML.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { asksForReauth, ReauthPrompt } from "@/app/components/reauth-prompt";
+import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
 import { ActionButton } from "./action-button";
 
 type Setup = { secret: string; qrSvg: string };
@@ -16,7 +16,7 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const [retry, setRetry] = useState<(() => void) | null>(null);
+  const reauth = useReauth();
 
   async function post(path: string, body?: unknown): Promise<Response | null> {
     return fetch(path, {
@@ -36,7 +36,7 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
     setPending(true);
     const response = await post("/api/auth/two-factor/setup");
     setPending(false);
-    if (await asksForReauth(response)) return setRetry(() => start);
+    if (await asksForReauth(response)) return reauth.ask(() => void start());
     if (!response?.ok) return fail(response);
     setSetup(await response.json());
   }
@@ -55,7 +55,7 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
   async function regenerate() {
     setError(null);
     const response = await post("/api/auth/two-factor/recovery-codes");
-    if (await asksForReauth(response)) return setRetry(() => regenerate);
+    if (await asksForReauth(response)) return reauth.ask(() => void regenerate());
     if (!response?.ok) return fail(response);
     setCodes((await response.json()).recoveryCodes);
   }
@@ -68,18 +68,7 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
     URL.revokeObjectURL(url);
   }
 
-  if (retry) {
-    return (
-      <ReauthPrompt
-        onConfirmed={() => {
-          const again = retry;
-          setRetry(null);
-          again();
-        }}
-        onCancel={() => setRetry(null)}
-      />
-    );
-  }
+  if (reauth.prompt) return reauth.prompt;
 
   if (codes) {
     return (

@@ -2,7 +2,7 @@
 
 // Asked when the server answers 403 reauthentication_required: the password again, in place, and
 // then what the person started is sent once more — they never start over.
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactElement } from "react";
 
 export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => void; onCancel: () => void }) {
   const id = useId();
@@ -97,4 +97,22 @@ export async function asksForReauth(response: Response | null): Promise<boolean>
   if (response?.status !== 403) return false;
   const body = (await response.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
   return body?.error?.code === "reauthentication_required";
+}
+
+/**
+ * What a component needs around a request that may meet 403 reauthentication_required: `ask(retry)`
+ * shows the prompt in its place; once the person has confirmed, `retry` runs again.
+ */
+export function useReauth(): { prompt: ReactElement | null; ask: (retry: () => void) => void } {
+  const [retry, setRetry] = useState<(() => void) | null>(null);
+  const prompt = retry ? (
+    <ReauthPrompt
+      onConfirmed={() => {
+        setRetry(null);
+        retry();
+      }}
+      onCancel={() => setRetry(null)}
+    />
+  ) : null;
+  return { prompt, ask: (again) => setRetry(() => again) };
 }

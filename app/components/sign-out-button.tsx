@@ -5,12 +5,12 @@
 // navigation, so nothing signed-in stays in the client-side router's cache for Back to show.
 import { useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
-import { asksForReauth, ReauthPrompt } from "./reauth-prompt";
+import { asksForReauth, useReauth } from "./reauth-prompt";
 
 export function SignOutButton({ everywhere = false, label }: { everywhere?: boolean; label?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const [reauth, setReauth] = useState(false);
+  const reauth = useReauth();
   const action = everywhere ? "/api/auth/logout?everywhere=1" : "/api/auth/logout";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -24,7 +24,7 @@ export function SignOutButton({ everywhere = false, label }: { everywhere?: bool
     const response = await fetch(action, { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
     if (await asksForReauth(response)) {
       setPending(false);
-      setReauth(true);
+      reauth.ask(() => void send());
       return;
     }
     if (response?.ok) {
@@ -36,17 +36,7 @@ export function SignOutButton({ everywhere = false, label }: { everywhere?: bool
     setError("We couldn’t sign you out just now. You are still signed in; please try again.");
   }
 
-  if (reauth) {
-    return (
-      <ReauthPrompt
-        onConfirmed={() => {
-          setReauth(false);
-          void send();
-        }}
-        onCancel={() => setReauth(false)}
-      />
-    );
-  }
+  if (reauth.prompt) return reauth.prompt;
 
   return (
     <form method="post" action={action} onSubmit={onSubmit}>

@@ -8,7 +8,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
 import { safeNextPath } from "@/lib/edge/next-path";
 import { Field } from "./field";
-import { asksForReauth, ReauthPrompt } from "./reauth-prompt";
+import { asksForReauth, useReauth } from "./reauth-prompt";
 import { StrengthHint } from "./strength-hint";
 
 export type StepField = {
@@ -50,7 +50,7 @@ export function StepForm(props: StepFormProps) {
   const [pending, setPending] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   // What was sent when the server asked for the password again: sent once more once it is given.
-  const [awaitingReauth, setAwaitingReauth] = useState<Record<string, FormDataEntryValue> | null>(null);
+  const reauth = useReauth();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -67,7 +67,7 @@ export function StepForm(props: StepFormProps) {
     }).catch(() => null);
     if (await asksForReauth(response)) {
       setPending(false);
-      setAwaitingReauth(body);
+      reauth.ask(() => void send(body));
       return;
     }
     const answer = (await response?.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string; fields?: Record<string, string> } }) | null;
@@ -95,18 +95,7 @@ export function StepForm(props: StepFormProps) {
     if (blamed) formRef.current?.querySelector<HTMLInputElement>(`[name="${blamed.name}"]`)?.focus();
   }
 
-  if (awaitingReauth) {
-    return (
-      <ReauthPrompt
-        onConfirmed={() => {
-          const body = awaitingReauth;
-          setAwaitingReauth(null);
-          void send(body);
-        }}
-        onCancel={() => setAwaitingReauth(null)}
-      />
-    );
-  }
+  if (reauth.prompt) return reauth.prompt;
 
   return (
     <form ref={formRef} method="post" action={props.action} onSubmit={onSubmit} noValidate className={props.quiet ? "inline-form" : "card"}>

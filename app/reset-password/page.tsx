@@ -4,8 +4,7 @@ import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/
 import { StepForm } from "@/app/components/step-form";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
 import { resetLinkWorks } from "@/lib/server/actions/password-reset";
-import { isStoreFault } from "@/lib/server/faults";
-import { pageActionContext } from "@/lib/server/route";
+import { mailedLinkState } from "@/app/components/mailed-link";
 
 export const metadata: Metadata = { title: "Choose a new password" };
 
@@ -13,14 +12,9 @@ export const metadata: Metadata = { title: "Choose a new password" };
 export default async function ResetPasswordPage({ searchParams }: { searchParams: Query }) {
   const query = await searchParams;
   const token = first(query.token) ?? "";
-  let works: boolean;
-  try {
-    works = token !== "" && (await resetLinkWorks(token, await pageActionContext()));
-  } catch (error) {
-    if (!isStoreFault(error)) throw error;
-    return <StoreUnavailable title="Choose a new password" />;
-  }
-  if (!works) {
+  const state = await mailedLinkState(token, resetLinkWorks);
+  if (state === "store_unavailable") return <StoreUnavailable title="Choose a new password" />;
+  if (state === "spent") {
     return (
       <div className="auth-page">
         <h1>This link no longer works</h1>

@@ -4,8 +4,7 @@ import { first, formErrorOf, type Query } from "@/app/components/query";
 import { StepForm } from "@/app/components/step-form";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
 import { undoLinkWorks } from "@/lib/server/actions/change-email";
-import { isStoreFault } from "@/lib/server/faults";
-import { pageActionContext } from "@/lib/server/route";
+import { mailedLinkState } from "@/app/components/mailed-link";
 
 export const metadata: Metadata = { title: "This wasn’t me" };
 
@@ -32,14 +31,9 @@ export default async function UndoEmailChangePage({ searchParams }: { searchPara
     );
   }
   const token = first(query.token) ?? "";
-  let works: boolean;
-  try {
-    works = token !== "" && (await undoLinkWorks(token, await pageActionContext()));
-  } catch (error) {
-    if (!isStoreFault(error)) throw error;
-    return <StoreUnavailable title="This wasn’t me" />;
-  }
-  if (!works) {
+  const state = await mailedLinkState(token, undoLinkWorks);
+  if (state === "store_unavailable") return <StoreUnavailable title="This wasn’t me" />;
+  if (state === "spent") {
     return (
       <div className="auth-page">
         <h1>This link no longer works</h1>

@@ -117,17 +117,26 @@ export function deviceCookie(value: string, settings: Settings): CookieToSet {
   return { name: deviceCookieName(settings), value, options: { ...options(settings, undefined), maxAge: DEVICE_SECONDS } };
 }
 
+/**
+ * A short-lived HttpOnly cookie with one job (a step between two requests): its name, the cookie
+ * that sets it for `maxAgeSeconds`, the one that clears it.
+ */
+function stepCookie(baseName: string, maxAgeSeconds: number) {
+  const name = (settings: Settings) => `${settings.cookieSecure ? "__Host-" : ""}${baseName}`;
+  return {
+    name,
+    set: (value: string, settings: Settings): CookieToSet => ({ name: name(settings), value, options: { ...options(settings, undefined), maxAge: maxAgeSeconds } }),
+    cleared: (settings: Settings): CookieToSet => ({ name: name(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } }),
+  };
+}
+
 // A sign-up waiting for its code: which challenge the code on /register/verify belongs to. Lives
 // as long as the code does. The same cookie is set whether or not the address had an account.
 export const SIGN_UP_SECONDS = 15 * 60;
-
-export function signUpCookieName(settings: Settings): string {
-  return `${settings.cookieSecure ? "__Host-" : ""}kc_sign_up`;
-}
-
-export function signUpCookie(challengeId: string, settings: Settings): CookieToSet {
-  return { name: signUpCookieName(settings), value: challengeId, options: { ...options(settings, undefined), maxAge: SIGN_UP_SECONDS } };
-}
+const signUp = stepCookie("kc_sign_up", SIGN_UP_SECONDS);
+export const signUpCookieName = signUp.name;
+export const signUpCookie = signUp.set;
+export const clearedSignUpCookie = signUp.cleared;
 
 /** This browser's waiting sign-up, if its cookie holds one (anything else is ignored, not sent on). */
 export function signUpChallengeOf(request: { cookies: { get(name: string): { value: string } | undefined } }, settings: Settings): string | undefined {
@@ -135,37 +144,16 @@ export function signUpChallengeOf(request: { cookies: { get(name: string): { val
   return value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : undefined;
 }
 
-export function clearedSignUpCookie(settings: Settings): CookieToSet {
-  return { name: signUpCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
-}
-
 // A sign-in waiting for its second factor: never a session, only which pending attempt the code on
 // /login/verify belongs to. As short-lived as the attempt.
-const SECOND_STEP_SECONDS = 5 * 60;
+const secondStep = stepCookie("kc_second_step", 5 * 60);
+export const secondStepCookieName = secondStep.name;
+export const secondStepCookie = secondStep.set;
+export const clearedSecondStepCookie = secondStep.cleared;
 
-export function secondStepCookieName(settings: Settings): string {
-  return `${settings.cookieSecure ? "__Host-" : ""}kc_second_step`;
-}
-
-export function secondStepCookie(token: string, settings: Settings): CookieToSet {
-  return { name: secondStepCookieName(settings), value: token, options: { ...options(settings, undefined), maxAge: SECOND_STEP_SECONDS } };
-}
-
-export function clearedSecondStepCookie(settings: Settings): CookieToSet {
-  return { name: secondStepCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
-}
-
-// A passkey sign-in attempt: which stored challenge the browser's answer must sign. Five minutes.
-const PASSKEY_ATTEMPT_SECONDS = 5 * 60;
-
-export function passkeyAttemptCookieName(settings: Settings): string {
-  return `${settings.cookieSecure ? "__Host-" : ""}kc_passkey`;
-}
-
-export function passkeyAttemptCookie(attemptId: string, settings: Settings): CookieToSet {
-  return { name: passkeyAttemptCookieName(settings), value: attemptId, options: { ...options(settings, undefined), maxAge: PASSKEY_ATTEMPT_SECONDS } };
-}
-
-export function clearedPasskeyAttemptCookie(settings: Settings): CookieToSet {
-  return { name: passkeyAttemptCookieName(settings), value: "", options: { ...options(settings, new Date(0)), maxAge: 0 } };
-}
+// Passkey sign-in: one random value per browser, which every challenge it asks for is bound to
+// (the email field's autofill and the button may run at once). Five minutes, renewed with each.
+const passkeyAttempt = stepCookie("kc_passkey", 5 * 60);
+export const passkeyAttemptCookieName = passkeyAttempt.name;
+export const passkeyAttemptCookie = passkeyAttempt.set;
+export const clearedPasskeyAttemptCookie = passkeyAttempt.cleared;

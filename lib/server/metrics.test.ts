@@ -8,13 +8,13 @@ import { useTestDb } from "@/lib/testing/test-db";
 import { refreshTokens } from "./actions/refresh";
 import { signIn } from "./actions/sign-in";
 import { signUpThroughMail } from "@/lib/testing/sign-up";
-import type { ActionContext } from "./actions/context";
 import { metrics, observeRequest } from "./metrics";
+import { contextsFrom } from "@/lib/testing/action-context";
 
 const config = testConfig({ RATE_LIMIT_LOGIN_ACCOUNT_IP: "2/900", REFRESH_GRACE_SECONDS: "10" });
 const db = useTestDb();
 const t0 = new Date("2026-11-29T12:00:00Z");
-const ctx = (seconds = 0): ActionContext => ({ db, config, now: new Date(t0.getTime() + seconds * 1000), client: { ip: "198.51.100.3", userAgent: null } });
+const ctx = contextsFrom(db, config, t0, { ip: "198.51.100.3", userAgent: null });
 
 async function value(counter: keyof ReturnType<typeof metrics>, labels: Record<string, string>): Promise<number> {
   const metric = metrics()[counter] as unknown as { get(): Promise<{ values: { labels: Record<string, string>; value: number }[] }> };

@@ -9,12 +9,12 @@ import { verifyUserPassword } from "@/lib/server/store/users";
 import { testConfig } from "@/lib/testing/settings";
 import { useTestDb } from "@/lib/testing/test-db";
 import { changePassword } from "./change-password";
-import type { ActionContext } from "./context";
 import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
 import { signOutEverywhere } from "./sign-out";
 import { signUpThroughMail } from "@/lib/testing/sign-up";
 import { startSignUp } from "./sign-up";
+import { contextsFrom } from "@/lib/testing/action-context";
 
 const config = testConfig({
   REFRESH_GRACE_SECONDS: "10",
@@ -24,12 +24,7 @@ const config = testConfig({
 });
 const t0 = new Date("2026-11-28T12:00:00Z");
 const db = useTestDb();
-const ctx = (seconds = 0, ip = "198.51.100.1", settings = config): ActionContext => ({
-  db,
-  config: settings,
-  now: new Date(t0.getTime() + seconds * 1000),
-  client: { ip, userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" },
-});
+const ctx = contextsFrom(db, config, t0, { ip: "198.51.100.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" });
 const PASSWORD = "correct horse battery";
 let n = 0;
 const email = () => `person${++n}-${Date.now()}@example.com`;

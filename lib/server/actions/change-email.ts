@@ -5,14 +5,14 @@
 // it is, the old address is told, with a link that puts it back and ends every session.
 import "server-only";
 import { isPrismaError } from "@/lib/server/faults";
-import { settleRightPassword, takeMailAttempt, takePasswordCheck } from "@/lib/server/limits";
+import { takeMailAttempt } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
 import { findByToken, LIFETIME_MINUTES, newChallenge, tryCode, useChallenge, voidChallengesStatement } from "@/lib/server/store/challenges";
 import { endOtherSessionsStatement } from "@/lib/server/store/sessions";
-import { isCurrentPassword } from "@/lib/server/store/users";
 import { generateLinkToken } from "@/lib/server/email-secrets";
 import { hashPassword } from "@/lib/server/password";
 import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited } from "./context";
+import { checkCurrentPassword } from "./current-password";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import type { CodeRefusal } from "./sign-up";
 
@@ -24,13 +24,8 @@ export async function requestEmailChange(
   ctx: ActionContext,
 ): Promise<EmailChangeStarted | RateLimited | { ok: false; code: "wrong_password" | "email_unchanged" }> {
   const { db, config, now } = ctx;
-  const checked = await takePasswordCheck(db, actor.userId, config.limits, now);
-  if (!checked.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: checked.retryAfterSeconds };
-  if (!(await isCurrentPassword(db, actor.userId, input.password, config))) {
-    await record(ctx, { ...actor, type: "password_change_failed", detail: "while changing the email address" });
-    return { ok: false, code: "wrong_password" };
-  }
-  await settleRightPassword(db, actor.userId);
+  const checked = await checkCurrentPassword(actor, input.password, ctx, { type: "password_change_failed", detail: "while changing the email address" });
+  if (!checked.ok) return checked;
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   if (user.email === input.email) return { ok: false, code: "email_unchanged" };
   const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "email_change" }, config.limits, now);

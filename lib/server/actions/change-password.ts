@@ -1,7 +1,7 @@
 // Changing the password from a signed-in session. Node only.
 import "server-only";
-import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
-import { isCurrentPassword, replacePassword } from "@/lib/server/store/users";
+import { replacePassword } from "@/lib/server/store/users";
+import { checkCurrentPassword } from "./current-password";
 import { mails } from "@/lib/server/mail/mails";
 import { voidResetLinksStatement } from "@/lib/server/store/challenges";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
@@ -11,9 +11,8 @@ import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited
 export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; code: "wrong_password" } | RateLimited | WeakPassword;
 
 /**
- * Whoever holds a session (a borrowed laptop, a stolen cookie) could otherwise guess the current
- * password at bcrypt speed: each check is taken from a per-account limit first, and a wrong one
- * is recorded. A change ends every other session of the account.
+ * The current password first (current-password.ts: limited per account, wrong ones recorded), and
+ * a new one nobody can guess. A change ends every other session of the account.
  */
 export async function changePassword(
   actor: Actor,
@@ -23,13 +22,8 @@ export async function changePassword(
   const owner = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   const weak = refuseWeakPassword(input.newPassword, owner.email);
   if (weak) return weak;
-  const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
-  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
-  if (!(await isCurrentPassword(ctx.db, actor.userId, input.currentPassword, ctx.config))) {
-    await record(ctx, { ...actor, type: "password_change_failed" });
-    return { ok: false, code: "wrong_password" };
-  }
-  await settleRightPassword(ctx.db, actor.userId);
+  const checked = await checkCurrentPassword(actor, input.currentPassword, ctx, { type: "password_change_failed" });
+  if (!checked.ok) return checked;
   const endedSessions = await replacePassword(
     ctx.db,
     { userId: actor.userId, newPassword: input.newPassword, keepSessionId: actor.sessionId },

@@ -1,25 +1,16 @@
 // Sudo mode, deleting the account and downloading one's data, against a real database.
 import assert from "node:assert/strict";
-import { beforeEach, it } from "node:test";
+import { it } from "node:test";
 import { decodeJwt } from "jose";
-import type { ActionContext } from "@/lib/server/actions/context";
-import { useTestDb } from "@/lib/testing/test-db";
-import { testConfig } from "@/lib/testing/settings";
 import { signUpThroughMail } from "@/lib/testing/sign-up";
 import { needsFreshSignIn, reauthenticate } from "./fresh-sign-in";
 import { deleteAccount, exportAccountData } from "./leave";
 import { refreshTokens } from "./refresh";
 import { signOutEverywhere } from "./sign-out";
+import { cookieFrom, useActionTests } from "@/lib/testing/action-context";
 
-const config = testConfig();
-const t0 = new Date("2026-11-29T12:00:00Z");
-const db = useTestDb();
-const ctx = (seconds = 0): ActionContext => ({ db, config, now: new Date(t0.getTime() + seconds * 1000), client: { ip: "198.51.100.4", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" } });
-const PASSWORD = "correct horse battery";
-let n = 0;
-const email = () => `sudo${++n}-${Date.now()}@example.com`;
-beforeEach(() => db.rateLimit.deleteMany());
-const cookie = (r: { tokens: { cookies: { name: string; value: string }[] } }, name: string) => r.tokens.cookies.find((c) => c.name.endsWith(name))!.value;
+const { db, t0, ctx, email, PASSWORD } = useActionTests({ label: "sudo", client: { ip: "198.51.100.4", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" } });
+const cookie = cookieFrom;
 
 async function person() {
   const address = email();

@@ -5,9 +5,8 @@
 // REAUTH_MAX_AGE_SECONDS (10 minutes): at sign-in, or again here. Changing the password or the
 // address asks for the current password in the same request, which is that proof.
 import "server-only";
-import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
 import { getTotpFactor } from "@/lib/server/store/two-factor";
-import { isCurrentPassword } from "@/lib/server/store/users";
+import { checkCurrentPassword } from "./current-password";
 import { proveSecondFactor } from "./second-factor";
 import { record, type ActionContext, type Actor, type RateLimited } from "./context";
 
@@ -32,13 +31,8 @@ export async function reauthenticate(
   input: { password: string; code?: string },
   ctx: ActionContext,
 ): Promise<{ ok: true } | { ok: false; code: "wrong_password" | "reauth_code_required" | "code_incorrect" } | RateLimited> {
-  const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
-  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
-  if (!(await isCurrentPassword(ctx.db, actor.userId, input.password, ctx.config))) {
-    await record(ctx, { ...actor, type: "reauthentication_failed" });
-    return { ok: false, code: "wrong_password" };
-  }
-  await settleRightPassword(ctx.db, actor.userId);
+  const checked = await checkCurrentPassword(actor, input.password, ctx, { type: "reauthentication_failed" });
+  if (!checked.ok) return checked;
   const factor = await getTotpFactor(ctx.db, actor.userId);
   let amr = "pwd";
   if (factor?.confirmedAt) {

@@ -1,10 +1,8 @@
 // The account actions that mail: sign-up by code, password reset by link, email change and its
 // undo, and the notifications. Against a real database; mail read back from the outbox.
 import assert from "node:assert/strict";
-import { beforeEach, it } from "node:test";
-import type { ActionContext } from "@/lib/server/actions/context";
+import { it } from "node:test";
 import { passwordComparisons } from "@/lib/server/password";
-import { useTestDb } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
 import { codeMailedTo, signUpThroughMail } from "@/lib/testing/sign-up";
 import { finishEmailChange, requestEmailChange, undoEmailChange } from "./change-email";
@@ -12,20 +10,9 @@ import { requestPasswordReset, resetPassword } from "./password-reset";
 import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
 import { finishSignUp, resendSignUpCode, startSignUp } from "./sign-up";
+import { cookieFrom, useActionTests } from "@/lib/testing/action-context";
 
-const config = testConfig({ APP_ORIGIN: "https://login.example.com" });
-const t0 = new Date("2026-11-29T12:00:00Z");
-const db = useTestDb();
-const ctx = (seconds = 0, ip = "198.51.100.1"): ActionContext => ({
-  db,
-  config,
-  now: new Date(t0.getTime() + seconds * 1000),
-  client: { ip, userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" },
-});
-const PASSWORD = "correct horse battery";
-let n = 0;
-const email = () => `person${++n}-${Date.now()}@example.com`;
-beforeEach(() => db.rateLimit.deleteMany());
+const { db, ctx, email, PASSWORD } = useActionTests({ label: "person", client: { ip: "198.51.100.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" }, config: testConfig({ APP_ORIGIN: "https://login.example.com" }) });
 
 const mailsTo = (to: string) => db.outboxMail.findMany({ where: { to }, orderBy: { createdAt: "asc" } });
 const linkIn = (text: string, path: string) => {
@@ -33,8 +20,8 @@ const linkIn = (text: string, path: string) => {
   assert.ok(link, `no link to ${path} in:\n${text}`);
   return new URL(link);
 };
-const refreshOf = (r: { tokens: { cookies: { name: string; value: string }[] } }) => r.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
-const deviceOf = (r: { tokens: { cookies: { name: string; value: string }[] } }) => r.tokens.cookies.find((c) => c.name.endsWith("kc_device"))!.value;
+const refreshOf = (r: Parameters<typeof cookieFrom>[0]) => cookieFrom(r, "kc_refresh");
+const deviceOf = (r: Parameters<typeof cookieFrom>[0]) => cookieFrom(r, "kc_device");
 
 it("asking to sign up answers the same for a new address and one that has an account; only the mails differ", async () => {
   const taken = email();

@@ -1,25 +1,16 @@
 // Two-step sign-in against a real database at a frozen clock: setup, the pending second step,
 // codes accepted once, recovery codes, limits under concurrency, turning it off.
 import assert from "node:assert/strict";
-import { beforeEach, it } from "node:test";
+import { it } from "node:test";
 import { decodeJwt } from "jose";
-import type { ActionContext } from "@/lib/server/actions/context";
 import { totpCodeAt } from "@/lib/server/totp";
-import { useTestDb } from "@/lib/testing/test-db";
-import { testConfig } from "@/lib/testing/settings";
 import { signUpThroughMail } from "@/lib/testing/sign-up";
 import { reauthenticate } from "./fresh-sign-in";
 import { signIn } from "./sign-in";
 import { confirmTotpSetup, disableTwoFactor, finishSignInWithSecondFactor, regenerateRecoveryCodes, startTotpSetup, twoFactorStatus } from "./two-factor";
+import { useActionTests } from "@/lib/testing/action-context";
 
-const config = testConfig();
-const t0 = new Date("2026-11-29T12:00:00Z");
-const db = useTestDb();
-const ctx = (seconds = 0): ActionContext => ({ db, config, now: new Date(t0.getTime() + seconds * 1000), client: { ip: "198.51.100.5", userAgent: "Mozilla/5.0 (Macintosh; Mac OS X) Safari/605.1" } });
-const PASSWORD = "correct horse battery";
-let n = 0;
-const email = () => `twostep${++n}-${Date.now()}@example.com`;
-beforeEach(() => db.rateLimit.deleteMany());
+const { db, t0, ctx, email, PASSWORD } = useActionTests({ label: "twostep", client: { ip: "198.51.100.5", userAgent: "Mozilla/5.0 (Macintosh; Mac OS X) Safari/605.1" } });
 
 /** An account with an authenticator app turned on: its secret and recovery codes. */
 async function withApp() {
