@@ -99,3 +99,25 @@ test("the sign-in challenge is single use: a second answer to the same ceremony 
   expect(replay.status()).toBe(400);
   expect((await replay.json()).error.code).toBe("passkey_failed");
 });
+
+test("a passkey sign-in ends the session this browser held before, even another account's", async ({ page, db }) => {
+  const owner = uniqueEmail("passkey-owner");
+  expect((await createAccount(page.context().request, owner)).status()).toBe(201);
+  await virtualAuthenticator(page);
+  await addPasskey(page);
+  await signOut(page.context());
+  // While the passkey is being used on the sign-in page, someone else signs in in this browser
+  // (another tab): the sign-in arrives with that account's session cookie.
+  const other = uniqueEmail("passkey-other");
+  let made: Promise<unknown> | undefined; // the autofill's ceremony and the button's may both send
+  await page.route("**/api/auth/passkeys/sign-in", async (route) => {
+    await (made ??= createAccount(page.context().request, other).then((r) => expect(r.status()).toBe(201)));
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    await route.continue({ headers: { ...route.request().headers(), cookie } });
+  });
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click({ timeout: 3000 }).catch(() => undefined);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText(`Signed in as ${owner}`)).toBeVisible();
+  expect((await db.sessionState(other)).map((s) => s.revokedReason)).toEqual(["signed_out"]);
+});

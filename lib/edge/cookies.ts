@@ -108,9 +108,14 @@ export function deviceCookieName(settings: Settings): string {
   return `${settings.cookieSecure ? "__Host-" : ""}kc_device`;
 }
 
-/** The device cookie this request carries, if any (checked for shape by the server). */
-export function deviceIdOf(request: { cookies: { get(name: string): { value: string } | undefined } }, settings: Settings): string | undefined {
-  return request.cookies.get(deviceCookieName(settings))?.value;
+/**
+ * What a browser brings to a sign-in: its device cookie, and the refresh token of a session it
+ * still holds, which the new session replaces (both checked by the server, never trusted).
+ */
+export type HeldByBrowser = { deviceId?: string; refreshToken?: string };
+
+export function heldByBrowser(request: { cookies: { get(name: string): { value: string } | undefined } }, settings: Settings): HeldByBrowser {
+  return { deviceId: request.cookies.get(deviceCookieName(settings))?.value, refreshToken: request.cookies.get(cookieNames(settings).refresh)?.value };
 }
 
 export function deviceCookie(value: string, settings: Settings): CookieToSet {

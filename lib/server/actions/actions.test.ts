@@ -66,7 +66,7 @@ it("when the hashing queue is full, a sign-in is refused as busy rather than que
 
 it("signing in while this browser still holds a session ends that session on the server", async () => {
   const first = await signedUp();
-  const again = await signIn({ email: first.email, password: PASSWORD, remember: true, previousRefreshToken: first.refresh }, ctx(5));
+  const again = await signIn({ email: first.email, password: PASSWORD, remember: true, browser: { refreshToken: first.refresh } }, ctx(5));
   assert.ok(again.ok);
   assert.equal(await getLiveSession(db, first.sessionId, ctx(6).now), null);
   const ended = await db.session.findUniqueOrThrow({ where: { id: first.sessionId } });

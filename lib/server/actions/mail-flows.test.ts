@@ -176,7 +176,7 @@ it("a sign-in from a browser the account has not seen mails its owner; from a kn
   const address = email();
   const person = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
   assert.equal((await mailsTo(address)).filter((m) => m.kind === "new_sign_in").length, 0, "not for the browser that signed up");
-  await signIn({ email: address, password: PASSWORD, remember: true, deviceId: deviceOf(person) }, ctx(1));
+  await signIn({ email: address, password: PASSWORD, remember: true, browser: { deviceId: deviceOf(person) } }, ctx(1));
   assert.equal((await mailsTo(address)).filter((m) => m.kind === "new_sign_in").length, 0);
   await signIn({ email: address, password: PASSWORD, remember: true }, ctx(2, "203.0.113.200"));
   const mailed = (await mailsTo(address)).filter((m) => m.kind === "new_sign_in");
@@ -250,4 +250,27 @@ it("a new password, however it was set, ends every reset link already mailed", a
   const actor = { userId: person.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: person.user.id } })).id };
   assert.ok((await changePassword(actor, { currentPassword: PASSWORD, newPassword: "changed on purpose" }, ctx(2))).ok);
   assert.deepEqual(await resetPassword({ token, password: "someone else's" }, ctx(3)), { ok: false, code: "link_expired" });
+});
+
+it("a browser holds one session: finishing a sign-up or a password reset there ends the one it held, whoever's it was", async () => {
+  const first = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, ctx());
+  const sessionOf = (r: { user: { id: string } }) => db.session.findFirstOrThrow({ where: { userId: r.user.id } });
+
+  // A second account signed up in the same browser: the first one's session ends on the server.
+  const second = email();
+  const started = await startSignUp({ email: second, password: PASSWORD, remember: true }, ctx(1));
+  assert.ok(started.ok);
+  const signedUp = await finishSignUp({ challengeId: started.challengeId, code: await codeMailedTo({ db }, second), browser: { refreshToken: refreshOf(first) } }, ctx(2));
+  assert.ok(signedUp.ok);
+  assert.equal((await sessionOf(first)).revokedReason, "signed_out");
+  assert.equal((await refreshTokens(refreshOf(first), ctx(3))).ok, false);
+  assert.equal(await db.securityEvent.count({ where: { userId: first.user.id, type: "signed_out" } }), 1, "shown in the first account's activity");
+
+  // A third account's reset link opened there: the second account's session ends too.
+  const third = email();
+  await signUpThroughMail({ email: third, password: PASSWORD, remember: true }, ctx(4));
+  await requestPasswordReset({ email: third }, ctx(5));
+  const token = linkIn((await mailsTo(third)).at(-1)!.text, "/reset-password").searchParams.get("token")!;
+  assert.ok((await resetPassword({ token, password: "a brand new password", browser: { refreshToken: refreshOf(signedUp) } }, ctx(6))).ok);
+  assert.equal((await sessionOf(signedUp)).revokedReason, "signed_out");
 });

@@ -6,6 +6,7 @@
 // verification (a PIN or a biometric on the device) is required: a passkey sign-in is one
 // phishing-resistant step, needing neither a password nor a second factor.
 import "server-only";
+import type { HeldByBrowser } from "@/lib/edge/cookies";
 import { createHash } from "node:crypto";
 import {
   generateAuthenticationOptions,
@@ -157,7 +158,7 @@ function signedChallenge(response: AuthenticationResponseJSON): string | null {
 export type PasskeySignInResult = SignedIn | { ok: false; code: "passkey_failed"; why: string };
 
 export async function finishPasskeySignIn(
-  input: { browserNonce: string; response: AuthenticationResponseJSON; deviceId?: string; remember: boolean },
+  input: { browserNonce: string; response: AuthenticationResponseJSON; browser?: HeldByBrowser; remember: boolean },
   ctx: ActionContext,
 ): Promise<PasskeySignInResult> {
   const fail = (why: string): PasskeySignInResult => ({ ok: false, code: "passkey_failed", why });
@@ -192,7 +193,7 @@ export async function finishPasskeySignIn(
   const amr = `${info.credentialDeviceType === "singleDevice" ? "hwk" : "swk"},mfa`;
   const issued = await createSession(ctx.db, { userId: passkey.userId, persistent: input.remember, amr, ...ctx.client }, ctx.config, ctx.now);
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: passkey.userId }, select: { id: true, email: true } });
-  return signedInWith(user, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
+  return signedInWith(user, issued, ctx, { browser: input.browser, mailIfNew: true });
 }
 
 /** Signature counters are unsigned 32-bit; the column is a signed 32-bit integer. */

@@ -5,6 +5,7 @@
 // fetch links; they must not use the token up); submitting a new password uses it, ends every
 // session of the account, mails "your password was changed", and signs the person in here.
 import "server-only";
+import type { HeldByBrowser } from "@/lib/edge/cookies";
 import { takeMailAttempt } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
 import { isPrismaError } from "@/lib/server/faults";
@@ -40,7 +41,7 @@ export async function resetLinkWorks(token: string, ctx: ActionContext): Promise
 
 export type ResetResult = SignedIn | SecondFactorRequired | { ok: false; code: "link_expired" } | WeakPassword;
 
-export async function resetPassword(input: { token: string; password: string; deviceId?: string }, ctx: ActionContext): Promise<ResetResult> {
+export async function resetPassword(input: { token: string; password: string; browser?: HeldByBrowser }, ctx: ActionContext): Promise<ResetResult> {
   const { db, config, now } = ctx;
   const challenge = await findByToken(db, "password_reset", input.token, config.refreshTokenKey, now);
   if (!challenge?.userId) return { ok: false, code: "link_expired" };
@@ -77,5 +78,5 @@ export async function resetPassword(input: { token: string; password: string; de
     const pending = await createPendingSignIn(db, { userId, persistent: false, passwordHash: user.passwordHash }, now);
     return { ok: false, code: "second_factor_required", pendingToken: pending.token, expiresAt: pending.expiresAt };
   }
-  return startSession({ id: user.id, email: user.email }, false, ctx, input.deviceId);
+  return startSession({ id: user.id, email: user.email }, false, ctx, input.browser);
 }

@@ -13,7 +13,7 @@ import {
 } from "@/lib/server/store/sessions";
 import { rehashPassword, verifyUserPassword, type PublicUser } from "@/lib/server/store/users";
 import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
-import { deviceCookie } from "@/lib/edge/cookies";
+import { deviceCookie, type HeldByBrowser } from "@/lib/edge/cookies";
 import { mails } from "@/lib/server/mail/mails";
 import { looksLikeDeviceId, newDeviceId, rememberDevice } from "@/lib/server/store/devices";
 import { createPendingSignIn, getTotpFactor } from "@/lib/server/store/two-factor";
@@ -29,11 +29,10 @@ export type SignInResult = SignedIn | RateLimited | SecondFactorRequired | { ok:
 
 /**
  * The attempt is taken from every limit *before* the password is compared, so guesses sent at
- * the same moment cannot all slip under the limit; a right password gives it back. Signing in
- * while this browser still holds a session ends that one on the server.
+ * the same moment cannot all slip under the limit; a right password gives it back.
  */
 export async function signIn(
-  input: { email: string; password: string; remember: boolean; previousRefreshToken?: string; deviceId?: string },
+  input: { email: string; password: string; remember: boolean; browser?: HeldByBrowser },
   ctx: ActionContext,
 ): Promise<SignInResult> {
   const { db, config, now } = ctx;
@@ -72,16 +71,8 @@ export async function signIn(
     return { ok: false, code: "invalid_credentials" };
   }
   metrics().signIns.inc({ outcome: "ok" });
-
-  // Now that the new session exists, the one this browser held before ends.
-  if (input.previousRefreshToken) {
-    const previous = await findSessionByRefreshToken(db, input.previousRefreshToken);
-    if (previous && previous.sessionId !== issued.session.id && (await revokeSession(db, previous.sessionId, "signed_out", now))) {
-      await record(ctx, { userId: previous.userId, sessionId: previous.sessionId, type: "signed_out" });
-    }
-  }
   if (user.stale) await rehashInPassing(user.id, input.password, user.passwordHash, ctx);
-  return signedInWith({ id: user.id, email: user.email }, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
+  return signedInWith({ id: user.id, email: user.email }, issued, ctx, { browser: input.browser, mailIfNew: true });
 }
 
 /**
@@ -101,24 +92,40 @@ async function rehashInPassing(userId: string, password: string, checkedHash: st
  * A new session for a person who just proved their address (a new account, a password reset): its
  * cookies, recorded as a sign-in. The browser becomes a known device without a "new sign-in" mail.
  */
-export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext, deviceId?: string): Promise<SignedIn> {
+export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext, browser?: HeldByBrowser): Promise<SignedIn> {
   const issued = await createSession(ctx.db, { userId: user.id, persistent, ...ctx.client }, ctx.config, ctx.now);
-  return signedInWith(user, issued, ctx, { deviceId, mailIfNew: false });
+  return signedInWith(user, issued, ctx, { browser, mailIfNew: false });
 }
 
+/**
+ * Everything a new session means, however it was proved (password, second step, passkey, a code
+ * or link from a mail): the session this browser held before ends on the server (whoever's it
+ * was: a browser holds one session at a time, and a replaced one must not live on unseen), the
+ * sign-in is recorded, the browser remembered, the tokens issued.
+ */
 export async function signedInWith(
   user: PublicUser,
   issued: IssuedRefreshToken,
   ctx: ActionContext,
-  device: { deviceId?: string; mailIfNew: boolean },
+  how: { browser?: HeldByBrowser; mailIfNew: boolean },
 ): Promise<SignedIn> {
+  await endHeldSession(how.browser?.refreshToken, issued.session.id, ctx);
   await record(ctx, { userId: user.id, sessionId: issued.session.id, type: "signed_in" });
-  const deviceId = looksLikeDeviceId(device.deviceId) ? device.deviceId : newDeviceId();
-  await recognise(user, deviceId, device.mailIfNew, ctx);
+  const held = how.browser?.deviceId;
+  const deviceId = looksLikeDeviceId(held) ? held : newDeviceId();
+  await recognise(user, deviceId, how.mailIfNew, ctx);
   pruneNowAndThen(ctx.db, ctx.now);
   const tokens = await issueTokens(issued, ctx.config, ctx.now);
   // The device cookie is renewed at every sign-in, so a browser in use is never forgotten.
   return { ok: true, user, tokens: { ...tokens, cookies: [...tokens.cookies, deviceCookie(deviceId, ctx.config)] } };
+}
+
+async function endHeldSession(refreshToken: string | undefined, newSessionId: string, ctx: ActionContext): Promise<void> {
+  if (!refreshToken) return;
+  const held = await findSessionByRefreshToken(ctx.db, refreshToken);
+  if (held && held.sessionId !== newSessionId && (await revokeSession(ctx.db, held.sessionId, "signed_out", ctx.now))) {
+    await record(ctx, { userId: held.userId, sessionId: held.sessionId, type: "signed_out" });
+  }
 }
 
 /** Remembers the browser; a browser the account has not seen before gets its owner a mail. */

@@ -6,6 +6,7 @@
 // mail saying someone tried, and a challenge no code can match. The account exists only once the
 // code is entered.
 import "server-only";
+import type { HeldByBrowser } from "@/lib/edge/cookies";
 import { randomUUID } from "node:crypto";
 import { takeMailAttempt, takeSignUpAttempt } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
@@ -67,7 +68,7 @@ export type CodeRefusal =
  * link in the mail. The password's check spends one of the code's tries.
  */
 export async function finishSignUp(
-  input: { challengeId: string; code: string; deviceId?: string; fromAnotherBrowser?: boolean; password?: string },
+  input: { challengeId: string; code: string; browser?: HeldByBrowser; fromAnotherBrowser?: boolean; password?: string },
   ctx: ActionContext,
 ): Promise<SignedIn | CodeRefusal> {
   const { db, config, now } = ctx;
@@ -97,7 +98,7 @@ export async function finishSignUp(
   }
   if (!user) return { ok: false, code: "code_expired" };
   metrics().signUps.inc({ outcome: "created" });
-  return startSession(user, challenge.persistent, ctx, input.deviceId);
+  return startSession(user, challenge.persistent, ctx, input.browser);
 }
 
 /** Another code for a sign-up that is still waiting, after a cool-down. */

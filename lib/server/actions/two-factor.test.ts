@@ -147,3 +147,14 @@ it("“this wasn't me” also removes passkeys and the authenticator app whoever
   assert.equal(await db.totpFactor.count({ where: { userId: actor.userId } }), 0);
   assert.equal(await db.recoveryCode.count({ where: { userId: actor.userId } }), 0);
 });
+
+it("the second step ends the session this browser held before, as a password alone does", async () => {
+  const held = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, ctx());
+  const heldRefresh = held.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
+  const { address, secret } = await withApp();
+  const pendingToken = await passwordStep(address, 60);
+  assert.equal((await db.session.findFirstOrThrow({ where: { userId: held.user.id } })).revokedAt, null, "the password alone ends nothing yet");
+  const done = await finishSignInWithSecondFactor({ pendingToken, code: totpCodeAt(secret, ctx(61).now), browser: { refreshToken: heldRefresh } }, ctx(61));
+  assert.ok(done.ok);
+  assert.equal((await db.session.findFirstOrThrow({ where: { userId: held.user.id } })).revokedReason, "signed_out");
+});

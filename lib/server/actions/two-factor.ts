@@ -3,6 +3,7 @@
 // Setting it up, turning it off and making new recovery codes need a fresh sign-in. With it on, a
 // right password leads to a pending sign-in (no token exists yet) that a code finishes.
 import "server-only";
+import type { HeldByBrowser } from "@/lib/edge/cookies";
 import { randomUUID } from "node:crypto";
 import QRCode from "qrcode";
 import { mails } from "@/lib/server/mail/mails";
@@ -118,7 +119,7 @@ export type SecondStepResult =
  * account; when they run out, or the pending sign-in expires, the password is asked again.
  */
 export async function finishSignInWithSecondFactor(
-  input: { pendingToken: string; code: string; deviceId?: string },
+  input: { pendingToken: string; code: string; browser?: HeldByBrowser },
   ctx: ActionContext,
 ): Promise<SecondStepResult> {
   const { db, config, now } = ctx;
@@ -155,7 +156,7 @@ export async function finishSignInWithSecondFactor(
   const issued = await createSessionIfPasswordUnchanged(db, { userId: pending.userId, persistent: pending.persistent, passwordHash: pending.passwordHash, amr, ...ctx.client }, config, now);
   if (!issued) return { ok: false, code: "sign_in_expired" };
   const user = await db.user.findUniqueOrThrow({ where: { id: pending.userId }, select: { id: true, email: true } });
-  const signedIn = await signedInWith(user, issued, ctx, { deviceId: input.deviceId, mailIfNew: true });
+  const signedIn = await signedInWith(user, issued, ctx, { browser: input.browser, mailIfNew: true });
   return recoveryCodesLeft === undefined ? signedIn : { ...signedIn, recoveryCodesLeft };
 }
 

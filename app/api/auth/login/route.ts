@@ -1,5 +1,5 @@
 import { answerFailure, answerMailSent, answerRefusal, answerSignedIn } from "@/lib/edge/answer";
-import { cookieNames, deviceIdOf, secondStepCookie } from "@/lib/edge/cookies";
+import { heldByBrowser, secondStepCookie } from "@/lib/edge/cookies";
 import { safeNextPath } from "@/lib/edge/next-path";
 import { credentialsFromForm, loginInput } from "@/lib/edge/credentials";
 import { readInput } from "@/lib/edge/read-input";
@@ -12,8 +12,7 @@ export const POST = route(async (request, ctx) => {
   const input = await readInput(request, loginInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: credentialsFromForm });
   if (!input.ok) return answerFailure(input.mode, input.error, { ...FORM, echo: input.raw, cookies: ctx.config });
 
-  const previousRefreshToken = request.cookies.get(cookieNames(ctx.config).refresh)?.value;
-  const result = await signIn({ ...input.data, previousRefreshToken, deviceId: deviceIdOf(request, ctx.config) }, ctx);
+  const result = await signIn({ ...input.data, browser: heldByBrowser(request, ctx.config) }, ctx);
   if (!result.ok && result.code === "second_factor_required") {
     // No token yet: a short-lived cookie naming the pending sign-in, and the code's page.
     const next = `/login/verify${input.data.next ? `?next=${encodeURIComponent(safeNextPath(input.data.next))}` : ""}`;

@@ -1,6 +1,6 @@
 import { answerFailure, answerRefusal, json, seeOther, withCookies } from "@/lib/edge/answer";
 import { safeNextPath } from "@/lib/edge/next-path";
-import { clearedSecondStepCookie, deviceIdOf, secondStepCookieName } from "@/lib/edge/cookies";
+import { clearedSecondStepCookie, heldByBrowser, secondStepCookieName } from "@/lib/edge/cookies";
 import { fieldsFromForm, secondFactorInput } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
@@ -15,7 +15,7 @@ export const POST = route(async (request, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, { page });
 
   const pendingToken = request.cookies.get(secondStepCookieName(ctx.config))?.value ?? "";
-  const result = await finishSignInWithSecondFactor({ pendingToken, code: input.data.code, deviceId: deviceIdOf(request, ctx.config) }, ctx);
+  const result = await finishSignInWithSecondFactor({ pendingToken, code: input.data.code, browser: heldByBrowser(request, ctx.config) }, ctx);
   if (!result.ok && result.code === "sign_in_expired") {
     // Start again from the password; the spent attempt's cookie goes.
     const answer = input.mode === "form" ? seeOther(`/login?error=sign_in_expired${back ? `&${back.slice(1)}` : ""}`) : answerFailure("json", apiError("sign_in_expired"), { page });

@@ -1,5 +1,5 @@
 import { answerFailure, answerSignedIn, withCookies } from "@/lib/edge/answer";
-import { clearedPasskeyAttemptCookie, deviceIdOf, passkeyAttemptCookieName } from "@/lib/edge/cookies";
+import { clearedPasskeyAttemptCookie, heldByBrowser, passkeyAttemptCookieName } from "@/lib/edge/cookies";
 import { fieldsFromForm } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
@@ -14,7 +14,7 @@ export const POST = route(async (request, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, { page: "/login" });
   const browserNonce = request.cookies.get(passkeyAttemptCookieName(ctx.config))?.value ?? "";
   const result = await finishPasskeySignIn(
-    { browserNonce, response: input.data.response as unknown as AuthenticationResponseJSON, remember: input.data.remember, deviceId: deviceIdOf(request, ctx.config) },
+    { browserNonce, response: input.data.response as unknown as AuthenticationResponseJSON, remember: input.data.remember, browser: heldByBrowser(request, ctx.config) },
     ctx,
   );
   // A failed answer leaves the cookie: another ceremony of this browser may still be under way.

@@ -1,5 +1,5 @@
 import { answerFailure, answerMailSent, answerSignedIn, weakPasswordError } from "@/lib/edge/answer";
-import { deviceIdOf, secondStepCookie } from "@/lib/edge/cookies";
+import { heldByBrowser, secondStepCookie } from "@/lib/edge/cookies";
 import { fieldsFromForm, passwordResetInput } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
@@ -13,7 +13,7 @@ export const POST = route(async (request, ctx) => {
     const token = typeof (input.raw as { token?: unknown } | undefined)?.token === "string" ? (input.raw as { token: string }).token : "";
     return answerFailure(input.mode, input.error, { page: `/reset-password?token=${encodeURIComponent(token)}` });
   }
-  const result = await resetPassword({ ...input.data, deviceId: deviceIdOf(request, ctx.config) }, ctx);
+  const result = await resetPassword({ ...input.data, browser: heldByBrowser(request, ctx.config) }, ctx);
   if (!result.ok && result.code === "password_too_weak") {
     return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "password"), { page: `/reset-password?token=${encodeURIComponent(input.data.token)}` });
   }

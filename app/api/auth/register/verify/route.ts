@@ -1,5 +1,5 @@
 import { answerFailure, answerSignedIn, withCookies } from "@/lib/edge/answer";
-import { clearedSignUpCookie, deviceIdOf, signUpChallengeOf } from "@/lib/edge/cookies";
+import { clearedSignUpCookie, heldByBrowser, signUpChallengeOf } from "@/lib/edge/cookies";
 import { fieldsFromForm, signUpCodeInput } from "@/lib/edge/credentials";
 import { apiError, ERRORS } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
@@ -19,7 +19,7 @@ export const POST = route(async (request, ctx) => {
   if (!challengeId) return answerFailure(input.mode, apiError("code_expired"), { page });
 
   const { code, password } = input.data;
-  const result = await finishSignUp({ challengeId, code, password, fromAnotherBrowser, deviceId: deviceIdOf(request, ctx.config) }, ctx);
+  const result = await finishSignUp({ challengeId, code, password, fromAnotherBrowser, browser: heldByBrowser(request, ctx.config) }, ctx);
   if (!result.ok) {
     const refusal =
       result.code === "code_incorrect"
