@@ -103,3 +103,12 @@ test("a right password is not charged: ten sign-ins in a row from one address al
   for (let i = 0; i < 10; i++) expect((await client.post("/api/auth/login", { data: { email, password: PASSWORD } })).status()).toBe(200);
   await client.dispose();
 });
+
+test("forty passkey sign-in challenges asked from one address at the same moment: five given, thirty-five 429s", async () => {
+  const responses = await race({ method: "POST", path: "/api/auth/passkeys/sign-in/options", headers: { "x-forwarded-for": address() } });
+  expect(countStatuses(responses)).toEqual({ 200: LIMIT, 429: 40 - LIMIT });
+  for (const refused of responses.filter((r) => r.status === 429)) {
+    expect(JSON.parse(refused.body).error.code).toBe("rate_limited");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+  }
+});

@@ -94,6 +94,9 @@ const serverSchema = edgeSchema.extend({
   // whoever knows the password must not be able to spend the owner's password-check budget.
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: limit("10/3600"),
   RATE_LIMIT_MAIL_IP: limit("30/3600"),
+  // Passkey sign-in challenges, per IP: each is a row until it expires, and anyone can ask for
+  // one. Every visit to /login asks once (for the email field's autofill), so it is generous.
+  RATE_LIMIT_PASSKEY_IP: limit("100/300"),
 
   // Where mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465.
   SMTP_URL: z
@@ -160,6 +163,7 @@ export type Config = EdgeConfig & {
     passwordAccount: Limit;
     mailAddress: Limit;
     mailIp: Limit;
+    passkeyIp: Limit;
     secondFactorAccount: Limit;
   };
   appOrigin: string;
@@ -235,6 +239,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       mailAddress: e.RATE_LIMIT_MAIL_ADDRESS,
       mailIp: e.RATE_LIMIT_MAIL_IP,
       secondFactorAccount: e.RATE_LIMIT_SECOND_FACTOR_ACCOUNT,
+      passkeyIp: e.RATE_LIMIT_PASSKEY_IP,
     },
     appOrigin,
     mail: {

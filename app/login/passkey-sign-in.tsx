@@ -9,7 +9,7 @@ import { announceAuthChange } from "@/app/components/auth-channel";
 
 async function signInWithPasskey(next: string, autofill: boolean): Promise<string | null> {
   const started = await fetch("/api/auth/passkeys/sign-in/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
-  if (!started?.ok) return "Passkey sign-in is unavailable just now. Please try again.";
+  if (!started?.ok) return (await messageOf(started)) ?? "Passkey sign-in is unavailable just now. Please try again.";
   const { options } = await started.json();
   let response;
   try {
@@ -30,8 +30,13 @@ async function signInWithPasskey(next: string, autofill: boolean): Promise<strin
     window.location.assign(next);
     return null;
   }
-  const body = (await finished?.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return body?.error?.message ?? "That didn’t work just now. Please try again.";
+  return (await messageOf(finished)) ?? "That didn’t work just now. Please try again.";
+}
+
+/** The server's own words for a refusal (too many tries, an expired attempt), if it sent any. */
+async function messageOf(answer: Response | null): Promise<string | undefined> {
+  const body = (await answer?.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return body?.error?.message;
 }
 
 export function PasskeySignIn({ next }: { next: string }) {

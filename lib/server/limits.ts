@@ -108,6 +108,11 @@ export async function takeMailAttempt(db: Db, who: Who & { purpose: MailPurpose 
   return refusedBy("mail_address", await takeAttempt(db, `mail:address:${who.purpose}:${who.email}`, limits.mailAddress, now));
 }
 
+/** Passkey sign-in challenges (a stored row each), per IP: nobody can fill the table. */
+export async function takePasskeyChallenge(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
+  return refusedBy("passkey_ip", await takeAttempt(db, `passkey:ip:${where(ip)}`, limits.passkeyIp, now));
+}
+
 /**
  * Second-factor codes (sign-in's second step, confirming an app), per account. Their own counter:
  * someone who knows the password and guesses codes must not lock the owner out of changing it.

@@ -18,6 +18,7 @@ import {
 } from "@simplewebauthn/server";
 import { describeDevice } from "@/lib/server/device";
 import { isPrismaError } from "@/lib/server/faults";
+import { takePasskeyChallenge } from "@/lib/server/limits";
 import { log } from "@/lib/server/log";
 import { mails } from "@/lib/server/mail/mails";
 import { createSession } from "@/lib/server/store/sessions";
@@ -32,7 +33,7 @@ import {
   takeChallenge,
   takeSignInChallenge,
 } from "@/lib/server/store/passkeys";
-import { record, type ActionContext, type Actor } from "./context";
+import { record, type ActionContext, type Actor, type RateLimited } from "./context";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
@@ -137,10 +138,12 @@ export async function removeOwnPasskey(actor: Actor, input: { id: string }, ctx:
 }
 
 /** Options for navigator.credentials.get() (any of the person's passkeys: discoverable), bound to this browser's cookie. */
-export async function startPasskeySignIn(browserNonce: string, ctx: ActionContext): Promise<{ options: unknown }> {
+export async function startPasskeySignIn(browserNonce: string, ctx: ActionContext): Promise<{ ok: true; options: unknown } | RateLimited> {
+  const taken = await takePasskeyChallenge(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
   const options = await generateAuthenticationOptions({ rpID: relyingParty(ctx).rpID, userVerification: "required", allowCredentials: [] });
   await saveChallenge(ctx.db, { purpose: "authenticate", challenge: options.challenge, browser: hashNonce(browserNonce) }, ctx.now);
-  return { options };
+  return { ok: true, options };
 }
 
 const hashNonce = (nonce: string) => createHash("sha256").update(nonce).digest("base64url");

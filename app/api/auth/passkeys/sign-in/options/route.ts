@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { json, withCookies } from "@/lib/edge/answer";
+import { answerRefusal, json, withCookies } from "@/lib/edge/answer";
 import { passkeyAttemptCookie, passkeyAttemptCookieName } from "@/lib/edge/cookies";
 import { startPasskeySignIn } from "@/lib/server/actions/passkeys";
 import { route } from "@/lib/server/route";
@@ -9,6 +9,7 @@ import { route } from "@/lib/server/route";
 export const POST = route(async (request, ctx) => {
   const held = request.cookies.get(passkeyAttemptCookieName(ctx.config))?.value;
   const nonce = held && /^[A-Za-z0-9_-]{43}$/.test(held) ? held : randomBytes(32).toString("base64url");
-  const { options } = await startPasskeySignIn(nonce, ctx);
-  return withCookies(json({ options }), [passkeyAttemptCookie(nonce, ctx.config)]);
+  const started = await startPasskeySignIn(nonce, ctx);
+  if (!started.ok) return answerRefusal("json", started, { page: "/login" });
+  return withCookies(json({ options: started.options }), [passkeyAttemptCookie(nonce, ctx.config)]);
 });
