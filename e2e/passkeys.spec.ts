@@ -2,7 +2,8 @@
 // CTAP2 device with resident keys and user verification, as a phone or a laptop's would be.
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { createAccount, uniqueEmail } from "./helpers";
+import { createAccount, PASSWORD, uniqueEmail } from "./helpers";
+import { E2E } from "./settings";
 import { lastMailId, waitForMail } from "./mail";
 
 async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; id: string }> {
@@ -120,4 +121,25 @@ test("a passkey sign-in ends the session this browser held before, even another 
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText(`Signed in as ${owner}`)).toBeVisible();
   expect((await db.sessionState(other)).map((s) => s.revokedReason)).toEqual(["signed_out"]);
+});
+
+test("a passkey being added is saved even when the sign-in turns stale while the authenticator is open", async ({ browser }) => {
+  // On the instance where a sign-in stays fresh for 6 seconds: the browser's answer is held back
+  // longer than that, as a person slow at their authenticator's prompt would hold it.
+  const context = await browser.newContext({ baseURL: E2E.steadyURL });
+  const page = await context.newPage();
+  const email = uniqueEmail("passkey-slow");
+  expect((await createAccount(context.request, email)).status()).toBe(201);
+  await virtualAuthenticator(page);
+  const freshForMs = Number(E2E.instances.steady.env.REAUTH_MAX_AGE_SECONDS) * 1000;
+  await page.route("**/api/auth/passkeys/register", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, freshForMs + 1000));
+    await route.continue();
+  });
+  await page.goto("/account");
+  expect((await context.request.post("/api/auth/reauthenticate", { data: { password: PASSWORD } })).status()).toBe(204);
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByText("A passkey was added.")).toBeVisible({ timeout: freshForMs + 10_000 });
+  await expect(page.getByTestId("passkey-row")).toHaveCount(1);
+  await context.close();
 });

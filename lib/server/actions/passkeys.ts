@@ -65,11 +65,14 @@ export async function startAddingPasskey(actor: Actor, ctx: ActionContext): Prom
   return { ok: true, options };
 }
 
-export type AddPasskeyResult = { ok: true; id: string; name: string } | NeedsFreshSignIn | { ok: false; code: "passkey_failed"; why: string };
+export type AddPasskeyResult = { ok: true; id: string; name: string } | { ok: false; code: "passkey_failed"; why: string };
 
+/**
+ * No fresh sign-in is asked again here: the challenge is the proof. It was issued only to a fresh
+ * sign-in, to this session, for five minutes, and is used once; asking again would fail a person
+ * who took a while at their authenticator's prompt, after the ceremony, with nothing to retry.
+ */
 export async function finishAddingPasskey(actor: Actor, input: { response: RegistrationResponseJSON }, ctx: ActionContext): Promise<AddPasskeyResult> {
-  const stale = await needsFreshSignIn(actor, ctx);
-  if (stale) return stale;
   const challenge = await latestChallengeFor(actor, ctx);
   if (!challenge) return { ok: false, code: "passkey_failed", why: "The request to add a passkey expired. Please try again." };
   const rp = relyingParty(ctx);
