@@ -2,7 +2,7 @@
 // CTAP2 device with resident keys and user verification, as a phone or a laptop's would be.
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { createAccount, PASSWORD, uniqueEmail } from "./helpers";
+import { createAccount, PASSWORD, uniqueEmail, waitForAccessTokenExpiry } from "./helpers";
 import { E2E } from "./settings";
 import { lastMailId, waitForMail } from "./mail";
 
@@ -119,6 +119,11 @@ test("a passkey sign-in ends the session this browser held before, even another 
   await page.goto("/login");
   await page.getByRole("button", { name: "Sign in with a passkey" }).click({ timeout: 3000 }).catch(() => undefined);
   await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText(`Signed in as ${owner}`)).toBeVisible();
+  // The other session ends once the browser is seen using the new one: its first refresh.
+  expect((await db.sessionState(other)).map((s) => s.revokedReason)).toEqual([null]);
+  await waitForAccessTokenExpiry(page);
+  await page.goto("/dashboard");
   await expect(page.getByText(`Signed in as ${owner}`)).toBeVisible();
   expect((await db.sessionState(other)).map((s) => s.revokedReason)).toEqual(["signed_out"]);
 });

@@ -64,13 +64,24 @@ it("when the hashing queue is full, a sign-in is refused as busy rather than que
   assert.ok(results.some((r) => r.status === "fulfilled" && r.value.ok), "the queued ones were served");
 });
 
-it("signing in while this browser still holds a session ends that session on the server", async () => {
+it("signing in while this browser still holds a session ends that session on the server, once the new one is used", async () => {
   const first = await signedUp();
   const again = await signIn({ email: first.email, password: PASSWORD, remember: true, browser: { refreshToken: first.refresh } }, ctx(5));
   assert.ok(again.ok);
-  assert.equal(await getLiveSession(db, first.sessionId, ctx(6).now), null);
+  assert.notEqual(await getLiveSession(db, first.sessionId, ctx(6).now), null, "not before the browser is known to have the new session");
+  assert.ok((await refreshTokens(again.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value, ctx(7))).ok);
+  assert.equal(await getLiveSession(db, first.sessionId, ctx(8).now), null);
   const ended = await db.session.findUniqueOrThrow({ where: { id: first.sessionId } });
   assert.equal(ended.revokedReason, "signed_out");
+});
+
+it("a sign-in whose answer never reached the browser leaves the session the browser still holds working", async () => {
+  const held = await signedUp();
+  // Signed in again from this browser, but the answer was lost (the page navigated away): the
+  // browser still has the old cookies, and the new session's token is never used.
+  assert.ok((await signIn({ email: held.email, password: PASSWORD, remember: true, browser: { refreshToken: held.refresh } }, ctx(5))).ok);
+  assert.ok((await refreshTokens(held.refresh, ctx(6))).ok, "the held session refreshes as before");
+  assert.notEqual(await getLiveSession(db, held.sessionId, ctx(7).now), null);
 });
 
 it("a password hashed at a lower cost than configured is rehashed at sign-in", async () => {

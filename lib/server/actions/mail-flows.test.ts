@@ -252,25 +252,31 @@ it("a new password, however it was set, ends every reset link already mailed", a
   assert.deepEqual(await resetPassword({ token, password: "someone else's" }, ctx(3)), { ok: false, code: "link_expired" });
 });
 
-it("a browser holds one session: finishing a sign-up or a password reset there ends the one it held, whoever's it was", async () => {
+it("a browser holds one session: finishing a sign-up or a password reset there ends the one it held, whoever's it was, once the new one is used", async () => {
   const first = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, ctx());
   const sessionOf = (r: { user: { id: string } }) => db.session.findFirstOrThrow({ where: { userId: r.user.id } });
 
-  // A second account signed up in the same browser: the first one's session ends on the server.
+  // A second account signed up in the same browser: the first one's session ends at the new
+  // session's first refresh, which shows the browser has the new cookies.
   const second = email();
   const started = await startSignUp({ email: second, password: PASSWORD, remember: true }, ctx(1));
   assert.ok(started.ok);
   const signedUp = await finishSignUp({ challengeId: started.challengeId, code: await codeMailedTo({ db }, second), browser: { refreshToken: refreshOf(first) } }, ctx(2));
   assert.ok(signedUp.ok);
+  assert.equal((await sessionOf(first)).revokedAt, null, "not before the browser is known to have the new session");
+  const renewed = await refreshTokens(refreshOf(signedUp), ctx(3));
+  assert.ok(renewed.ok);
   assert.equal((await sessionOf(first)).revokedReason, "signed_out");
-  assert.equal((await refreshTokens(refreshOf(first), ctx(3))).ok, false);
+  assert.equal((await refreshTokens(refreshOf(first), ctx(4))).ok, false);
   assert.equal(await db.securityEvent.count({ where: { userId: first.user.id, type: "signed_out" } }), 1, "shown in the first account's activity");
 
   // A third account's reset link opened there: the second account's session ends too.
   const third = email();
-  await signUpThroughMail({ email: third, password: PASSWORD, remember: true }, ctx(4));
-  await requestPasswordReset({ email: third }, ctx(5));
+  await signUpThroughMail({ email: third, password: PASSWORD, remember: true }, ctx(5));
+  await requestPasswordReset({ email: third }, ctx(6));
   const token = linkIn((await mailsTo(third)).at(-1)!.text, "/reset-password").searchParams.get("token")!;
-  assert.ok((await resetPassword({ token, password: "a brand new password", browser: { refreshToken: refreshOf(signedUp) } }, ctx(6))).ok);
+  const reset = await resetPassword({ token, password: "a brand new password", browser: { refreshToken: refreshOf(renewed) } }, ctx(7));
+  assert.ok(reset.ok);
+  assert.ok((await refreshTokens(refreshOf(reset), ctx(8))).ok);
   assert.equal((await sessionOf(signedUp)).revokedReason, "signed_out");
 });

@@ -30,7 +30,11 @@ async function refresh(presented: string | undefined, ctx: ActionContext): Promi
   };
   const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client, mailOwner);
   metrics().rotation.observe((performance.now() - started) / 1000);
-  if (result.ok) return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now), via: result.via };
+  if (result.ok) {
+    const { replacedEnded } = result;
+    if (replacedEnded) await record(ctx, { userId: replacedEnded.userId, sessionId: replacedEnded.id, type: "signed_out" });
+    return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now), via: result.via };
+  }
 
   if (result.code === "reused" && result.ended) {
     sendQueuedMail();

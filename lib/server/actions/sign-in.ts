@@ -7,8 +7,7 @@ import { pruneNowAndThen } from "@/lib/server/store/prune";
 import {
   createSession,
   createSessionIfPasswordUnchanged,
-  findSessionByRefreshToken,
-  revokeSession,
+  noteReplacedSession,
   type IssuedRefreshToken,
 } from "@/lib/server/store/sessions";
 import { rehashPassword, verifyUserPassword, type PublicUser } from "@/lib/server/store/users";
@@ -99,9 +98,10 @@ export async function startSession(user: PublicUser, persistent: boolean, ctx: A
 
 /**
  * Everything a new session means, however it was proved (password, second step, passkey, a code
- * or link from a mail): the session this browser held before ends on the server (whoever's it
- * was: a browser holds one session at a time, and a replaced one must not live on unseen), the
- * sign-in is recorded, the browser remembered, the tokens issued.
+ * or link from a mail): the sign-in is recorded, the browser remembered, the tokens issued, and
+ * the session this browser held before set to end (whoever's it was: a browser holds one session
+ * at a time, and a replaced one must not live on unseen) once the new one's first refresh shows
+ * the browser has it.
  */
 export async function signedInWith(
   user: PublicUser,
@@ -109,22 +109,27 @@ export async function signedInWith(
   ctx: ActionContext,
   how: { browser?: HeldByBrowser; mailIfNew: boolean },
 ): Promise<SignedIn> {
-  await endHeldSession(how.browser?.refreshToken, issued.session.id, ctx);
   await record(ctx, { userId: user.id, sessionId: issued.session.id, type: "signed_in" });
   const held = how.browser?.deviceId;
   const deviceId = looksLikeDeviceId(held) ? held : newDeviceId();
   await recognise(user, deviceId, how.mailIfNew, ctx);
   pruneNowAndThen(ctx.db, ctx.now);
   const tokens = await issueTokens(issued, ctx.config, ctx.now);
+  await noteHeldSession(how.browser?.refreshToken, issued.session.id, ctx);
   // The device cookie is renewed at every sign-in, so a browser in use is never forgotten.
   return { ok: true, user, tokens: { ...tokens, cookies: [...tokens.cookies, deviceCookie(deviceId, ctx.config)] } };
 }
 
-async function endHeldSession(refreshToken: string | undefined, newSessionId: string, ctx: ActionContext): Promise<void> {
+/**
+ * The held session ends at the new one's first refresh (noteReplacedSession says why). Best
+ * effort: if noting it fails, the old session only lives on until it idles out, unheld.
+ */
+async function noteHeldSession(refreshToken: string | undefined, newSessionId: string, ctx: ActionContext): Promise<void> {
   if (!refreshToken) return;
-  const held = await findSessionByRefreshToken(ctx.db, refreshToken);
-  if (held && held.sessionId !== newSessionId && (await revokeSession(ctx.db, held.sessionId, "signed_out", ctx.now))) {
-    await record(ctx, { userId: held.userId, sessionId: held.sessionId, type: "signed_out" });
+  try {
+    await noteReplacedSession(ctx.db, newSessionId, refreshToken);
+  } catch (error) {
+    log().error({ err: error, requestId: ctx.requestId }, "could not note the session this browser held before a new sign-in (it idles out)");
   }
 }
 

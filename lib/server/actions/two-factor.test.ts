@@ -6,6 +6,7 @@ import { decodeJwt } from "jose";
 import { totpCodeAt } from "@/lib/server/totp";
 import { signUpThroughMail } from "@/lib/testing/sign-up";
 import { reauthenticate } from "./fresh-sign-in";
+import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
 import { confirmTotpSetup, disableTwoFactor, finishSignInWithSecondFactor, regenerateRecoveryCodes, startTotpSetup, twoFactorStatus } from "./two-factor";
 import { useActionTests } from "@/lib/testing/action-context";
@@ -148,7 +149,7 @@ it("“this wasn't me” also removes passkeys and the authenticator app whoever
   assert.equal(await db.recoveryCode.count({ where: { userId: actor.userId } }), 0);
 });
 
-it("the second step ends the session this browser held before, as a password alone does", async () => {
+it("the second step ends the session this browser held before (at the new one's first refresh), as a password alone does", async () => {
   const held = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, ctx());
   const heldRefresh = held.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
   const { address, secret } = await withApp();
@@ -156,5 +157,6 @@ it("the second step ends the session this browser held before, as a password alo
   assert.equal((await db.session.findFirstOrThrow({ where: { userId: held.user.id } })).revokedAt, null, "the password alone ends nothing yet");
   const done = await finishSignInWithSecondFactor({ pendingToken, code: totpCodeAt(secret, ctx(61).now), browser: { refreshToken: heldRefresh } }, ctx(61));
   assert.ok(done.ok);
+  assert.ok((await refreshTokens(done.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value, ctx(62))).ok);
   assert.equal((await db.session.findFirstOrThrow({ where: { userId: held.user.id } })).revokedReason, "signed_out");
 });

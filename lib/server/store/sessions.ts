@@ -41,8 +41,11 @@ export type IssuedRefreshToken = { session: SessionRecord; refreshToken: string 
 
 export type RotateFailure = "invalid" | "expired" | "revoked" | "reused";
 export type RotateResult =
-  /** `via`: this request rotated the token, or another had and this one got the successor. */
-  | ({ ok: true; via: "rotated" | "grace" } & IssuedRefreshToken)
+  /**
+   * `via`: this request rotated the token, or another had and this one got the successor.
+   * `replacedEnded`: the session this one replaced in its browser, ended by this first rotation.
+   */
+  | ({ ok: true; via: "rotated" | "grace"; replacedEnded?: { id: string; userId: string } } & IssuedRefreshToken)
   | { ok: false; code: Exclude<RotateFailure, "reused"> }
   /** The session was ended because a consumed token came back: `session` says whose it was. */
   | { ok: false; code: "reused"; session: ReusedSession; ended: boolean };
@@ -151,7 +154,7 @@ export async function rotateRefreshToken(
     // (The successor's unique index would also refuse a second copy, but only if every instance
     // derives the same successor: during a rolling change of REFRESH_TOKEN_KEY two would not.)
     try {
-      const rotated = await retryingConflicts(() =>
+      const { rotated, replacedEnded } = await retryingConflicts(() =>
         db.$transaction(async (tx) => {
           const consumed = await tx.refreshToken.updateMany({ where: { id: row.id, consumedAt: null }, data: { consumedAt: now } });
           if (consumed.count !== 1) throw LOST_THE_RACE;
@@ -160,7 +163,7 @@ export async function rotateRefreshToken(
           });
           // Only a session nobody has ended meanwhile (a sign-out racing this refresh): otherwise
           // the update finds no row and the whole transaction rolls back.
-          return tx.session.update({
+          const rotated = await tx.session.update({
             where: { id: session.id, revokedAt: null },
             data: {
               lastActiveAt: now,
@@ -168,11 +171,15 @@ export async function rotateRefreshToken(
               // Where the session was last seen, for the person's list of devices.
               ...(client.ip ? { ip: client.ip } : {}),
               ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+              ...(session.replacesSessionId ? { replacesSessionId: null } : {}),
             },
           });
+          // This browser got this session's cookies, so the one they replaced can end now.
+          const replacedEnded = session.replacesSessionId ? await endReplaced(tx, session.replacesSessionId, now) : undefined;
+          return { rotated, replacedEnded };
         }),
       );
-      return { ok: true, via: "rotated", session: rotated, refreshToken: successor };
+      return { ok: true, via: "rotated", session: rotated, refreshToken: successor, replacedEnded };
     } catch (error) {
       if (isPrismaError(error, "P2025")) return { ok: false, code: "revoked" };
       // Another request rotated it first: grace path.
@@ -184,6 +191,23 @@ export async function rotateRefreshToken(
 }
 
 const LOST_THE_RACE = new Error("another request consumed this refresh token first");
+
+async function endReplaced(tx: DbOrTx, sessionId: string, now: Date): Promise<{ id: string; userId: string } | undefined> {
+  const replaced = await tx.session.findUnique({ where: { id: sessionId }, select: { id: true, userId: true } });
+  return replaced && (await revokeSession(tx, sessionId, "signed_out", now)) ? replaced : undefined;
+}
+
+/**
+ * A browser that signed in again while it held `heldRefreshToken`'s session: that session is
+ * noted on the new one, to end at the new one's first refresh (rotateRefreshToken). Not at once:
+ * if the sign-in's answer never reached the browser (a page navigating away, a dropped
+ * connection), the browser still holds the old session, and ending it would sign the person out.
+ */
+export async function noteReplacedSession(db: Db, newSessionId: string, heldRefreshToken: string): Promise<void> {
+  const held = await findSessionByRefreshToken(db, heldRefreshToken);
+  if (!held || held.sessionId === newSessionId) return;
+  await db.session.update({ where: { id: newSessionId }, data: { replacesSessionId: held.sessionId } });
+}
 
 /** The presented token was already consumed: within the grace window, hand out the live successor. */
 async function resolveConsumedToken(
