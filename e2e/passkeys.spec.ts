@@ -148,3 +148,36 @@ test("a passkey being added is saved even when the sign-in turns stale while the
   await expect(page.getByTestId("passkey-row")).toHaveCount(1);
   await context.close();
 });
+
+test("a stale sign-in is confirmed with a passkey instead of the password, once, and what was started goes through", async ({ browser, db }) => {
+  // On the instance where a sign-in stays fresh for 6 seconds.
+  const context = await browser.newContext({ baseURL: E2E.steadyURL });
+  const page = await context.newPage();
+  const email = uniqueEmail("passkey-sudo");
+  expect((await createAccount(context.request, email)).status()).toBe(201);
+  // No passkey yet: nothing to offer, the prompt asks for the password only.
+  expect(await (await context.request.post("/api/auth/reauthenticate/passkey/options")).json()).toEqual({ options: null });
+  await virtualAuthenticator(page);
+  await page.goto("/account");
+  expect((await context.request.post("/api/auth/reauthenticate", { data: { password: PASSWORD } })).status()).toBe(204);
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByText("A passkey was added.")).toBeVisible();
+
+  await new Promise((resolve) => setTimeout(resolve, (Number(E2E.instances.steady.env.REAUTH_MAX_AGE_SECONDS) + 1) * 1000));
+  const sent = page.waitForRequest((r) => r.url().endsWith("/api/auth/reauthenticate/passkey") && r.method() === "POST");
+  await page.getByRole("button", { name: /^Remove / }).click();
+  await expect(page.getByText("Confirm it’s you.")).toBeVisible();
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page.getByTestId("passkey-row")).toHaveCount(0);
+  const confirmations = await db.query<{ detail: string | null }>(
+    `SELECT e."detail" FROM "SecurityEvent" e JOIN "User" u ON u."id" = e."userId" WHERE u."email" = ? AND e."type" = 'reauthenticated' ORDER BY e."createdAt"`,
+    email,
+  );
+  expect(confirmations.map((e) => e.detail)).toEqual([null, "with a passkey"]); // the password before adding it, then the passkey
+
+  // The same answer again: its challenge is spent.
+  const replay = await context.request.post("/api/auth/reauthenticate/passkey", { data: (await sent).postDataJSON() });
+  expect(replay.status()).toBe(400);
+  expect((await replay.json()).error.code).toBe("passkey_failed");
+  await context.close();
+});

@@ -1,8 +1,39 @@
 "use client";
 
-// Asked when the server answers 403 reauthentication_required: the password again, in place, and
-// then what the person started is sent once more — they never start over.
-import { useId, useState, type FormEvent, type ReactElement } from "react";
+// Asked when the server answers 403 reauthentication_required: the password again (or one of the
+// account's passkeys), in place, and then what the person started is sent once more — they never
+// start over.
+import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
+import { useEffect, useId, useState, type FormEvent, type ReactElement } from "react";
+
+/** Options for this account's passkeys, or null when it has none (or the browser cannot use them). */
+async function passkeyOptions(): Promise<unknown | null> {
+  if (!browserSupportsWebAuthn()) return null;
+  const answer = await fetch("/api/auth/reauthenticate/passkey/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
+  const body = (await answer?.json().catch(() => null)) as { options?: unknown } | null;
+  return answer?.ok ? (body?.options ?? null) : null;
+}
+
+/** Null once confirmed; otherwise what to tell the person. */
+async function confirmWithPasskey(): Promise<string | null> {
+  // Asked for at the click: a challenge lives two minutes, and the prompt may have waited longer.
+  const options = await passkeyOptions();
+  if (!options) return "Confirming with a passkey is unavailable just now. Please use your password.";
+  let response;
+  try {
+    response = await startAuthentication({ optionsJSON: options as Parameters<typeof startAuthentication>[0]["optionsJSON"] });
+  } catch {
+    return "No passkey was used.";
+  }
+  const answer = await fetch("/api/auth/reauthenticate/passkey", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ response }),
+  }).catch(() => null);
+  if (answer?.ok) return null;
+  const body = (await answer?.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return body?.error?.message ?? "That didn’t work just now. Please try again.";
+}
 
 export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => void; onCancel: () => void }) {
   const id = useId();
@@ -11,6 +42,26 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
   // Shown once the server says the account has an authenticator app.
   const [askCode, setAskCode] = useState(false);
   const [pending, setPending] = useState(false);
+  // Offered once the server says the account has a passkey this browser may hold.
+  const [passkeyOffered, setPasskeyOffered] = useState(false);
+  const [passkeyError, setPasskeyError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    void passkeyOptions().then((options) => !stopped && setPasskeyOffered(options !== null));
+    return () => {
+      stopped = true;
+    };
+  }, []);
+
+  async function confirmByPasskey() {
+    setPending(true);
+    setPasskeyError(null);
+    const failure = await confirmWithPasskey();
+    setPending(false);
+    if (failure === null) return onConfirmed();
+    setPasskeyError(failure);
+  }
 
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -39,7 +90,8 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
   return (
     <form className="card reauth" onSubmit={confirm} noValidate>
       <p>
-        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so enter your password to go on.
+        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so enter your password
+        {passkeyOffered ? " or use a passkey" : ""} to go on.
       </p>
       <div className="field">
         <label htmlFor={`${id}-password`}>Password</label>
@@ -88,6 +140,15 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
           Cancel
         </button>
       </div>
+      {passkeyOffered ? (
+        <div className="reauth-passkey">
+          <p className="or">or</p>
+          <button type="button" className="button secondary block" onClick={confirmByPasskey} disabled={pending}>
+            Use a passkey
+          </button>
+          <div role="alert">{passkeyError ? <p className="alert error">{passkeyError}</p> : null}</div>
+        </div>
+      ) : null}
     </form>
   );
 }

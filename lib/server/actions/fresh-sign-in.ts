@@ -2,8 +2,9 @@
 //
 // Whoever sits down at a signed-in laptop has the session, not the password. Deleting the account
 // and signing out everywhere need the person to have proved who they are in this session within
-// REAUTH_MAX_AGE_SECONDS (10 minutes): at sign-in, or again here. Changing the password or the
-// address asks for the current password in the same request, which is that proof.
+// REAUTH_MAX_AGE_SECONDS (10 minutes): at sign-in, or again here (the password, with the app's
+// code when it is on; or a passkey: passkeys.ts). Changing the password or the address asks for
+// the current password in the same request, which is that proof.
 import "server-only";
 import { getTotpFactor } from "@/lib/server/store/two-factor";
 import { checkCurrentPassword } from "./current-password";
@@ -45,7 +46,12 @@ export async function reauthenticate(
     }
     amr = "pwd,otp,mfa";
   }
-  await ctx.db.session.update({ where: { id: actor.sessionId }, data: { authenticatedAt: ctx.now, amr } });
-  await record(ctx, { ...actor, type: "reauthenticated" });
+  await markSignInFresh(actor, amr, ctx);
   return { ok: true };
+}
+
+/** This session's proof is now (and the next access token's auth_time and amr say so). */
+export async function markSignInFresh(actor: Actor, amr: string, ctx: ActionContext): Promise<void> {
+  await ctx.db.session.update({ where: { id: actor.sessionId }, data: { authenticatedAt: ctx.now, amr } });
+  await record(ctx, { ...actor, type: "reauthenticated", detail: amr.includes("wk") ? "with a passkey" : undefined });
 }

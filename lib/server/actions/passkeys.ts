@@ -1,10 +1,12 @@
-// Passkeys: adding, naming and removing them from /account, and signing in with one. Node only.
+// Passkeys: adding, naming and removing them from /account, signing in with one, and confirming
+// it's you with one (sudo mode). Node only.
 //
 // The relying party is APP_ORIGIN: its host is the RP ID, the origin is what the browser must
-// report. Every ceremony's challenge is stored server-side, single use, for five minutes, and bound
-// to the session that asked (adding) or to the sign-in attempt's cookie (signing in). User
-// verification (a PIN or a biometric on the device) is required: a passkey sign-in is one
-// phishing-resistant step, needing neither a password nor a second factor.
+// report. Every ceremony's challenge is stored server-side, single use, short-lived
+// (store/passkeys.ts), and bound to the session that asked (adding, confirming) or to the sign-in
+// attempt's cookie (signing in). User verification (a PIN or a biometric on the device) is
+// required: a passkey is one phishing-resistant step, needing neither a password nor a second
+// factor, at sign-in and when confirming it's you alike.
 import "server-only";
 import type { HeldByBrowser } from "@/lib/edge/cookies";
 import { createHash } from "node:crypto";
@@ -28,13 +30,16 @@ import {
   recordPasskeyUse,
   removePasskeyStatement,
   renamePasskey,
+  CEREMONY_TIMEOUT_MS,
   saveChallenge,
   savePasskey,
   takeChallenge,
+  takeReauthChallenge,
   takeSignInChallenge,
+  type PasskeyRow,
 } from "@/lib/server/store/passkeys";
 import { record, type ActionContext, type Actor, type RateLimited } from "./context";
-import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
+import { markSignInFresh, needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
 
@@ -58,8 +63,9 @@ export async function startAddingPasskey(actor: Actor, ctx: ActionContext): Prom
     userID: new TextEncoder().encode(actor.userId),
     attestationType: "none",
     // The same authenticator twice would be one passkey under two names.
-    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports?.split(",").filter(Boolean) })),
+    excludeCredentials: existing.map((p) => ({ id: p.id, transports: transportsOf(p) })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    timeout: CEREMONY_TIMEOUT_MS,
   });
   await saveChallenge(ctx.db, { purpose: "register", challenge: options.challenge, userId: actor.userId, sessionId: actor.sessionId }, ctx.now);
   return { ok: true, options };
@@ -161,46 +167,102 @@ function signedChallenge(response: AuthenticationResponseJSON): string | null {
   }
 }
 
-export type PasskeySignInResult = SignedIn | { ok: false; code: "passkey_failed"; why: string };
+type PasskeyFailed = { ok: false; code: "passkey_failed"; why: string };
+const failed = (why: string): PasskeyFailed => ({ ok: false, code: "passkey_failed", why });
+
+export type PasskeySignInResult = SignedIn | PasskeyFailed;
 
 export async function finishPasskeySignIn(
   input: { browserNonce: string; response: AuthenticationResponseJSON; browser?: HeldByBrowser; remember: boolean },
   ctx: ActionContext,
 ): Promise<PasskeySignInResult> {
-  const fail = (why: string): PasskeySignInResult => ({ ok: false, code: "passkey_failed", why });
   const challenge = signedChallenge(input.response);
   if (!challenge || !(await takeSignInChallenge(ctx.db, { challenge, browser: hashNonce(input.browserNonce) }, ctx.now))) {
-    return fail("This sign-in expired. Please try again.");
+    return failed("This sign-in expired. Please try again.");
   }
-  const taken = { challenge };
-  const passkey = await findPasskey(ctx.db, input.response.id);
-  if (!passkey) return fail("This passkey is not known here. It may have been removed from the account.");
+  const checked = await checkAssertion(input.response, challenge, ctx);
+  if (!checked.ok) return checked;
+  const issued = await createSession(ctx.db, { userId: checked.passkey.userId, persistent: input.remember, amr: checked.amr, ...ctx.client }, ctx.config, ctx.now);
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: checked.passkey.userId }, select: { id: true, email: true } });
+  return signedInWith(user, issued, ctx, { browser: input.browser, mailIfNew: true });
+}
+
+/**
+ * Options for confirming it's you with one of this account's passkeys (only those are offered),
+ * or null when it has none. The challenge is this session's.
+ */
+export async function startConfirmingWithPasskey(actor: Actor, ctx: ActionContext): Promise<{ options: unknown | null }> {
+  const passkeys = await listPasskeys(ctx.db, actor.userId);
+  if (passkeys.length === 0) return { options: null };
+  const options = await generateAuthenticationOptions({
+    rpID: relyingParty(ctx).rpID,
+    userVerification: "required",
+    allowCredentials: passkeys.map((p) => ({ id: p.id, transports: transportsOf(p) })),
+    timeout: CEREMONY_TIMEOUT_MS,
+  });
+  await saveChallenge(ctx.db, { purpose: "reauthenticate", challenge: options.challenge, userId: actor.userId, sessionId: actor.sessionId }, ctx.now);
+  return { options };
+}
+
+/**
+ * A passkey of this account, verified by its device, makes this session's sign-in fresh: enough
+ * on its own, with two-step sign-in on or not, as at sign-in. A failure is recorded like a wrong
+ * password here.
+ */
+export async function finishConfirmingWithPasskey(actor: Actor, input: { response: AuthenticationResponseJSON }, ctx: ActionContext): Promise<{ ok: true } | PasskeyFailed> {
+  const challenge = signedChallenge(input.response);
+  if (!challenge || !(await takeReauthChallenge(ctx.db, { challenge, sessionId: actor.sessionId }, ctx.now))) {
+    return failed("This request expired. Please try again.");
+  }
+  const checked = await checkAssertion(input.response, challenge, ctx, actor.userId);
+  if (!checked.ok) {
+    await record(ctx, { ...actor, type: "reauthentication_failed", detail: "passkey" });
+    return checked;
+  }
+  await markSignInFresh(actor, checked.amr, ctx);
+  return { ok: true };
+}
+
+/**
+ * Checks an answer to a challenge already taken: the passkey is known (and `ownerId`'s, when
+ * given), its signature, origin, RP ID and user verification are right, and its counter moves on
+ * (a compare-and-swap on the value checked). Also says how it proved who it is (RFC 8176 amr).
+ */
+async function checkAssertion(
+  response: AuthenticationResponseJSON,
+  challenge: string,
+  ctx: ActionContext,
+  ownerId?: string,
+): Promise<{ ok: true; passkey: PasskeyRow; amr: string } | PasskeyFailed> {
+  const passkey = await findPasskey(ctx.db, response.id);
+  if (!passkey) return failed("This passkey is not known here. It may have been removed from the account.");
+  if (ownerId !== undefined && passkey.userId !== ownerId) return failed("This passkey is not one of your account's.");
   const rp = relyingParty(ctx);
   let verified;
   try {
     verified = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge: taken.challenge,
+      response,
+      expectedChallenge: challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.rpID,
-      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, "base64url")), counter: passkey.counter, transports: passkey.transports?.split(",").filter(Boolean) },
+      credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, "base64url")), counter: passkey.counter, transports: transportsOf(passkey) },
       requireUserVerification: true,
     });
   } catch (error) {
     log().warn({ requestId: ctx.requestId, event: "passkey_refused", reason: reason(error) }, "security event");
-    return fail(reason(error));
+    return failed(reason(error));
   }
-  if (!verified.verified) return fail("The passkey could not be verified.");
+  if (!verified.verified) return failed("The passkey could not be verified.");
   const info = verified.authenticationInfo;
   if (!(await recordPasskeyUse(ctx.db, { id: passkey.id, checkedCounter: passkey.counter, newCounter: storableCounter(info.newCounter), backedUp: info.credentialBackedUp }, ctx.now))) {
-    return fail("This passkey was just used. Please try again.");
+    return failed("This passkey was just used. Please try again.");
   }
-  // RFC 8176: a key in hardware (this device only) or a synced one; user verification makes two factors.
-  const amr = `${info.credentialDeviceType === "singleDevice" ? "hwk" : "swk"},mfa`;
-  const issued = await createSession(ctx.db, { userId: passkey.userId, persistent: input.remember, amr, ...ctx.client }, ctx.config, ctx.now);
-  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: passkey.userId }, select: { id: true, email: true } });
-  return signedInWith(user, issued, ctx, { browser: input.browser, mailIfNew: true });
+  // A key in hardware (this device only) or a synced one; user verification makes two factors.
+  return { ok: true, passkey, amr: `${info.credentialDeviceType === "singleDevice" ? "hwk" : "swk"},mfa` };
 }
+
+/** As stored: the transports the browser reported at registration, comma-separated. */
+const transportsOf = (passkey: { transports: string | null }) => passkey.transports?.split(",").filter(Boolean);
 
 /** Signature counters are unsigned 32-bit; the column is a signed 32-bit integer. */
 function storableCounter(counter: number): number {

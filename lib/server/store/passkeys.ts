@@ -53,18 +53,27 @@ export function removePasskeyStatement(db: Db, userId: string, id: string) {
   return db.passkey.deleteMany({ where: { id, userId } });
 }
 
-// Ceremony challenges: single use, short-lived, bound to a session (adding a passkey) or to a
-// sign-in attempt's HttpOnly cookie (signing in with one).
-export const CHALLENGE_SECONDS = 5 * 60;
+// Ceremony challenges: single use, short-lived, bound to a session (adding a passkey, confirming
+// it's you with one) or to a sign-in attempt's HttpOnly cookie (signing in with one).
+export type ChallengePurpose = "register" | "authenticate" | "reauthenticate";
+
+/**
+ * How long each kind lives. A sign-in's may wait in the email field's autofill while the person
+ * reads the page. The other two stand for a fresh sign-in already checked, so they live only as
+ * long as the browser's own prompt may (60 s, the options' timeout) and a little more: a fresh
+ * sign-in is not stretched by an unused challenge.
+ */
+export const CHALLENGE_SECONDS: Record<ChallengePurpose, number> = { authenticate: 5 * 60, register: 2 * 60, reauthenticate: 2 * 60 };
+export const CEREMONY_TIMEOUT_MS = 60_000;
 
 export async function saveChallenge(
   db: Db,
-  input: { purpose: "register" | "authenticate"; challenge: string; userId?: string; sessionId?: string; browser?: string },
+  input: { purpose: ChallengePurpose; challenge: string; userId?: string; sessionId?: string; browser?: string },
   now: Date,
 ): Promise<string> {
   const id = randomBytes(32).toString("base64url");
   await db.webAuthnChallenge.create({
-    data: { id, ...input, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_SECONDS * 1000) },
+    data: { id, ...input, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_SECONDS[input.purpose] * 1000) },
   });
   return id;
 }
@@ -82,6 +91,18 @@ export async function takeChallenge(
   });
   if (count !== 1) return null;
   return db.webAuthnChallenge.findUnique({ where: { id: input.id }, select: { challenge: true, userId: true } });
+}
+
+/**
+ * Takes a challenge for confirming it's you, once, if this session asked for it: found by the
+ * challenge the answer signed.
+ */
+export async function takeReauthChallenge(db: Db, input: { challenge: string; sessionId: string }, now: Date): Promise<boolean> {
+  const { count } = await db.webAuthnChallenge.updateMany({
+    where: { purpose: "reauthenticate", challenge: input.challenge, sessionId: input.sessionId, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  return count === 1;
 }
 
 /**
