@@ -9,7 +9,8 @@ import { announceAuthChange } from "@/app/components/auth-channel";
 
 async function signInWithPasskey(next: string, autofill: boolean): Promise<string | null> {
   const started = await fetch("/api/auth/passkeys/sign-in/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
-  if (!started?.ok) return (await messageOf(started)) ?? "Passkey sign-in is unavailable just now. Please try again.";
+  // The autofill's own request stays quiet: a refusal here is no news to someone typing a password.
+  if (!started?.ok) return autofill ? null : ((await messageOf(started)) ?? "Passkey sign-in is unavailable just now. Please try again.");
   const { options } = await started.json();
   let response;
   try {
