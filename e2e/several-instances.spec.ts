@@ -83,8 +83,7 @@ test(`battery 5 (${E2E_DATABASE}): an instance killed with SIGKILL in the middle
 
     // How many clients hold a token the dead instance had already rotated (committed, answer never
     // sent): the case the grace window is for. How many depends on where the kill landed, so it is
-    // reported, not asserted; the grace path itself is pinned by the test after this one and by
-    // staying-signed-in.spec.ts.
+    // reported, not asserted; that case is made on purpose by the next test.
     const held = await Promise.all(clients.map(async ({ request }) => (await request.storageState()).cookies.find((c) => c.name === COOKIE.refresh)!.value));
     const consumed = await query<{ n: number }>(
       `SELECT CAST(count(*) AS INTEGER) AS n FROM "RefreshToken" WHERE "consumedAt" IS NOT NULL AND "tokenHash" IN (${held.map(() => "?").join(", ")})`,
@@ -125,6 +124,28 @@ test(`battery 5 (${E2E_DATABASE}): an instance killed with SIGKILL in the middle
   expect(rows).toHaveLength(clients.length);
   for (const row of rows) expect(row).toMatchObject({ live: 1, revoked: 0 });
   for (const { request } of clients) await request.dispose();
+});
+
+test("a refresh that was committed but never answered, retried inside the grace window, gets the same successor: nobody is signed out", async ({ playwright }) => {
+  const client = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  const email = uniqueEmail("lost");
+  expect((await createAccount(client, email)).status()).toBe(201);
+  const { cookies } = await client.storageState();
+  const refresh = cookies.find((c) => c.name === COOKIE.refresh)!;
+
+  // The refresh commits, but its answer never reaches the client (another context sends the same
+  // cookie; the client's own jar is left as it was), which retries at once.
+  const lost = await playwright.request.newContext({ baseURL: E2E.baseURL, extraHTTPHeaders: { cookie: `${refresh.name}=${refresh.value}` } });
+  const committed = await lost.post("/api/auth/refresh");
+  expect(committed.status()).toBe(200);
+  const retried = await client.post("/api/auth/refresh");
+  expect(retried.status()).toBe(200);
+  const successorOf = (r: typeof committed) => r.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith(`${COOKIE.refresh}=`))!.value.split(";")[0];
+  expect(successorOf(retried)).toBe(successorOf(committed));
+  expect((await client.get("/api/auth/session")).status()).toBe(200);
+  expect((await sessionState(email)).map((s) => [s.revokedReason, s.liveTokens])).toEqual([[null, 1]]);
+  await lost.dispose();
+  await client.dispose();
 });
 
 test("a refresh that was committed but never answered, retried after the grace window, is taken for a replay: the session ends", async ({ playwright }) => {
