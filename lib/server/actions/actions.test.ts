@@ -11,7 +11,7 @@ import { useTestDb } from "@/lib/testing/test-db";
 import { changePassword } from "./change-password";
 import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
-import { signOutEverywhere } from "./sign-out";
+import { signOut, signOutEverywhere } from "./sign-out";
 import { signUpThroughMail } from "@/lib/testing/sign-up";
 import { startSignUp } from "./sign-up";
 import { contextsFrom } from "@/lib/testing/action-context";
@@ -73,6 +73,15 @@ it("signing in while this browser still holds a session ends that session on the
   assert.equal(await getLiveSession(db, first.sessionId, ctx(8).now), null);
   const ended = await db.session.findUniqueOrThrow({ where: { id: first.sessionId } });
   assert.equal(ended.revokedReason, "signed_out");
+});
+
+it("signing out of the new session before its first refresh ends the one it replaced too", async () => {
+  const held = await signedUp();
+  const again = await signIn({ email: held.email, password: PASSWORD, remember: true, browser: { refreshToken: held.refresh } }, ctx(5));
+  assert.ok(again.ok);
+  await signOut({ refreshToken: again.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value }, ctx(6));
+  assert.equal(await getLiveSession(db, held.sessionId, ctx(7).now), null);
+  assert.equal((await db.session.findUniqueOrThrow({ where: { id: held.sessionId } })).revokedReason, "signed_out");
 });
 
 it("a sign-in whose answer never reached the browser leaves the session the browser still holds working", async () => {

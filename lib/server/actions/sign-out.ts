@@ -2,20 +2,24 @@
 import "server-only";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { verifyAccessToken } from "@/lib/edge/access-token";
-import { findSessionByRefreshToken, getLiveSession, revokeOtherSessions, revokeSession } from "@/lib/server/store/sessions";
+import { endSessionReplacedBy, findSessionByRefreshToken, getLiveSession, revokeOtherSessions, revokeSession } from "@/lib/server/store/sessions";
 import { record, sessionsEnded, type ActionContext } from "./context";
 
 type Held = { refreshToken?: string; accessToken?: string };
 
 /**
- * Ends the session this browser holds, so its refresh token stops working everywhere. Idempotent:
+ * Ends the session this browser holds, so its refresh token stops working everywhere, and the one
+ * it replaced in this browser if that was still waiting for its first refresh. Idempotent:
  * signing out twice, or while signed out, is not an error.
  */
 export async function signOut(held: Held, ctx: ActionContext): Promise<void> {
   const session = await sessionHeld(held, ctx);
-  if (session && (await revokeSession(ctx.db, session.sessionId, "signed_out", ctx.now))) {
+  if (!session) return;
+  if (await revokeSession(ctx.db, session.sessionId, "signed_out", ctx.now)) {
     await record(ctx, { ...session, type: "signed_out" });
   }
+  const replaced = await endSessionReplacedBy(ctx.db, session.sessionId, ctx.now);
+  if (replaced) await record(ctx, { userId: replaced.userId, sessionId: replaced.id, type: "signed_out" });
 }
 
 /**

@@ -198,6 +198,19 @@ async function endReplaced(tx: DbOrTx, sessionId: string, now: Date): Promise<{ 
 }
 
 /**
+ * Ends the session `sessionId` replaced in its browser, if one still waits for it (its first
+ * refresh had not come): signing out of it shows the browser had it just as well.
+ */
+export async function endSessionReplacedBy(db: Db, sessionId: string, now: Date): Promise<{ id: string; userId: string } | undefined> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.session.findUnique({ where: { id: sessionId }, select: { replacesSessionId: true } });
+    if (!row?.replacesSessionId) return undefined;
+    await tx.session.update({ where: { id: sessionId }, data: { replacesSessionId: null } });
+    return endReplaced(tx, row.replacesSessionId, now);
+  });
+}
+
+/**
  * A browser that signed in again while it held `heldRefreshToken`'s session: that session is
  * noted on the new one, to end at the new one's first refresh (rotateRefreshToken). Not at once:
  * if the sign-in's answer never reached the browser (a page navigating away, a dropped
