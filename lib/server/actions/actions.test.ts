@@ -84,6 +84,30 @@ it("signing out of the new session before its first refresh ends the one it repl
   assert.equal((await db.session.findUniqueOrThrow({ where: { id: held.sessionId } })).revokedReason, "signed_out");
 });
 
+it("signing in three times in one browser ends the first two sessions, not only the last one replaced", async () => {
+  const a = await signedUp();
+  const refreshOf = (r: { tokens: { cookies: { name: string; value: string }[] } }) => r.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value;
+  const b = await signIn({ email: a.email, password: PASSWORD, remember: true, browser: { refreshToken: a.refresh } }, ctx(5));
+  assert.ok(b.ok);
+  const c = await signIn({ email: a.email, password: PASSWORD, remember: true, browser: { refreshToken: refreshOf(b) } }, ctx(6));
+  assert.ok(c.ok);
+  assert.equal(await getLiveSession(db, a.sessionId, ctx(7).now), null, "B's token held at C's sign-in shows the browser had B: A ends");
+  assert.ok((await refreshTokens(refreshOf(c), ctx(8))).ok);
+  const live = await db.session.findMany({ where: { userId: a.userId, revokedAt: null } });
+  assert.equal(live.length, 1, "only C is left");
+});
+
+it("a refresh token long rotated (a thief's copy) held at a sign-in ends nobody's session", async () => {
+  const victim = await signedUp();
+  const rotated = await refreshTokens(victim.refresh, ctx(1));
+  assert.ok(rotated.ok);
+  const thief = await signedUp();
+  const again = await signIn({ email: thief.email, password: PASSWORD, remember: true, browser: { refreshToken: victim.refresh } }, ctx(60));
+  assert.ok(again.ok);
+  assert.ok((await refreshTokens(again.tokens.cookies.find((c) => c.name.endsWith("kc_refresh"))!.value, ctx(61))).ok);
+  assert.notEqual(await getLiveSession(db, victim.sessionId, ctx(62).now), null, "the victim is still signed in");
+});
+
 it("a sign-in whose answer never reached the browser leaves the session the browser still holds working", async () => {
   const held = await signedUp();
   // Signed in again from this browser, but the answer was lost (the page navigated away): the

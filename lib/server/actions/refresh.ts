@@ -10,6 +10,7 @@ import type { DbOrTx } from "@/lib/db";
 import { mails } from "@/lib/server/mail/mails";
 import { record, type ActionContext, type RateLimited } from "./context";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { endSessionItReplaced } from "./replaced-session";
 
 export type RefreshResult = { ok: true; tokens: IssuedTokens } | { ok: false; code: RotateFailure | "missing" } | RateLimited;
 
@@ -31,8 +32,8 @@ async function refresh(presented: string | undefined, ctx: ActionContext): Promi
   const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client, mailOwner);
   metrics().rotation.observe((performance.now() - started) / 1000);
   if (result.ok) {
-    const { replacedEnded } = result;
-    if (replacedEnded) await record(ctx, { userId: replacedEnded.userId, sessionId: replacedEnded.id, type: "signed_out" });
+    // The browser has this session's cookies: the session they replaced there can end.
+    if (result.via === "rotated") await endSessionItReplaced(result.session.id, ctx, result.replaces ?? null);
     return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now), via: result.via };
   }
 

@@ -7,7 +7,6 @@ import { pruneNowAndThen } from "@/lib/server/store/prune";
 import {
   createSession,
   createSessionIfPasswordUnchanged,
-  noteReplacedSession,
   type IssuedRefreshToken,
 } from "@/lib/server/store/sessions";
 import { rehashPassword, verifyUserPassword, type PublicUser } from "@/lib/server/store/users";
@@ -17,6 +16,7 @@ import { mails } from "@/lib/server/mail/mails";
 import { looksLikeDeviceId, newDeviceId, rememberDevice } from "@/lib/server/store/devices";
 import { createPendingSignIn, getTotpFactor } from "@/lib/server/store/two-factor";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { noteHeldSession } from "./replaced-session";
 import { record, type ActionContext, type RateLimited } from "./context";
 
 export type SignedIn = { ok: true; user: PublicUser; tokens: IssuedTokens };
@@ -118,19 +118,6 @@ export async function signedInWith(
   await noteHeldSession(how.browser?.refreshToken, issued.session.id, ctx);
   // The device cookie is renewed at every sign-in, so a browser in use is never forgotten.
   return { ok: true, user, tokens: { ...tokens, cookies: [...tokens.cookies, deviceCookie(deviceId, ctx.config)] } };
-}
-
-/**
- * The held session ends at the new one's first refresh (noteReplacedSession says why). Best
- * effort: if noting it fails, the old session only lives on until it idles out, unheld.
- */
-async function noteHeldSession(refreshToken: string | undefined, newSessionId: string, ctx: ActionContext): Promise<void> {
-  if (!refreshToken) return;
-  try {
-    await noteReplacedSession(ctx.db, newSessionId, refreshToken);
-  } catch (error) {
-    log().error({ err: error, requestId: ctx.requestId }, "could not note the session this browser held before a new sign-in (it idles out)");
-  }
 }
 
 /** Remembers the browser; a browser the account has not seen before gets its owner a mail. */

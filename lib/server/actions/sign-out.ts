@@ -2,8 +2,9 @@
 import "server-only";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { verifyAccessToken } from "@/lib/edge/access-token";
-import { endSessionReplacedBy, findSessionByRefreshToken, getLiveSession, revokeOtherSessions, revokeSession } from "@/lib/server/store/sessions";
+import { findSessionByRefreshToken, getLiveSession, revokeOtherSessions, revokeSession } from "@/lib/server/store/sessions";
 import { record, sessionsEnded, type ActionContext } from "./context";
+import { endSessionItReplaced } from "./replaced-session";
 
 type Held = { refreshToken?: string; accessToken?: string };
 
@@ -18,8 +19,7 @@ export async function signOut(held: Held, ctx: ActionContext): Promise<void> {
   if (await revokeSession(ctx.db, session.sessionId, "signed_out", ctx.now)) {
     await record(ctx, { ...session, type: "signed_out" });
   }
-  const replaced = await endSessionReplacedBy(ctx.db, session.sessionId, ctx.now);
-  if (replaced) await record(ctx, { userId: replaced.userId, sessionId: replaced.id, type: "signed_out" });
+  await endSessionItReplaced(session.sessionId, ctx);
 }
 
 /**

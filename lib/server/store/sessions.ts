@@ -43,9 +43,10 @@ export type RotateFailure = "invalid" | "expired" | "revoked" | "reused";
 export type RotateResult =
   /**
    * `via`: this request rotated the token, or another had and this one got the successor.
-   * `replacedEnded`: the session this one replaced in its browser, ended by this first rotation.
+   * `replaces`: the session this one replaced in its browser, which can end now that the browser
+   * is seen with this one (endReplacedSession).
    */
-  | ({ ok: true; via: "rotated" | "grace"; replacedEnded?: { id: string; userId: string } } & IssuedRefreshToken)
+  | ({ ok: true; via: "rotated" | "grace"; replaces?: string } & IssuedRefreshToken)
   | { ok: false; code: Exclude<RotateFailure, "reused"> }
   /** The session was ended because a consumed token came back: `session` says whose it was. */
   | { ok: false; code: "reused"; session: ReusedSession; ended: boolean };
@@ -154,7 +155,7 @@ export async function rotateRefreshToken(
     // (The successor's unique index would also refuse a second copy, but only if every instance
     // derives the same successor: during a rolling change of REFRESH_TOKEN_KEY two would not.)
     try {
-      const { rotated, replacedEnded } = await retryingConflicts(() =>
+      const rotated = await retryingConflicts(() =>
         db.$transaction(async (tx) => {
           const consumed = await tx.refreshToken.updateMany({ where: { id: row.id, consumedAt: null }, data: { consumedAt: now } });
           if (consumed.count !== 1) throw LOST_THE_RACE;
@@ -163,7 +164,7 @@ export async function rotateRefreshToken(
           });
           // Only a session nobody has ended meanwhile (a sign-out racing this refresh): otherwise
           // the update finds no row and the whole transaction rolls back.
-          const rotated = await tx.session.update({
+          return tx.session.update({
             where: { id: session.id, revokedAt: null },
             data: {
               lastActiveAt: now,
@@ -171,15 +172,11 @@ export async function rotateRefreshToken(
               // Where the session was last seen, for the person's list of devices.
               ...(client.ip ? { ip: client.ip } : {}),
               ...(client.userAgent ? { userAgent: client.userAgent } : {}),
-              ...(session.replacesSessionId ? { replacesSessionId: null } : {}),
             },
           });
-          // This browser got this session's cookies, so the one they replaced can end now.
-          const replacedEnded = session.replacesSessionId ? await endReplaced(tx, session.replacesSessionId, now) : undefined;
-          return { rotated, replacedEnded };
         }),
       );
-      return { ok: true, via: "rotated", session: rotated, refreshToken: successor, replacedEnded };
+      return { ok: true, via: "rotated", session: rotated, refreshToken: successor, replaces: session.replacesSessionId ?? undefined };
     } catch (error) {
       if (isPrismaError(error, "P2025")) return { ok: false, code: "revoked" };
       // Another request rotated it first: grace path.
@@ -192,34 +189,52 @@ export async function rotateRefreshToken(
 
 const LOST_THE_RACE = new Error("another request consumed this refresh token first");
 
-async function endReplaced(tx: DbOrTx, sessionId: string, now: Date): Promise<{ id: string; userId: string } | undefined> {
-  const replaced = await tx.session.findUnique({ where: { id: sessionId }, select: { id: true, userId: true } });
-  return replaced && (await revokeSession(tx, sessionId, "signed_out", now)) ? replaced : undefined;
+// A browser holds one session. When it signs in again while holding another, the held session is
+// noted on the new one (replacesSessionId) and ends once the browser is seen with the new one: its
+// first refresh, its sign-out, or its own token held at a later sign-in. Not at once: if the
+// sign-in's answer never reached the browser (a page navigating away, a dropped connection), the
+// browser still holds the old session, and ending it would sign the person out.
+
+/**
+ * Notes the session `heldRefreshToken` belongs to on the new session, if that token is one the
+ * browser may really hold: its session live, the token unused or used within the grace window. A
+ * token long rotated (a thief's copy) notes nothing: reuse detection is the refresh route's.
+ * Returns the session the held one itself replaced, if any: holding this token shows the browser
+ * had the held session, so that one can end now (a chain A → B → C ends A too).
+ */
+export async function noteReplacedSession(
+  db: Db,
+  input: { newSessionId: string; heldRefreshToken: string },
+  settings: SessionSettings,
+  now: Date,
+): Promise<{ held: string; heldReplaces: string | null } | null> {
+  if (!looksLikeRefreshToken(input.heldRefreshToken)) return null;
+  const row = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(input.heldRefreshToken) }, include: { session: true } });
+  if (!row || row.sessionId === input.newSessionId) return null;
+  const { session } = row;
+  const live = !session.revokedAt && now < session.expiresAt && now < session.idleExpiresAt;
+  const heldNow = !row.consumedAt || now <= addSeconds(row.consumedAt, settings.refreshGraceSeconds);
+  if (!live || !heldNow) return null;
+  await db.session.update({ where: { id: input.newSessionId }, data: { replacesSessionId: session.id } });
+  return { held: session.id, heldReplaces: session.replacesSessionId };
 }
 
 /**
- * Ends the session `sessionId` replaced in its browser, if one still waits for it (its first
- * refresh had not come): signing out of it shows the browser had it just as well.
+ * Ends `replacedId` if `sessionId` still says it replaced it: a compare-and-swap on the note, so of
+ * a refresh and a sign-out at once only one ends it (and records it). Outside any other
+ * transaction, so it never holds one session's row while waiting for another's.
  */
-export async function endSessionReplacedBy(db: Db, sessionId: string, now: Date): Promise<{ id: string; userId: string } | undefined> {
-  return db.$transaction(async (tx) => {
-    const row = await tx.session.findUnique({ where: { id: sessionId }, select: { replacesSessionId: true } });
-    if (!row?.replacesSessionId) return undefined;
-    await tx.session.update({ where: { id: sessionId }, data: { replacesSessionId: null } });
-    return endReplaced(tx, row.replacesSessionId, now);
-  });
+export async function endReplacedSession(db: Db, sessionId: string, replacedId: string, now: Date): Promise<{ id: string; userId: string } | null> {
+  const { count } = await db.session.updateMany({ where: { id: sessionId, replacesSessionId: replacedId }, data: { replacesSessionId: null } });
+  if (count !== 1) return null;
+  const replaced = await db.session.findUnique({ where: { id: replacedId }, select: { id: true, userId: true } });
+  return replaced && (await revokeSession(db, replacedId, "signed_out", now)) ? replaced : null;
 }
 
-/**
- * A browser that signed in again while it held `heldRefreshToken`'s session: that session is
- * noted on the new one, to end at the new one's first refresh (rotateRefreshToken). Not at once:
- * if the sign-in's answer never reached the browser (a page navigating away, a dropped
- * connection), the browser still holds the old session, and ending it would sign the person out.
- */
-export async function noteReplacedSession(db: Db, newSessionId: string, heldRefreshToken: string): Promise<void> {
-  const held = await findSessionByRefreshToken(db, heldRefreshToken);
-  if (!held || held.sessionId === newSessionId) return;
-  await db.session.update({ where: { id: newSessionId }, data: { replacesSessionId: held.sessionId } });
+/** The session `sessionId` replaced in its browser and has not ended yet, if any. */
+export async function replacedBy(db: Db, sessionId: string): Promise<string | null> {
+  const row = await db.session.findUnique({ where: { id: sessionId }, select: { replacesSessionId: true } });
+  return row?.replacesSessionId ?? null;
 }
 
 /** The presented token was already consumed: within the grace window, hand out the live successor. */
