@@ -156,12 +156,14 @@ test("a stale sign-in is confirmed with a passkey instead of the password, once,
   const email = uniqueEmail("passkey-sudo");
   expect((await createAccount(context.request, email)).status()).toBe(201);
   // No passkey yet: nothing to offer, the prompt asks for the password only.
-  expect(await (await context.request.post("/api/auth/reauthenticate/passkey/options")).json()).toEqual({ options: null });
+  expect(await (await context.request.get("/api/auth/reauthenticate/passkey")).json()).toEqual({ available: false });
+  expect((await context.request.post("/api/auth/reauthenticate/passkey/options")).status()).toBe(404);
   await virtualAuthenticator(page);
   await page.goto("/account");
   expect((await context.request.post("/api/auth/reauthenticate", { data: { password: PASSWORD } })).status()).toBe(204);
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await expect(page.getByText("A passkey was added.")).toBeVisible();
+  expect(await (await context.request.get("/api/auth/reauthenticate/passkey")).json()).toEqual({ available: true });
 
   await new Promise((resolve) => setTimeout(resolve, (Number(E2E.instances.steady.env.REAUTH_MAX_AGE_SECONDS) + 1) * 1000));
   const sent = page.waitForRequest((r) => r.url().endsWith("/api/auth/reauthenticate/passkey") && r.method() === "POST");

@@ -4,26 +4,30 @@
 // account's passkeys), in place, and then what the person started is sent once more — they never
 // start over.
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
-import { useEffect, useId, useState, type FormEvent, type ReactElement } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement } from "react";
 
-/** Options for this account's passkeys, or null when it has none (or the browser cannot use them). */
-async function passkeyOptions(): Promise<unknown | null> {
-  if (!browserSupportsWebAuthn()) return null;
-  const answer = await fetch("/api/auth/reauthenticate/passkey/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
-  const body = (await answer?.json().catch(() => null)) as { options?: unknown } | null;
-  return answer?.ok ? (body?.options ?? null) : null;
+/** Whether to offer a passkey: the account has one, and this browser can use passkeys. */
+async function passkeyAvailable(): Promise<boolean> {
+  if (!browserSupportsWebAuthn()) return false;
+  const answer = await fetch("/api/auth/reauthenticate/passkey", { headers: { accept: "application/json" } }).catch(() => null);
+  const body = (await answer?.json().catch(() => null)) as { available?: unknown } | null;
+  return answer?.ok === true && body?.available === true;
 }
+
+const messageOf = async (answer: Response | null) =>
+  ((await answer?.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message;
 
 /** Null once confirmed; otherwise what to tell the person. */
 async function confirmWithPasskey(): Promise<string | null> {
-  // Asked for at the click: a challenge lives two minutes, and the prompt may have waited longer.
-  const options = await passkeyOptions();
-  if (!options) return "Confirming with a passkey is unavailable just now. Please use your password.";
+  // Options are asked for at the click: a challenge lives two minutes.
+  const started = await fetch("/api/auth/reauthenticate/passkey/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
+  if (!started?.ok) return (await messageOf(started)) ?? "Confirming with a passkey is unavailable just now. Please use your password.";
   let response;
   try {
-    response = await startAuthentication({ optionsJSON: options as Parameters<typeof startAuthentication>[0]["optionsJSON"] });
-  } catch {
-    return "No passkey was used.";
+    response = await startAuthentication({ optionsJSON: (await started.json()).options });
+  } catch (error) {
+    const dismissed = error instanceof Error && (error.name === "NotAllowedError" || error.name === "AbortError");
+    return dismissed ? "No passkey was used." : "Your browser could not use a passkey here. Please use your password.";
   }
   const answer = await fetch("/api/auth/reauthenticate/passkey", {
     method: "POST",
@@ -31,8 +35,7 @@ async function confirmWithPasskey(): Promise<string | null> {
     body: JSON.stringify({ response }),
   }).catch(() => null);
   if (answer?.ok) return null;
-  const body = (await answer?.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return body?.error?.message ?? "That didn’t work just now. Please try again.";
+  return (await messageOf(answer)) ?? "That didn’t work just now. Please try again.";
 }
 
 export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => void; onCancel: () => void }) {
@@ -42,33 +45,41 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
   // Shown once the server says the account has an authenticator app.
   const [askCode, setAskCode] = useState(false);
   const [pending, setPending] = useState(false);
-  // Offered once the server says the account has a passkey this browser may hold.
+  // Offered once the server says the account has a passkey.
   const [passkeyOffered, setPasskeyOffered] = useState(false);
+  const [passkeyPending, setPasskeyPending] = useState(false);
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
+  const passkeyButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     let stopped = false;
-    void passkeyOptions().then((options) => !stopped && setPasskeyOffered(options !== null));
+    void passkeyAvailable().then((available) => !stopped && setPasskeyOffered(available));
     return () => {
       stopped = true;
     };
   }, []);
 
   async function confirmByPasskey() {
-    setPending(true);
+    if (passkeyPending || pending) return;
+    setPasskeyPending(true);
+    setError(null);
+    setCodeError(null);
     setPasskeyError(null);
     const failure = await confirmWithPasskey();
-    setPending(false);
+    setPasskeyPending(false);
     if (failure === null) return onConfirmed();
     setPasskeyError(failure);
+    passkeyButton.current?.focus();
   }
 
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     event.stopPropagation();
+    if (pending || passkeyPending) return;
     setPending(true);
     setError(null);
     setCodeError(null);
+    setPasskeyError(null);
     const form = new FormData(event.currentTarget);
     const password = String(form.get("password") ?? "");
     const code = form.get("code");
@@ -143,10 +154,23 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
       {passkeyOffered ? (
         <div className="reauth-passkey">
           <p className="or">or</p>
-          <button type="button" className="button secondary block" onClick={confirmByPasskey} disabled={pending}>
-            Use a passkey
+          <button
+            ref={passkeyButton}
+            type="button"
+            className="button secondary block"
+            onClick={confirmByPasskey}
+            aria-disabled={passkeyPending || undefined}
+            aria-describedby={passkeyError ? `${id}-passkey-error` : undefined}
+          >
+            {passkeyPending ? "Waiting for your passkey…" : "Use a passkey"}
           </button>
-          <div role="alert">{passkeyError ? <p className="alert error">{passkeyError}</p> : null}</div>
+          <div role="alert">
+            {passkeyError ? (
+              <p className="alert error" id={`${id}-passkey-error`}>
+                {passkeyError}
+              </p>
+            ) : null}
+          </div>
         </div>
       ) : null}
     </form>

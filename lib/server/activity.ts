@@ -20,7 +20,8 @@ const TITLES: Record<string, string> = {
   two_factor_disabled: "Two-step sign-in turned off",
   recovery_codes_regenerated: "New recovery codes made (the old ones stopped working)",
   second_factor_failed: "A wrong code was entered at the second step of a sign-in",
-  reauthentication_failed: "A wrong password was entered to confirm it’s you",
+  // How, in the detail: a wrong password, a wrong code, a passkey refused.
+  reauthentication_failed: "A try to confirm it’s you failed",
   email_change_requested: "A code was mailed to confirm a new address",
   email_changed: "Email address changed",
   email_change_undone: "Email address change undone from the old address",

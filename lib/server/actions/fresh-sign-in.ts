@@ -32,7 +32,7 @@ export async function reauthenticate(
   input: { password: string; code?: string },
   ctx: ActionContext,
 ): Promise<{ ok: true } | { ok: false; code: "wrong_password" | "reauth_code_required" | "code_incorrect" } | RateLimited> {
-  const checked = await checkCurrentPassword(actor, input.password, ctx, { type: "reauthentication_failed" });
+  const checked = await checkCurrentPassword(actor, input.password, ctx, { type: "reauthentication_failed", detail: "wrong password" });
   if (!checked.ok) return checked;
   const factor = await getTotpFactor(ctx.db, actor.userId);
   let amr = "pwd";

@@ -75,7 +75,7 @@ export type AddPasskeyResult = { ok: true; id: string; name: string } | { ok: fa
 
 /**
  * No fresh sign-in is asked again here: the challenge is the proof. It was issued only to a fresh
- * sign-in, to this session, for five minutes, and is used once; asking again would fail a person
+ * sign-in, to this session, for two minutes, and is used once; asking again would fail a person
  * who took a while at their authenticator's prompt, after the ceremony, with nothing to retry.
  */
 export async function finishAddingPasskey(actor: Actor, input: { response: RegistrationResponseJSON }, ctx: ActionContext): Promise<AddPasskeyResult> {
@@ -187,13 +187,21 @@ export async function finishPasskeySignIn(
   return signedInWith(user, issued, ctx, { browser: input.browser, mailIfNew: true });
 }
 
+/** Whether the account has a passkey to confirm it's you with (the prompt offers it then). */
+export async function canConfirmWithPasskey(actor: Actor, ctx: ActionContext): Promise<boolean> {
+  return (await ctx.db.passkey.count({ where: { userId: actor.userId } })) > 0;
+}
+
 /**
- * Options for confirming it's you with one of this account's passkeys (only those are offered),
- * or null when it has none. The challenge is this session's.
+ * Options for confirming it's you with one of this account's passkeys (only those are offered).
+ * The challenge is this session's; challenges count against the per-IP passkey limit, as at
+ * sign-in, so a session cannot fill the table either.
  */
-export async function startConfirmingWithPasskey(actor: Actor, ctx: ActionContext): Promise<{ options: unknown | null }> {
+export async function startConfirmingWithPasskey(actor: Actor, ctx: ActionContext): Promise<{ ok: true; options: unknown } | RateLimited | { ok: false; code: "passkey_not_found" }> {
   const passkeys = await listPasskeys(ctx.db, actor.userId);
-  if (passkeys.length === 0) return { options: null };
+  if (passkeys.length === 0) return { ok: false, code: "passkey_not_found" };
+  const taken = await takePasskeyChallenge(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(ctx).rpID,
     userVerification: "required",
@@ -201,7 +209,7 @@ export async function startConfirmingWithPasskey(actor: Actor, ctx: ActionContex
     timeout: CEREMONY_TIMEOUT_MS,
   });
   await saveChallenge(ctx.db, { purpose: "reauthenticate", challenge: options.challenge, userId: actor.userId, sessionId: actor.sessionId }, ctx.now);
-  return { options };
+  return { ok: true, options };
 }
 
 /**
@@ -216,7 +224,7 @@ export async function finishConfirmingWithPasskey(actor: Actor, input: { respons
   }
   const checked = await checkAssertion(input.response, challenge, ctx, actor.userId);
   if (!checked.ok) {
-    await record(ctx, { ...actor, type: "reauthentication_failed", detail: "passkey" });
+    await record(ctx, { ...actor, type: "reauthentication_failed", detail: "passkey refused" });
     return checked;
   }
   await markSignInFresh(actor, checked.amr, ctx);
