@@ -44,6 +44,9 @@ async function prepare(databaseUrl: string, port: number, secrets: Record<string
     // The run outlasts the default five minutes; the "valid token" loads need one token throughout.
     ACCESS_TOKEN_TTL_SECONDS: "3600",
     COOKIE_SECURE: "false",
+    APP_ORIGIN: `http://127.0.0.1:${port}`,
+    // Mail (new-sign-in notices) stays in the database: no SMTP server is part of what is measured.
+    MAIL_LOCAL_MAILBOX: "true",
     RATE_LIMIT_LOGIN_ACCOUNT_IP: "100000/60",
     RATE_LIMIT_LOGIN_IP: "100000/60",
     RATE_LIMIT_LOGIN_ACCOUNT: "100000/60",
