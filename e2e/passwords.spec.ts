@@ -19,6 +19,10 @@ test("a common password is refused at sign-up with why; the form says so as it i
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").pressSequentially("password123");
   await expect(page.getByTestId("password-strength")).toContainText("commonly used password");
+  // Sent anyway: the server's answer stands next to the field, said once, not twice.
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#password-error")).toContainText("commonly used password");
+  await expect(page.getByText(/commonly used password/)).toHaveCount(1);
   await page.getByLabel("Password").fill("");
   await page.getByLabel("Password").pressSequentially("quiet lantern orchard");
   await expect(page.getByTestId("password-strength")).toHaveText("Hard to guess. Good.");

@@ -2,13 +2,25 @@
 
 // Says, as the person types a new password, what the server will say when it is sent: whether it
 // is hard enough to guess, and if not why and what to do. The dictionaries are large, so they load
-// only once someone types in the field (a chunk of their own), never with the page.
+// only once someone types in the field (a chunk of their own), never with the page. It says
+// nothing while the field's own error (the server's answer, `${inputId}-error`) already says it.
 import { useEffect, useState } from "react";
 
 type Verdict = { ok: boolean; text: string } | null;
 
 export function StrengthHint({ inputId, email, emailInputId }: { inputId: string; email?: string; emailInputId?: string }) {
   const [verdict, setVerdict] = useState<Verdict>(null);
+  const [fieldSays, setFieldSays] = useState<string | null>(null);
+
+  useEffect(() => {
+    const form = document.getElementById(inputId)?.closest("form");
+    if (!form) return;
+    const read = () => setFieldSays(document.getElementById(`${inputId}-error`)?.textContent ?? null);
+    const observer = new MutationObserver(read);
+    observer.observe(form, { childList: true, subtree: true, characterData: true });
+    read();
+    return () => observer.disconnect();
+  }, [inputId]);
 
   useEffect(() => {
     const input = document.getElementById(inputId) as HTMLInputElement | null;
@@ -31,7 +43,7 @@ export function StrengthHint({ inputId, email, emailInputId }: { inputId: string
 
   return (
     <p className={verdict ? (verdict.ok ? "strength ok" : "strength weak") : "strength"} aria-live="polite" data-testid="password-strength">
-      {verdict?.text}
+      {verdict && verdict.text !== fieldSays ? verdict.text : null}
     </p>
   );
 }
