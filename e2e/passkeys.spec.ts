@@ -175,7 +175,7 @@ test("a stale sign-in is confirmed with a passkey instead of the password, once,
     `SELECT e."detail" FROM "SecurityEvent" e JOIN "User" u ON u."id" = e."userId" WHERE u."email" = ? AND e."type" = 'reauthenticated' ORDER BY e."createdAt"`,
     email,
   );
-  expect(confirmations.map((e) => e.detail)).toEqual([null, "with a passkey"]); // the password before adding it, then the passkey
+  expect(confirmations.map((e) => e.detail)).toEqual(["with the password", "with a passkey"]); // before adding it, then with it
 
   // The same answer again: its challenge is spent.
   const replay = await context.request.post("/api/auth/reauthenticate/passkey", { data: (await sent).postDataJSON() });

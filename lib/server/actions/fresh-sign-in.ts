@@ -53,5 +53,6 @@ export async function reauthenticate(
 /** This session's proof is now (and the next access token's auth_time and amr say so). */
 export async function markSignInFresh(actor: Actor, amr: string, ctx: ActionContext): Promise<void> {
   await ctx.db.session.update({ where: { id: actor.sessionId }, data: { authenticatedAt: ctx.now, amr } });
-  await record(ctx, { ...actor, type: "reauthenticated", detail: amr.includes("wk") ? "with a passkey" : undefined });
+  const how = amr.includes("wk") ? "with a passkey" : amr.includes("otp") ? "with the password and the app's code" : "with the password";
+  await record(ctx, { ...actor, type: "reauthenticated", detail: how });
 }
