@@ -82,6 +82,9 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
                     <button type="submit" className="button secondary">
                       Save
                     </button>
+                    <button type="button" className="link-button" onClick={() => setRenaming(null)}>
+                      Cancel
+                    </button>
                   </form>
                 ) : (
                   <p className="session-device">
@@ -93,9 +96,11 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
                 </p>
               </div>
               <div className="actions">
-                <button type="button" className="link-button" onClick={() => setRenaming(p.id)} aria-label={`Rename ${p.name}`}>
-                  Rename
-                </button>
+                {renaming === p.id ? null : (
+                  <button type="button" className="link-button" onClick={() => setRenaming(p.id)} aria-label={`Rename ${p.name}`}>
+                    Rename
+                  </button>
+                )}
                 <ActionButton action={`/api/auth/passkeys/${encodeURIComponent(p.id)}/remove`} label="Remove" ariaLabel={`Remove ${p.name}`} notice="passkey_removed" />
               </div>
             </li>
