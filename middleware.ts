@@ -156,5 +156,5 @@ function withSetCookie(response: NextResponse, setCookie: string[]) {
 
 export const config = {
   // Everything but Next's static files; routePolicy decides what needs a session.
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|icon\\.svg|robots\\.txt).*)"],
 };

@@ -230,3 +230,13 @@ test("GET /metrics: Prometheus text for the holder of METRICS_TOKEN only, never 
   await person.dispose();
   await prometheus.dispose();
 });
+
+test("the site's icon is served to anyone, and every page links it (no 404 for a favicon)", async ({ playwright }) => {
+  const visitor = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  const icon = await visitor.get("/icon.svg", { maxRedirects: 0 });
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toMatch(/^image\/svg\+xml/);
+  const page = await visitor.get("/login");
+  expect(/<link rel="icon" href="\/icon\.svg[^"]*"[^>]*type="image\/svg\+xml"/.test(await page.text()), "the page links the icon").toBe(true);
+  await visitor.dispose();
+});

@@ -37,6 +37,7 @@ const PUBLIC_PATHS = new Set([
   "/api/health/ready",
   "/metrics",
   "/favicon.ico",
+  "/icon.svg",
   "/robots.txt",
   // Exists only in the benchmark's own build (next.config.js): the unprotected page it measures.
   "/bench/open",
