@@ -183,3 +183,10 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/dashboard$/);
   });
 });
+
+test("finishing a sign-up in a browser signed in to another account says first that it will replace it", async ({ page, person: { email } }) => {
+  const newcomer = uniqueEmail("newcomer");
+  expect((await page.request.post("/api/auth/register", { data: { email: newcomer, password: PASSWORD } })).status()).toBe(202);
+  await page.goto("/register/verify");
+  await expect(page.getByText(`You are signed in as ${email} in this browser.`)).toBeVisible();
+});

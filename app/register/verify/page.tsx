@@ -5,6 +5,7 @@ import { cookies } from "next/headers";
 import { StepForm, type StepField } from "@/app/components/step-form";
 import { signUpChallengeOf } from "@/lib/edge/cookies";
 import { getEdgeConfig } from "@/lib/env";
+import { getSessionOrNull } from "@/lib/server/current-session";
 
 export const metadata: Metadata = { title: "Check your email" };
 
@@ -32,6 +33,8 @@ export default async function VerifySignUpPage({ searchParams }: { searchParams:
     });
   }
   const sent = first(query.notice) === "code_sent";
+  // A browser holds one session: finishing here replaces the one it has, so say so first.
+  const current = await getSessionOrNull();
   return (
     <div className="auth-page">
       <h1>Check your email</h1>
@@ -40,6 +43,12 @@ export default async function VerifySignUpPage({ searchParams }: { searchParams:
         minutes.
       </p>
       <div role="status">{sent ? <p className="alert info">A new code is on its way. The old one no longer works.</p> : null}</div>
+      {current ? (
+        <p className="alert info">
+          You are signed in as <strong>{current.user.email}</strong> in this browser. Creating this account signs you in to it
+          instead.
+        </p>
+      ) : null}
       <StepForm
         action="/api/auth/register/verify"
         hidden={hidden}
