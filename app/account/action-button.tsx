@@ -48,7 +48,7 @@ export function ActionButton(props: {
   const className = props.variant === "link" ? "link-button" : `button ${props.variant ?? "secondary"}`;
   return (
     <form method="post" action={props.action} onSubmit={onSubmit} className="inline-form">
-      <button type="submit" className={className} disabled={pending} aria-label={props.ariaLabel}>
+      <button ref={reauth.returnFocusTo} type="submit" className={className} disabled={pending} aria-label={props.ariaLabel}>
         {props.label}
       </button>
       {error ? (

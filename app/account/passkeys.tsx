@@ -112,7 +112,7 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
         <p className="alert error">Passkeys need JavaScript.</p>
       </noscript>
       {supported ? (
-        <button type="button" className="button" onClick={add} disabled={pending}>
+        <button ref={reauth.returnFocusTo} type="button" className="button" onClick={add} disabled={pending}>
           {pending ? "Waiting for your device…" : "Add a passkey"}
         </button>
       ) : (

@@ -145,13 +145,13 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
       <div className="actions">
         {on ? (
           <>
-            <button type="button" className="button secondary" onClick={regenerate}>
+            <button ref={reauth.returnFocusTo} type="button" className="button secondary" onClick={regenerate}>
               New recovery codes
             </button>
             <ActionButton action="/api/auth/two-factor/disable" label="Turn off two-step sign-in" notice="two_factor_disabled" variant="danger" />
           </>
         ) : (
-          <button type="button" className="button" onClick={start} disabled={pending}>
+          <button ref={reauth.returnFocusTo} type="button" className="button" onClick={start} disabled={pending}>
             Set up an authenticator app
           </button>
         )}

@@ -4,7 +4,7 @@
 // account's passkeys), in place, and then what the person started is sent once more — they never
 // start over.
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement, type RefObject } from "react";
 
 /** Whether to offer a passkey: the account has one, and this browser can use passkeys. */
 async function passkeyAvailable(): Promise<boolean> {
@@ -186,18 +186,30 @@ export async function asksForReauth(response: Response | null): Promise<boolean>
 
 /**
  * What a component needs around a request that may meet 403 reauthentication_required: `ask(retry)`
- * shows the prompt in its place; once the person has confirmed, `retry` runs again.
+ * shows the prompt in its place; once the person has confirmed, `retry` runs again. Cancelled,
+ * focus goes back to the button given `returnFocusTo` (the prompt had taken that button's place),
+ * so a keyboard user is not left at the top of the page.
  */
-export function useReauth(): { prompt: ReactElement | null; ask: (retry: () => void) => void } {
+export function useReauth(): { prompt: ReactElement | null; ask: (retry: () => void) => void; returnFocusTo: RefObject<HTMLButtonElement | null> } {
   const [retry, setRetry] = useState<(() => void) | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const returnFocusTo = useRef<HTMLButtonElement | null>(null);
+  useEffect(() => {
+    if (!cancelled || retry) return;
+    returnFocusTo.current?.focus();
+    setCancelled(false);
+  }, [cancelled, retry]);
   const prompt = retry ? (
     <ReauthPrompt
       onConfirmed={() => {
         setRetry(null);
         retry();
       }}
-      onCancel={() => setRetry(null)}
+      onCancel={() => {
+        setRetry(null);
+        setCancelled(true);
+      }}
     />
   ) : null;
-  return { prompt, ask: (again) => setRetry(() => again) };
+  return { prompt, ask: (again) => setRetry(() => again), returnFocusTo };
 }

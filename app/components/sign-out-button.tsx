@@ -40,7 +40,7 @@ export function SignOutButton({ everywhere = false, label }: { everywhere?: bool
 
   return (
     <form method="post" action={action} onSubmit={onSubmit}>
-      <button type="submit" className={everywhere ? "button danger" : "button secondary"} disabled={pending}>
+      <button ref={reauth.returnFocusTo} type="submit" className={everywhere ? "button danger" : "button secondary"} disabled={pending}>
         {label ?? (everywhere ? "Sign out everywhere" : "Sign out")}
       </button>
       {error ? (

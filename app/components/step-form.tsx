@@ -107,7 +107,7 @@ export function StepForm(props: StepFormProps) {
         <Field key={field.name} {...field} error={errors[field.name]} />
       ))}
       {props.strengthOf ? <StrengthHint inputId={props.strengthOf} /> : null}
-      <button type="submit" className={props.quiet ? "button secondary" : props.danger ? "button danger" : "button block"} disabled={pending}>
+      <button ref={reauth.returnFocusTo} type="submit" className={props.quiet ? "button secondary" : props.danger ? "button danger" : "button block"} disabled={pending}>
         {pending ? props.pending : props.submit}
       </button>
     </form>
