@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { LocalTime } from "@/app/components/local-time";
+import { first, formErrorsOf, type Query } from "@/app/components/query";
 import { SignOutButton } from "@/app/components/sign-out-button";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
 import { ACCOUNT_NOTICES, type AccountNotice } from "@/lib/edge/answer";
-import { messageFor } from "@/lib/edge/credentials";
 import { listActivity, listSessions } from "@/lib/server/actions/account-sessions";
 import { requireSession } from "@/lib/server/current-session";
 import { isStoreFault } from "@/lib/server/faults";
@@ -18,8 +18,6 @@ import { PasswordForm } from "./password-form";
 import { TwoFactor } from "./two-factor";
 
 export const metadata: Metadata = { title: "Account" };
-
-type Query = Promise<Record<string, string | undefined>>;
 
 export default async function AccountPage({ searchParams }: { searchParams: Query }) {
   const required = await requireSession("/account");
@@ -37,13 +35,18 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
     log().error({ fault: error instanceof Error ? error.message : String(error) }, "account page could not read the store");
     return <StoreUnavailable title="Account" />;
   }
-  const left = /^\d{1,2}$/.test(query.recovery_codes_left ?? "") ? Number(query.recovery_codes_left) : null;
+  const codesLeft = first(query.recovery_codes_left) ?? "";
+  const left = /^\d{1,2}$/.test(codesLeft) ? Number(codesLeft) : null;
+  const named = first(query.notice);
   const notice =
     left !== null
       ? `You signed in with a recovery code: ${left} left.${left <= 3 ? " Make new ones below before you run out." : ""}`
-      : query.notice && Object.hasOwn(ACCOUNT_NOTICES, query.notice)
-        ? ACCOUNT_NOTICES[query.notice as AccountNotice]
+      : named && Object.hasOwn(ACCOUNT_NOTICES, named)
+        ? ACCOUNT_NOTICES[named as AccountNotice]
         : null;
+  // The change-password form is the page's own: its errors come back without `?form=`.
+  const { formError, fieldErrors } = formErrorsOf(query, null);
+  const passwordErrors = { form: formError, ...fieldErrors };
   const others = sessions.filter((s) => !s.current).length;
 
   return (
@@ -106,8 +109,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
           submit="Send a code to the new address"
           pending="Sending…"
           then="/account/email?challenge={challenge}"
-          formError={query.form === "email" && query.error && !query.email_error && !query.password_error ? messageFor(query.error) : undefined}
-          fieldErrors={query.form === "email" ? { email: messageFor(query.email_error), password: messageFor(query.password_error) } : {}}
+          {...formErrorsOf(query, "email")}
         />
       </section>
 
@@ -131,14 +133,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
 
       <section aria-labelledby="password" id="password-section">
         <h2 id="password">Change password</h2>
-        <PasswordForm
-          email={user.email}
-          initialErrors={{
-            form: !query.form && query.error && !query.currentPassword_error && !query.newPassword_error ? messageFor(query.error) : undefined,
-            currentPassword: messageFor(query.currentPassword_error),
-            newPassword: messageFor(query.newPassword_error),
-          }}
-        />
+        <PasswordForm email={user.email} initialErrors={passwordErrors} />
       </section>
 
       {query.error === "reauthentication_required" || query.form === "confirm" ? (
@@ -156,7 +151,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
             submit="Confirm"
             pending="Checking…"
             then="/account?notice=reauthenticated#danger-section"
-            fieldErrors={query.form === "confirm" ? { password: messageFor(query.password_error), code: messageFor(query.code_error) } : {}}
+            {...formErrorsOf(query, "confirm")}
           />
         </section>
       ) : null}
@@ -183,8 +178,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
             then="/login?deleted=1"
             leaves
             danger
-            formError={query.form === "danger" && query.error && !query.confirm_error ? messageFor(query.error) : undefined}
-            fieldErrors={query.form === "danger" ? { confirm: messageFor(query.confirm_error) } : {}}
+            {...formErrorsOf(query, "danger")}
           />
         </details>
       </section>

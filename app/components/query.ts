@@ -15,7 +15,18 @@ export function formErrorOf(query: Awaited<Query>): string | undefined {
   return messageFor(error) ?? "Something was wrong with that request. Please try again.";
 }
 
-/** Each named field's error, in words. */
-export function fieldErrorsOf(query: Awaited<Query>, names: string[]): Record<string, string | undefined> {
-  return Object.fromEntries(names.map((name) => [name, messageFor(first(query[`${name}_error`]))]));
+export type FormErrors = { formError?: string; fieldErrors: Record<string, string | undefined> };
+
+/**
+ * What a no-JavaScript post came back with, for one form, in words: the form's error (unless a
+ * field is blamed) and each field's (`<field>_error`). On a page with several forms, `form` is the
+ * one `?form=` must name (null: the form posted without one); another form's errors stay there.
+ */
+export function formErrorsOf(query: Awaited<Query>, form?: string | null): FormErrors {
+  if (form !== undefined && (first(query.form) ?? null) !== form) return { fieldErrors: {} };
+  const fieldErrors: Record<string, string | undefined> = {};
+  for (const name of Object.keys(query)) {
+    if (name.endsWith("_error")) fieldErrors[name.slice(0, -"_error".length)] = messageFor(first(query[name]));
+  }
+  return { formError: formErrorOf(query), fieldErrors };
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
+import { first, formErrorsOf, type Query } from "@/app/components/query";
 import { StepForm } from "@/app/components/step-form";
 
 export const metadata: Metadata = { title: "Forgot your password?" };
@@ -30,8 +30,7 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
         submit="Send me a link"
         pending="Sending…"
         then="/forgot-password?sent=1"
-        formError={formErrorOf(query)}
-        fieldErrors={fieldErrorsOf(query, ["email"])}
+        {...formErrorsOf(query)}
       />
       <p className="after">
         Remembered it? <Link href="/login">Sign in</Link>

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
+import { first, formErrorsOf, type Query } from "@/app/components/query";
 import { StepForm } from "@/app/components/step-form";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
 import { resetLinkWorks } from "@/lib/server/actions/password-reset";
 import { mailedLinkState } from "@/app/components/mailed-link";
+import { SpentLink } from "@/app/components/spent-link";
 
 export const metadata: Metadata = { title: "Choose a new password" };
 
@@ -15,19 +15,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
   const state = await mailedLinkState(token, resetLinkWorks);
   if (state === "store_unavailable") return <StoreUnavailable title="Choose a new password" />;
   if (state === "spent") {
-    return (
-      <div className="auth-page">
-        <h1>This link no longer works</h1>
-        <p className="alert error" role="alert">
-          It has expired or was already used. Links work once, for 30 minutes.
-        </p>
-        <p>
-          <Link className="button block" href="/forgot-password">
-            Send me a new link
-          </Link>
-        </p>
-      </div>
-    );
+    return <SpentLink why="It has expired or was already used. Links work once, for 30 minutes." next={{ href: "/forgot-password", label: "Send me a new link" }} />;
   }
   return (
     <div className="auth-page">
@@ -42,8 +30,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
         pending="Saving…"
         then="/account?notice=password_reset"
         signsIn
-        formError={formErrorOf(query)}
-        fieldErrors={fieldErrorsOf(query, ["password"])}
+        {...formErrorsOf(query)}
       />
     </div>
   );

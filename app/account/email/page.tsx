@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
+import { first, formErrorsOf, type Query } from "@/app/components/query";
 import { StepForm } from "@/app/components/step-form";
 
 export const metadata: Metadata = { title: "Confirm your new address" };
@@ -24,8 +24,7 @@ export default async function ConfirmEmailPage({ searchParams }: { searchParams:
         submit="Change my address"
         pending="Changing…"
         then="/account?notice=email_changed"
-        formError={formErrorOf(query)}
-        fieldErrors={fieldErrorsOf(query, ["code"])}
+        {...formErrorsOf(query)}
       />
       <p className="after">
         <Link href="/account#email">Back to your account</Link>

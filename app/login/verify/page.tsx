@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
+import { first, formErrorsOf, type Query } from "@/app/components/query";
 import { StepForm } from "@/app/components/step-form";
 import { safeNextPath } from "@/lib/edge/next-path";
 
@@ -23,8 +23,7 @@ export default async function SecondStepPage({ searchParams }: { searchParams: Q
         pending="Signing in…"
         then={next}
         signsIn
-        formError={formErrorOf(query)}
-        fieldErrors={fieldErrorsOf(query, ["code"])}
+        {...formErrorsOf(query)}
       />
       <p className="after">
         <Link href="/login">Start again</Link>

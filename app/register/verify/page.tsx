@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { fieldErrorsOf, first, formErrorOf, type Query } from "@/app/components/query";
+import { first, formErrorsOf, type Query } from "@/app/components/query";
 import { cookies } from "next/headers";
 import { StepForm, type StepField } from "@/app/components/step-form";
 import { signUpChallengeOf } from "@/lib/edge/cookies";
@@ -57,8 +57,7 @@ export default async function VerifySignUpPage({ searchParams }: { searchParams:
         pending="Creating account…"
         then="/dashboard"
         signsIn
-        formError={formErrorOf(query)}
-        fieldErrors={fieldErrorsOf(query, ["code", "password"])}
+        {...formErrorsOf(query)}
       />
       <div className="after">
         <p>No mail? Check your spam folder, or</p>
