@@ -87,19 +87,21 @@ export type FailedForm = { page: string; echo?: unknown; fragment?: string; cook
 
 /**
  * An action that said no: 429 with Retry-After when it was rate limited, otherwise the catalogue's
- * error for its code (with `fields` pointing at the field to blame, if any).
+ * error for its code. `blames` names, per code, the form's field it is about (`fields` then says
+ * so, and a plain form shows it next to that field): `{ wrong_password: "currentPassword" }`.
  */
 export function answerRefusal(
   mode: InputMode,
   refusal: { code: ErrorCode; retryAfterSeconds?: number },
   form: FailedForm,
-  fields?: Record<string, string>,
+  blames: Partial<Record<ErrorCode, string>> = {},
 ): NextResponse {
   if (refusal.code === "rate_limited" && refusal.retryAfterSeconds !== undefined) {
     const { error, headers } = tooManyAttempts(refusal.retryAfterSeconds);
     return answerFailure(mode, error, form, headers);
   }
-  return answerFailure(mode, apiError(refusal.code, { fields }), form);
+  const field = blames[refusal.code];
+  return answerFailure(mode, apiError(refusal.code, field ? { fields: { [field]: refusal.code } } : {}), form);
 }
 
 /** Mail is on its way, or a next step awaits: 202 with `status` (and anything else the client needs), or a form's 303 to `page`. */

@@ -11,10 +11,6 @@ export const POST = withSession(async (request, { actor }, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, ACCOUNT_FORM);
 
   const result = await requestEmailChange(actor, input.data, ctx);
-  if (!result.ok) {
-    const blamed: Record<string, Record<string, string>> = { wrong_password: { password: "wrong_password" }, email_unchanged: { email: "email_unchanged" } };
-    const fields = blamed[result.code];
-    return answerRefusal(input.mode, result, ACCOUNT_FORM, fields);
-  }
+  if (!result.ok) return answerRefusal(input.mode, result, ACCOUNT_FORM, { wrong_password: "password", email_unchanged: "email" });
   return answerMailSent(input.mode, { status: "verification_sent", challenge: result.challengeId }, `/account/email?challenge=${result.challengeId}`);
 });

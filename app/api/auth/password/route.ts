@@ -12,9 +12,6 @@ export const POST = withSession(async (request, { actor }, ctx) => {
 
   const result = await changePassword(actor, input.data, ctx);
   if (!result.ok && result.code === "password_too_weak") return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "newPassword"), ACCOUNT_FORM);
-  if (!result.ok) {
-    const fields = result.code === "wrong_password" ? { currentPassword: "wrong_password" } : undefined;
-    return answerRefusal(input.mode, result, ACCOUNT_FORM, fields);
-  }
+  if (!result.ok) return answerRefusal(input.mode, result, ACCOUNT_FORM, { wrong_password: "currentPassword" });
   return accountDone(request, "password_changed");
 });

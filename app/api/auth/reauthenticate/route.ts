@@ -11,13 +11,6 @@ export const POST = withSession(async (request, { actor }, ctx) => {
   const input = await readInput(request, reauthenticateInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
   if (!input.ok) return answerFailure(input.mode, input.error, FORM);
   const result = await reauthenticate(actor, input.data, ctx);
-  if (!result.ok) {
-    const blamed: Record<string, Record<string, string>> = {
-      wrong_password: { password: "wrong_password" },
-      reauth_code_required: { code: "reauth_code_required" },
-      code_incorrect: { code: "code_incorrect" },
-    };
-    return answerRefusal(input.mode, result, FORM, blamed[result.code]);
-  }
+  if (!result.ok) return answerRefusal(input.mode, result, FORM, { wrong_password: "password", reauth_code_required: "code", code_incorrect: "code" });
   return input.mode === "form" ? seeOther("/account?notice=reauthenticated#danger-section") : noContent();
 });

@@ -1,6 +1,5 @@
-import { answerFailure, noContent, seeOther, withoutTokenCookies } from "@/lib/edge/answer";
+import { answerFailure, answerRefusal, noContent, seeOther, withoutTokenCookies } from "@/lib/edge/answer";
 import { deleteAccountInput, fieldsFromForm } from "@/lib/edge/credentials";
-import { apiError } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
 import { deleteAccount } from "@/lib/server/actions/leave";
 import { withSession } from "@/lib/server/route";
@@ -12,9 +11,8 @@ export const POST = withSession(async (request, { actor }, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, FORM);
   const result = await deleteAccount(actor, input.data, ctx);
   if (!result.ok) {
-    const fields = result.code === "confirmation_mismatch" ? { confirm: "confirmation_mismatch" } : undefined;
     const page = result.code === "reauthentication_required" ? { ...FORM, fragment: "confirm-section" } : FORM;
-    return answerFailure(input.mode, apiError(result.code, { fields }), page);
+    return answerRefusal(input.mode, result, page, { confirmation_mismatch: "confirm" });
   }
   // The browser ends signed out: its session went with the account.
   return withoutTokenCookies(input.mode === "form" ? seeOther("/login?deleted=1") : noContent(), ctx.config);
