@@ -5,6 +5,7 @@ import { StepForm } from "@/app/components/step-form";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
 import { undoLinkWorks } from "@/lib/server/actions/change-email";
 import { mailedLinkState } from "@/app/components/mailed-link";
+import { SpentLink } from "@/app/components/spent-link";
 
 export const metadata: Metadata = { title: "This wasn’t me" };
 
@@ -34,18 +35,8 @@ export default async function UndoEmailChangePage({ searchParams }: { searchPara
   const state = await mailedLinkState(token, undoLinkWorks);
   if (state === "store_unavailable") return <StoreUnavailable title="This wasn’t me" />;
   if (state === "spent") {
-    return (
-      <div className="auth-page">
-        <h1>This link no longer works</h1>
-        <p className="alert error" role="alert">
-          {formErrorOf(query) ?? "It has expired or was already used."} If your account was taken over, reset your password from your
-          address.
-        </p>
-        <p>
-          <Link href="/forgot-password">Reset my password</Link>
-        </p>
-      </div>
-    );
+    const why = `${formErrorOf(query) ?? "It has expired or was already used."} If your account was taken over, reset your password from your address.`;
+    return <SpentLink why={why} next={{ href: "/forgot-password", label: "Reset my password" }} />;
   }
   return (
     <div className="auth-page">
