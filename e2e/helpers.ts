@@ -95,6 +95,13 @@ export async function registerWithForm(page: Page, email: string) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
+/** Fills and sends the sign-in form of the page `page` is on. */
+export async function signInWithForm(page: Page, email: string, password = PASSWORD) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
 /** Fills and sends the change-password form on /account. */
 export async function changePasswordWithForm(page: Page, current: string, next: string) {
   await page.getByLabel("Current password").fill(current);

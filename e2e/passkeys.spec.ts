@@ -21,6 +21,15 @@ async function addPasskey(page: Page) {
   await expect(page.getByText("A passkey was added.")).toBeVisible();
 }
 
+/** A new account signed in within `page`'s browser, with a passkey on its virtual authenticator. */
+async function accountWithPasskey(page: Page, label: string) {
+  const email = uniqueEmail(label);
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  const authenticator = await virtualAuthenticator(page);
+  await addPasskey(page);
+  return { email, ...authenticator };
+}
+
 async function signOut(context: BrowserContext) {
   expect((await context.request.post("/api/auth/logout")).status()).toBe(204);
 }
@@ -50,10 +59,7 @@ test("add a passkey, sign out, sign in with it: no password, and its signature c
 });
 
 test("a device that does not verify the person (no PIN, no biometric) signs nobody in, and says why", async ({ page }) => {
-  const email = uniqueEmail("passkey-uv");
-  expect((await createAccount(page.context().request, email)).status()).toBe(201);
-  const { cdp, id } = await virtualAuthenticator(page);
-  await addPasskey(page);
+  const { cdp, id } = await accountWithPasskey(page, "passkey-uv");
   await signOut(page.context());
   await cdp.send("WebAuthn.setUserVerified", { authenticatorId: id, isUserVerified: false });
   await page.goto("/login");
@@ -63,10 +69,7 @@ test("a device that does not verify the person (no PIN, no biometric) signs nobo
 });
 
 test("a removed passkey no longer signs in; renaming shows the new name", async ({ page }) => {
-  const email = uniqueEmail("passkey-rm");
-  expect((await createAccount(page.context().request, email)).status()).toBe(201);
-  await virtualAuthenticator(page);
-  await addPasskey(page);
+  const { email } = await accountWithPasskey(page, "passkey-rm");
   await page.getByRole("button", { name: /^Rename/ }).click();
   await page.getByLabel("New name").fill("My test laptop");
   await page.getByRole("button", { name: "Save" }).click();
@@ -84,10 +87,7 @@ test("a removed passkey no longer signs in; renaming shows the new name", async 
 });
 
 test("the sign-in challenge is single use: a second answer to the same ceremony is refused", async ({ page, request }) => {
-  const email = uniqueEmail("passkey-replay");
-  expect((await createAccount(page.context().request, email)).status()).toBe(201);
-  await virtualAuthenticator(page);
-  await addPasskey(page);
+  await accountWithPasskey(page, "passkey-replay");
   await signOut(page.context());
   // Capture what the browser sends, then replay it from elsewhere. (The virtual authenticator may
   // answer the autofill request by itself before the button is clicked: either answer will do.)
@@ -102,10 +102,7 @@ test("the sign-in challenge is single use: a second answer to the same ceremony 
 });
 
 test("a passkey sign-in ends the session this browser held before, even another account's", async ({ page, db }) => {
-  const owner = uniqueEmail("passkey-owner");
-  expect((await createAccount(page.context().request, owner)).status()).toBe(201);
-  await virtualAuthenticator(page);
-  await addPasskey(page);
+  const { email: owner } = await accountWithPasskey(page, "passkey-owner");
   await signOut(page.context());
   // While the passkey is being used on the sign-in page, someone else signs in in this browser
   // (another tab): the sign-in arrives with that account's session cookie.

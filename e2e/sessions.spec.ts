@@ -3,7 +3,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { E2E } from "./settings";
-import { changePasswordWithForm, PASSWORD, sessionIdOf, signIn, signUp, tokenCookies, waitForGraceWindow, COOKIE } from "./helpers";
+import { changePasswordWithForm, PASSWORD, sessionIdOf, signIn, signUp, tokenCookies, waitForGraceWindow, COOKIE, signInWithForm } from "./helpers";
 
 test.use({ baseURL: E2E.steadyURL });
 
@@ -153,9 +153,7 @@ test("two tabs: signing in in one brings the other, waiting on the sign-in page,
   await first.goto("/login");
   await second.goto("/login");
   const told = await listenOnChannel(second);
-  await first.getByLabel("Email").fill(email);
-  await first.getByLabel("Password").fill(PASSWORD);
-  await first.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithForm(first, email);
   await expect(first).toHaveURL(/\/dashboard$/);
   expect(await told.message).toBe("signed-in");
   await expect(second).toHaveURL(/\/dashboard$/);

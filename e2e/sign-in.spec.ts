@@ -1,6 +1,6 @@
 import { OFF_SITE_NEXT } from "../lib/testing/off-site-next";
 import { expect, test } from "./fixtures";
-import { PASSWORD, registerWithForm, signUp, uniqueEmail, COOKIE } from "./helpers";
+import { PASSWORD, registerWithForm, signUp, uniqueEmail, COOKIE, signInWithForm } from "./helpers";
 import { codeIn, lastMailId, linkIn, waitForMail } from "./mail";
 import { E2E } from "./settings";
 
@@ -38,9 +38,7 @@ test("signing in with the form goes to the page that asked for it", async ({ pag
 
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithForm(page, email);
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
 
@@ -144,9 +142,7 @@ test("no spelling of ?next= sends a person off-site: not the JSON sign-in, not t
   await page.context().clearCookies();
   for (const next of OFF_SITE_NEXT) {
     await page.goto(`/login?next=${encodeURIComponent(next)}`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInWithForm(page, email);
     await expect(page, JSON.stringify(next)).toHaveURL(/^http:\/\/localhost:\d+\/dashboard$/);
     await page.context().clearCookies();
   }

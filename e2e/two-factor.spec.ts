@@ -3,7 +3,7 @@
 // recovery code, without JavaScript, and race the second step.
 import { Secret, TOTP } from "otpauth";
 import { expect, test } from "./fixtures";
-import { createAccount, PASSWORD, uniqueEmail } from "./helpers";
+import { createAccount, PASSWORD, uniqueEmail, signInWithForm } from "./helpers";
 import { lastMailId, waitForMail } from "./mail";
 import { sendManyTogether } from "./simultaneous";
 import { E2E } from "./settings";
@@ -45,9 +45,7 @@ test("set up from /account with the QR code's key, then a sign-in asks for the a
   const other = await browser.newContext({ baseURL: E2E.baseURL });
   const phone = await other.newPage();
   await phone.goto("/login");
-  await phone.getByLabel("Email").fill(email);
-  await phone.getByLabel("Password").fill(PASSWORD);
-  await phone.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithForm(phone, email);
   await expect(phone).toHaveURL(/\/login\/verify/);
   expect((await phone.request.get("/api/auth/session")).status()).toBe(401);
   const cookies = await other.cookies();
@@ -68,9 +66,7 @@ test("a recovery code signs in once and says how many are left; the same code ag
   const { recoveryCodes } = await turnOn(page.context().request);
   await page.context().clearCookies();
   await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInWithForm(page, email);
   await page.getByLabel("Code").fill(recoveryCodes[3].toUpperCase());
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("You signed in with a recovery code: 9 left.")).toBeVisible();
@@ -133,9 +129,7 @@ test.describe("without JavaScript", () => {
     const { secret } = await turnOn(page.context().request);
     await page.context().clearCookies();
     await page.goto("/login?next=%2Faccount");
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInWithForm(page, email);
     await expect(page).toHaveURL(/\/login\/verify\?next=%2Faccount$/);
     await page.getByLabel("Code").fill("12");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
