@@ -75,6 +75,9 @@ const serverSchema = edgeSchema.extend({
     .min(16, "must be at least 16 characters")
     .refine(...notPlaceholder("a generated token"))
     .optional(),
+  // How a person reaches the people who run this service (an address or a page), shown where
+  // only they can help: a locked account. Without it, pages say "the service's support".
+  SUPPORT_CONTACT: z.string().trim().min(3).max(200).optional(),
   // On SIGTERM, how long requests in flight may take to finish before the process exits anyway.
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
 
@@ -90,9 +93,17 @@ const serverSchema = edgeSchema.extend({
   // Mail that a stranger can make Keycard send (sign-up codes, reset links, email-change codes):
   // per address, so nobody can bomb a victim's inbox, and per IP.
   RATE_LIMIT_MAIL_ADDRESS: limit("5/3600"),
-  // Codes from an authenticator app (or recovery codes), per account, apart from password checks:
-  // whoever knows the password must not be able to spend the owner's password-check budget.
+  // Second-step codes (an authenticator app's, or recovery codes), apart from password checks:
+  // per account and place (a browser the account knows, else the IP), and per account from places
+  // it does not know — so wrong codes from elsewhere never lock the owner out where they sign in.
+  RATE_LIMIT_SECOND_FACTOR_PLACE: limit("5/900"),
   RATE_LIMIT_SECOND_FACTOR_ACCOUNT: limit("10/3600"),
+  // Wrong second-step codes in a row, from anywhere, after which the password stops working (whoever
+  // knows it is guessing codes) and the owner is mailed a reset link. NIST SP 800-63B-4 §3.2.2: ≤ 100.
+  SECOND_FACTOR_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(50),
+  // Wrong mailed codes (sign-up, new address) per address per day, across all its codes: each code
+  // has 5 tries, and this caps how many codes can be tried at all.
+  RATE_LIMIT_MAIL_CODE_ADDRESS: limit("20/86400"),
   RATE_LIMIT_MAIL_IP: limit("30/3600"),
   // Passkey sign-in challenges, per IP: each is a row until it expires, and anyone can ask for
   // one. Every visit to /login asks once (for the email field's autofill), so it is generous.
@@ -154,6 +165,7 @@ export type Config = EdgeConfig & {
   maxBodyBytes: number;
   shutdownGraceSeconds: number;
   metricsToken: string | undefined;
+  supportContact: string | null;
   limits: {
     loginAccountIp: Limit;
     loginIp: Limit;
@@ -164,8 +176,11 @@ export type Config = EdgeConfig & {
     mailAddress: Limit;
     mailIp: Limit;
     passkeyIp: Limit;
+    secondFactorPlace: Limit;
     secondFactorAccount: Limit;
+    mailCodeAddress: Limit;
   };
+  secondFactorMaxFailures: number;
   appOrigin: string;
   mail: MailSettings;
 };
@@ -229,6 +244,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     metricsToken: e.METRICS_TOKEN,
+    supportContact: e.SUPPORT_CONTACT ?? null,
     limits: {
       loginAccountIp: e.RATE_LIMIT_LOGIN_ACCOUNT_IP,
       loginIp: e.RATE_LIMIT_LOGIN_IP,
@@ -238,9 +254,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       passwordAccount: e.RATE_LIMIT_PASSWORD_ACCOUNT,
       mailAddress: e.RATE_LIMIT_MAIL_ADDRESS,
       mailIp: e.RATE_LIMIT_MAIL_IP,
+      secondFactorPlace: e.RATE_LIMIT_SECOND_FACTOR_PLACE,
       secondFactorAccount: e.RATE_LIMIT_SECOND_FACTOR_ACCOUNT,
+      mailCodeAddress: e.RATE_LIMIT_MAIL_CODE_ADDRESS,
       passkeyIp: e.RATE_LIMIT_PASSKEY_IP,
     },
+    secondFactorMaxFailures: e.SECOND_FACTOR_MAX_FAILURES,
     appOrigin,
     mail: {
       smtpUrl: e.SMTP_URL ?? null,

@@ -10,6 +10,7 @@ import { isStoreFault } from "@/lib/server/faults";
 import { log } from "@/lib/server/log";
 import { pageActionContext } from "@/lib/server/route";
 import { ActionButton } from "./action-button";
+import { DownloadData } from "./download-data";
 import { StepForm } from "@/app/components/step-form";
 import { passkeysOf } from "@/lib/server/actions/passkeys";
 import { twoFactorStatus } from "@/lib/server/actions/two-factor";
@@ -103,8 +104,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         <StepForm
           action="/api/auth/email"
           fields={[
-            { name: "email", id: "new-email", label: "New email address", type: "email", autoComplete: "email" },
-            { name: "password", id: "email-password", label: "Your password", type: "password", autoComplete: "current-password", hint: "To be sure it’s you. We’ll send a code to the new address." },
+            { name: "email", id: "new-email", label: "New email address", type: "email", autoComplete: "email", hint: "We’ll send a code to the new address. Your current one will be told, with a way to undo it." },
           ]}
           submit="Send a code to the new address"
           pending="Sending…"
@@ -158,12 +158,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
 
       <section aria-labelledby="danger-heading" id="danger-section">
         <h2 id="danger-heading">Your data, and leaving</h2>
-        <p>
-          <a className="button secondary" href="/api/auth/account/export" download>
-            Download my data
-          </a>{" "}
-          <span className="muted">A JSON file: your profile, sessions, browsers and security activity.</span>
-        </p>
+        <p className="muted">A JSON file: your profile, sessions, browsers, passkeys and security activity.</p>
+        <DownloadData />
         <details className="delete-account" open={query.form === "danger" ? true : undefined}>
           <summary>Delete my account</summary>
           <p>

@@ -1,10 +1,13 @@
 "use client";
 
 // Change password: the current one, then the new one (same rules as sign-up). Posts JSON with
-// JavaScript, a plain form without; errors appear next to their fields either way.
+// JavaScript, a plain form without; errors appear next to their fields either way. It also needs a
+// fresh sign-in: when the server asks, the prompt takes the form's place, then the change is sent
+// again as typed.
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Field } from "@/app/components/field";
+import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
 import { StrengthHint } from "@/app/components/strength-hint";
 
 type Errors = { form?: string; currentPassword?: string; newPassword?: string };
@@ -15,35 +18,41 @@ export function PasswordForm({ initialErrors, email }: { initialErrors: Errors; 
   const [pending, setPending] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
+  // What was sent when the server asked for a fresh sign-in: sent once more once it is given.
+  const reauth = useReauth();
+
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = event.currentTarget;
-    const data = new FormData(form);
+    const data = new FormData(event.currentTarget);
+    await send({ currentPassword: String(data.get("currentPassword") ?? ""), newPassword: String(data.get("newPassword") ?? "") });
+  }
+
+  async function send(body: { currentPassword: string; newPassword: string }) {
     setPending(true);
     setErrors({});
     const response = await fetch("/api/auth/password", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({
-        currentPassword: String(data.get("currentPassword") ?? ""),
-        newPassword: String(data.get("newPassword") ?? ""),
-      }),
+      body: JSON.stringify(body),
     }).catch(() => null);
     setPending(false);
+    if (await asksForReauth(response)) return reauth.ask(() => void send(body));
     if (response?.ok) {
-      form.reset();
+      formRef.current?.reset();
       router.replace("/account?notice=password_changed", { scroll: false });
       router.refresh();
       return;
     }
-    const body = (await response?.json().catch(() => null)) as { error?: { message?: string; fields?: Errors } } | null;
-    const fields = body?.error?.fields ?? {};
+    const answer = (await response?.json().catch(() => null)) as { error?: { message?: string; fields?: Errors } } | null;
+    const fields = answer?.error?.fields ?? {};
     const next: Errors = { currentPassword: fields.currentPassword, newPassword: fields.newPassword };
-    if (!next.currentPassword && !next.newPassword) next.form = body?.error?.message ?? "That didn’t work just now. Please try again.";
+    if (!next.currentPassword && !next.newPassword) next.form = answer?.error?.message ?? "That didn’t work just now. Please try again.";
     setErrors(next);
     const first = next.currentPassword ? "currentPassword" : next.newPassword ? "newPassword" : null;
     if (first) formRef.current?.querySelector<HTMLInputElement>(`[name="${first}"]`)?.focus();
   }
+
+  if (reauth.prompt) return reauth.prompt;
 
   return (
     <form ref={formRef} method="post" action="/api/auth/password" onSubmit={onSubmit} noValidate className="card">
@@ -58,7 +67,7 @@ export function PasswordForm({ initialErrors, email }: { initialErrors: Errors; 
         hint="At least 8 characters, hard to guess. Your other sessions will be signed out."
       />
       <StrengthHint inputId="newPassword" email={email} />
-      <button type="submit" className="button" disabled={pending}>
+      <button ref={reauth.returnFocusTo} type="submit" className="button" disabled={pending}>
         {pending ? "Changing…" : "Change password"}
       </button>
     </form>

@@ -82,6 +82,9 @@ export function answerFailure(mode: InputMode, error: ApiError, form: FailedForm
   return response;
 }
 
+/** Where a plain form goes when the action needs a fresh sign-in first: the account page's confirm form. */
+export const CONFIRM_FORM: FailedForm = { page: "/account?form=confirm", fragment: "confirm-section" };
+
 /** Where a failed form goes back to, and what it may carry back. */
 export type FailedForm = { page: string; echo?: unknown; fragment?: string; cookies?: CookieSettings };
 
@@ -92,7 +95,7 @@ export type FailedForm = { page: string; echo?: unknown; fragment?: string; cook
  */
 export function answerRefusal(
   mode: InputMode,
-  refusal: { code: ErrorCode; retryAfterSeconds?: number },
+  refusal: { code: ErrorCode; retryAfterSeconds?: number; message?: string },
   form: FailedForm,
   blames: Partial<Record<ErrorCode, string>> = {},
 ): NextResponse {
@@ -101,7 +104,8 @@ export function answerRefusal(
     return answerFailure(mode, error, form, headers);
   }
   const field = blames[refusal.code];
-  return answerFailure(mode, apiError(refusal.code, field ? { fields: { [field]: refusal.code } } : {}), form);
+  // An action's own words (whom to contact about a locked account) replace the catalogue's.
+  return answerFailure(mode, apiError(refusal.code, { ...(refusal.message ? { message: refusal.message } : {}), ...(field ? { fields: { [field]: refusal.code } } : {}) }), form);
 }
 
 /** Mail is on its way, or a next step awaits: 202 with `status` (and anything else the client needs), or a form's 303 to `page`. */

@@ -113,7 +113,7 @@ export const signUpCodeInput = z.strictObject({ challenge: challenge.optional(),
 export const resendSignUpInput = z.strictObject({ challenge: challenge.optional() });
 export const passwordResetRequestInput = z.strictObject({ email });
 export const passwordResetInput = z.strictObject({ token: linkToken, password: newPassword });
-export const changeEmailInput = z.strictObject({ email, password: passwordString });
+export const changeEmailInput = z.strictObject({ email });
 export const undoEmailChangeInput = z.strictObject({ token: linkToken });
 
 /** A plain form's fields as they are (every field of these forms is a string). */
@@ -124,7 +124,7 @@ export function fieldsFromForm(form: URLSearchParams): Record<string, unknown> {
 export const reauthenticateInput = z.strictObject({ password: passwordString, code: z.string().trim().max(32).optional() });
 export const deleteAccountInput = z.strictObject({ confirm: z.string({ error: code("confirmation_mismatch") }).trim().toLowerCase().max(254) });
 
-// A second factor: an app's 6 digits, or a recovery code (xxxxx-xxxxx). Checked by the server.
+// A second factor: an app's 6 digits, or a recovery code (xxxx-xxxx-xxxx-xxxx; xxxxx-xxxxx before). Checked by the server.
 export const secondFactorInput = z.strictObject({
   code: z.string({ error: code("code_required") }).trim().min(1, code("code_required")).max(32, code("code_invalid")),
   next: z.string({ error: code("next_invalid") }).max(2048, code("next_invalid")).optional(),

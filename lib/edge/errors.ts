@@ -42,6 +42,10 @@ export const ERRORS = {
   },
   // Accounts
   invalid_credentials: { status: 401, message: "That email and password don’t match an account." },
+  account_locked: {
+    status: 403,
+    message: "This account is locked to protect it: nobody can sign in to it or reset its password. Contact the service’s support to get it back.",
+  },
   email_taken: { status: 409, message: "An account with this email already exists. Sign in instead?" },
   wrong_password: { status: 400, message: "That isn’t your current password." },
   session_not_found: { status: 404, message: "There is no such session to sign out." },

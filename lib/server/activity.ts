@@ -25,6 +25,9 @@ const TITLES: Record<string, string> = {
   email_change_requested: "A code was mailed to confirm a new address",
   email_changed: "Email address changed",
   email_change_undone: "Email address change undone from the old address",
+  account_locked: "Account locked to protect it",
+  password_stopped: "Password switched off after too many wrong codes (a reset link was mailed)",
+  second_step_unfinished: "A sign-in stopped at the second step: no right code was given",
 };
 
 export type ActivityItem = {

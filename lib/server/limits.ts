@@ -113,11 +113,53 @@ export async function takePasskeyChallenge(db: Db, ip: string | null, limits: Li
   return refusedBy("passkey_ip", await takeAttempt(db, `passkey:ip:${where(ip)}`, limits.passkeyIp, now));
 }
 
+/** Where a second-step code comes from: the account, the place it is counted under, and whether the account knows that place. */
+export type CodePlace = { userId: string; place: string; known: boolean };
+
+const codeKeys = (at: CodePlace) => ({ place: `second-factor:place:${at.userId}|${at.place}`, account: `second-factor:account:${at.userId}` });
+
 /**
- * Second-factor codes (sign-in's second step, confirming an app), per account. Their own counter:
- * someone who knows the password and guesses codes must not lock the owner out of changing it.
- * Never given back: a right code does not make the wrong ones before it free.
+ * Second-step codes (a sign-in's second step, confirming it's you), on counters of their own:
+ * someone who knows the password and guesses codes must not spend the owner's password checks.
+ * Per account and place; and, from a place the account does not know, per account too — so
+ * guesses from elsewhere never lock the owner out where they sign in. Taken before the comparison.
  */
-export async function takeSecondFactorCheck(db: Db, userId: string, limits: Limits, now: Date): Promise<Taken> {
-  return refusedBy("second_factor_account", await takeAttempt(db, `second-factor:account:${userId}`, limits.secondFactorAccount, now));
+export async function takeSecondFactorCheck(db: Db, at: CodePlace, limits: Limits, now: Date): Promise<Taken> {
+  const k = codeKeys(at);
+  const place = await takeAttempt(db, k.place, limits.secondFactorPlace, now);
+  if (!place.ok) return refusedBy("second_factor_place", place);
+  if (at.known) return { ok: true };
+  return refusedBy("second_factor_account", await takeAttempt(db, k.account, limits.secondFactorAccount, now));
+}
+
+/** A right code: its attempt did not count, and this place's wrong ones are wiped. */
+export async function settleRightCode(db: Db, at: CodePlace): Promise<void> {
+  const k = codeKeys(at);
+  await clearLimit(db, k.place);
+  if (!at.known) await giveBackAttempt(db, k.account);
+}
+
+/** Whether `userId` signed in from `ip` in the last 30 days (a place the account knows). */
+export async function signedInFrom(db: Db, userId: string, ip: string | null, now: Date): Promise<boolean> {
+  if (!ip) return false;
+  const since = new Date(now.getTime() - KNOWN_IP_DAYS * 24 * 3600 * 1000);
+  return (await db.session.findFirst({ where: { userId, ip, createdAt: { gte: since } }, select: { id: true } })) !== null;
+}
+
+/**
+ * Wrong mailed codes (sign-up, new address) per address, across every code sent to it: each code
+ * has its own five tries, and this caps how many codes one address can have tried in a day.
+ * Taken before the comparison; a right code gives it back.
+ */
+export async function takeMailCodeTry(db: Db, email: string, limits: Limits, now: Date): Promise<Taken> {
+  return refusedBy("mail_code_address", await takeAttempt(db, `mail-code:address:${email}`, limits.mailCodeAddress, now));
+}
+
+export function giveBackMailCodeTry(db: Db, email: string): Promise<void> {
+  return giveBackAttempt(db, `mail-code:address:${email}`);
+}
+
+/** Mail telling an owner their password was entered without the right code: at most one every six hours. */
+export async function takePasswordKnownNotice(db: Db, userId: string, now: Date): Promise<boolean> {
+  return (await takeAttempt(db, `notice:password-known:${userId}`, { max: 1, windowSeconds: 6 * 3600 }, now)).ok;
 }

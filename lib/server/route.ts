@@ -19,6 +19,7 @@ import type { ActionContext, Actor } from "./actions/context";
 import { getCurrentSession, type CurrentSession } from "./current-session";
 import { BusyError, isStoreFault } from "./faults";
 import { ensureMailSender } from "./mail/sender";
+import { ensureSweeper } from "./sweeper";
 import { log } from "./log";
 import { metrics, observeRequest, routeLabel } from "./metrics";
 import { REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge/request-headers";
@@ -27,8 +28,9 @@ import { REQUEST_ID_HEADER, SESSION_ID_HEADER, USER_ID_HEADER } from "@/lib/edge
 export function actionContext(request: Request): ActionContext {
   const config = getConfig();
   const db = getDb();
-  // Every instance delivers the outbox; the first request it serves starts its sender.
+  // Every instance delivers the outbox and sweeps; the first request it serves starts both.
   ensureMailSender(db, config);
+  ensureSweeper(db, config);
   return { db, config, now: new Date(), client: clientInfo(request, config.trustedProxies), requestId: requestIdOf(request) };
 }
 

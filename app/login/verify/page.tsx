@@ -18,7 +18,7 @@ export default async function SecondStepPage({ searchParams }: { searchParams: Q
       <StepForm
         action="/api/auth/login/verify"
         hidden={{ next }}
-        fields={[{ name: "code", label: "Code", type: "text", autoComplete: "one-time-code", hint: "6 digits, or a recovery code like abcde-23456." }]}
+        fields={[{ name: "code", label: "Code", type: "text", autoComplete: "one-time-code", hint: "6 digits, or a recovery code like abcd-2345-efgh-6789." }]}
         submit="Sign in"
         pending="Signing in…"
         then={next}

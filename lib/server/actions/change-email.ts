@@ -1,31 +1,55 @@
-// Moving an account to a new address, from a signed-in session. Node only.
+// Moving an account to a new address, from a signed-in session, and taking it back. Node only.
 //
-// The current password is asked for (whoever holds a session must not take the account away
-// with it); a code goes to the new address, which must be proved before anything changes. When
-// it is, the old address is told, with a link that puts it back and ends every session.
+// Moving needs a fresh sign-in (with two-step sign-in on, its code or a passkey too): whoever holds
+// a session, or knows only the password of a two-step account, must not take the account away. A
+// code goes to the new address, which must be proved before anything changes. When it is, the
+// address it leaves is told, with an undo link (docs/decisions/0010-recovery.md):
+//
+// - Undo links of one account form a chain: a change made while one is live gives the next link
+//   the same address to put back, the one held before the first change, and tells that address.
+// - Using any link of a chain does what the oldest live one says: puts that address back and
+//   removes only what was added since that first change (passkeys, an authenticator app, recovery
+//   codes, remembered browsers). Links issued earlier than the one used are never voided, so
+//   whoever made a later change cannot cancel the owner's way back.
+// - Whoever moved it knew the password: it stops working, every session ends, and the restored
+//   address is mailed a reset link. What the owner enrolled before stays, so that reset still asks
+//   for the second factor.
+// - If the address to put back belongs to another account now, nothing is stripped and the
+//   account is not left to whoever holds its current address: it is locked until support helps.
 import "server-only";
 import { isPrismaError } from "@/lib/server/faults";
 import { takeMailAttempt } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
-import { findByToken, LIFETIME_MINUTES, newChallenge, tryCode, useChallenge, voidChallengesStatement } from "@/lib/server/store/challenges";
+import {
+  addressToRestore,
+  findByToken,
+  LIFETIME_MINUTES,
+  liveUndoLinks,
+  newChallenge,
+  useChallenge,
+  voidChallengesStatement,
+} from "@/lib/server/store/challenges";
 import { endOtherSessionsStatement } from "@/lib/server/store/sessions";
+import { lockAccount } from "@/lib/server/store/users";
 import { generateLinkToken } from "@/lib/server/email-secrets";
 import { hashPassword } from "@/lib/server/password";
-import { record, sessionsEnded, type ActionContext, type Actor, type RateLimited } from "./context";
-import { checkCurrentPassword } from "./current-password";
+import type { DbOrTx } from "@/lib/db";
+import { record, sessionsEnded, supportContact, type ActionContext, type Actor, type RateLimited } from "./context";
+import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { tryMailedCode } from "./mailed-codes";
 import type { CodeRefusal } from "./sign-up";
 
 export type EmailChangeStarted = { ok: true; challengeId: string };
 
 export async function requestEmailChange(
   actor: Actor,
-  input: { email: string; password: string },
+  input: { email: string },
   ctx: ActionContext,
-): Promise<EmailChangeStarted | RateLimited | { ok: false; code: "wrong_password" | "email_unchanged" }> {
+): Promise<EmailChangeStarted | RateLimited | NeedsFreshSignIn | { ok: false; code: "email_unchanged" }> {
   const { db, config, now } = ctx;
-  const checked = await checkCurrentPassword(actor, input.password, ctx, { type: "password_change_failed", detail: "while changing the email address" });
-  if (!checked.ok) return checked;
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   if (user.email === input.email) return { ok: false, code: "email_unchanged" };
   const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "email_change" }, config.limits, now);
@@ -44,26 +68,41 @@ export async function requestEmailChange(
   return { ok: true, challengeId: challenge.id };
 }
 
+/**
+ * The code from the new address moves the account there. The fresh sign-in was checked when the
+ * code was asked for; the code (this account's, mailed to the new address, 15 minutes) is the
+ * proof now, so a person slow to read their mail is not asked to confirm it's them again.
+ */
 export async function finishEmailChange(
   actor: Actor,
   input: { challengeId: string; code: string },
   ctx: ActionContext,
 ): Promise<{ ok: true; email: string } | CodeRefusal> {
   const { db, config, now } = ctx;
-  const check = await tryCode(db, { id: input.challengeId, purpose: "email_change", code: input.code, userId: actor.userId }, config.refreshTokenKey, now);
-  if (!check.ok) return check.reason === "wrong" ? { ok: false, code: "code_incorrect", triesLeft: check.triesLeft } : { ok: false, code: "code_expired" };
+  const check = await tryMailedCode({ id: input.challengeId, purpose: "email_change", code: input.code, userId: actor.userId }, ctx);
+  if (!check.ok) {
+    if ("code" in check) return check;
+    return check.reason === "wrong" ? { ok: false, code: "code_incorrect", triesLeft: check.triesLeft } : { ok: false, code: "code_expired" };
+  }
   const newEmail = check.challenge.email;
   let oldEmail: string | null;
   try {
     oldEmail = await db.$transaction(async (tx) => {
       if (!(await useChallenge(tx, check.challenge.id, now))) return null;
       const before = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+      // A change while an undo link is live continues its chain: the new link puts back the same
+      // first address, and that address hears of this change too.
+      const [first] = await liveUndoLinks(tx, actor.userId, now);
+      const original = first ? addressToRestore(first) : before.email;
       await tx.user.update({ where: { id: actor.userId }, data: { email: newEmail, emailVerifiedAt: now } });
-      // The old address is told, with a way to take the account back.
-      const undo = newChallenge(tx, { purpose: "email_change_undo", email: before.email, userId: actor.userId }, config.refreshTokenKey, now);
+      const undo = newChallenge(tx, { purpose: "email_change_undo", email: before.email, restoreEmail: original, userId: actor.userId }, config.refreshTokenKey, now);
       await undo.statement;
-      const days = LIFETIME_MINUTES.email_change_undo / (24 * 60);
-      await queue(tx, mails.emailChanged(before.email, { newEmail, token: undo.secret, days, circumstances: circumstancesOf(ctx) }, config.appOrigin), ctx);
+      const circumstances = circumstancesOf(ctx);
+      const hours = LIFETIME_MINUTES.email_change_undo / 60;
+      await queue(tx, mails.emailChanged(before.email, { newEmail, token: undo.secret, hours, circumstances }, config.appOrigin), ctx);
+      if (first && original !== before.email) {
+        await queue(tx, mails.emailChangedAgain(original, { newEmail, until: first.expiresAt, circumstances }, config.appOrigin), ctx);
+      }
       return before.email;
     });
   } catch (error) {
@@ -81,38 +120,73 @@ export async function undoLinkWorks(token: string, ctx: ActionContext): Promise<
   return (await findByToken(ctx.db, "email_change_undo", token, ctx.config.refreshTokenKey, ctx.now)) !== null;
 }
 
-/**
- * "This wasn't me": the old address comes back (if nobody has taken it since), every session of
- * the account ends, the password stops working, the account forgets its known browsers, and every
- * code or link still out — a reset link mailed to the new address — stops working. The person
- * then resets the password from their own address.
- */
-export async function undoEmailChange(input: { token: string }, ctx: ActionContext): Promise<{ ok: true; restored: boolean } | { ok: false; code: "link_expired" }> {
+export type UndoResult = { ok: true; outcome: "restored" | "locked" } | { ok: false; code: "link_expired" };
+
+/** "This wasn't me": see the top of this file. */
+export async function undoEmailChange(input: { token: string }, ctx: ActionContext): Promise<UndoResult> {
   const { db, config, now } = ctx;
-  const challenge = await findByToken(db, "email_change_undo", input.token, config.refreshTokenKey, now);
-  if (!challenge?.userId) return { ok: false, code: "link_expired" };
-  const userId = challenge.userId;
+  const presented = await findByToken(db, "email_change_undo", input.token, config.refreshTokenKey, now);
+  if (!presented?.userId) return { ok: false, code: "link_expired" };
+  const userId = presented.userId;
   // Whoever moved the address knew the password: it stops working (a hash of a secret nobody
-  // holds), and the person chooses a new one through a reset mailed to the restored address.
-  const lockedOut = await hashPassword(generateLinkToken(), config);
+  // holds). Made before the transaction: bcrypt runs on a worker, not while rows are held.
+  const voided = await hashPassword(generateLinkToken(), config);
   const outcome = await db.$transaction(async (tx) => {
-    if (!(await useChallenge(tx, challenge.id, now))) return null;
-    const holder = await tx.user.findUnique({ where: { email: challenge.email }, select: { id: true } });
-    const restored = !holder || holder.id === userId;
-    await tx.user.update({ where: { id: userId }, data: { passwordHash: lockedOut, ...(restored ? { email: challenge.email, emailVerifiedAt: now } : {}) } });
-    // Their browsers are strangers again: signing in from one mails the owner. And whatever they
-    // may have added to get back in — a passkey, an authenticator app — goes too.
-    await tx.knownDevice.deleteMany({ where: { userId } });
-    await tx.passkey.deleteMany({ where: { userId } });
-    await tx.totpFactor.deleteMany({ where: { userId } });
-    await tx.recoveryCode.deleteMany({ where: { userId } });
+    if (!(await useChallenge(tx, presented.id, now))) return null;
+    // The oldest live link of the chain leads (the one presented, if none is older).
+    const chain = await liveUndoLinks(tx, userId, now);
+    const first = chain[0] && chain[0].createdAt < presented.createdAt ? chain[0] : presented;
+    const address = addressToRestore(first);
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+    const holder = await tx.user.findUnique({ where: { email: address }, select: { id: true } });
+    // Every other code and link of the account stops working, but links issued before the one
+    // that leads (none is older than `first`) and `first` itself, which the owner may still hold.
+    await voidChallengesStatement(tx, userId, now, [first.id]);
+    const circumstances = circumstancesOf(ctx);
+    if (holder && holder.id !== userId) {
+      const ended = await lockAccount(tx, { userId, reason: "email_undo_conflict" }, now);
+      const why = `The owner of the Keycard account at ${user.email} asked to put back its earlier address, ${address}, but another account uses that address now. So that the account is not left to whoever changed its address, it was locked.`;
+      for (const to of new Set([address, user.email])) {
+        await queue(tx, mails.accountLocked(to, { why, contact: supportContact(config), circumstances }, config.appOrigin), ctx);
+      }
+      return { locked: true as const, ended, address };
+    }
+    const removed = await removeAddedSince(tx, userId, first.createdAt);
+    await tx.user.update({ where: { id: userId }, data: { email: address, emailVerifiedAt: now, passwordHash: voided } });
     await tx.pendingSignIn.deleteMany({ where: { userId } });
-    await voidChallengesStatement(tx, userId, now);
-    const ended = await endOtherSessionsStatement(tx, { userId, keepSessionId: null }, "signed_out_everywhere", now);
-    return { restored, ended: ended.count };
+    const ended = await endOtherSessionsStatement(tx, { userId, keepSessionId: null }, "email_change_undone", now);
+    // The way back in: a reset link to the restored address, in the same mail that says so.
+    const reset = newChallenge(tx, { purpose: "password_reset", email: address, userId }, config.refreshTokenKey, now);
+    await reset.statement;
+    await queue(tx, mails.emailChangeUndone(address, { token: reset.secret, minutes: LIFETIME_MINUTES.password_reset, circumstances }, config.appOrigin), ctx);
+    if (user.email !== address) await queue(tx, mails.emailMovedBack(user.email, { circumstances }, config.appOrigin), ctx);
+    return { locked: false as const, ended: ended.count, address, removed, from: user.email };
   });
   if (!outcome) return { ok: false, code: "link_expired" };
-  const what = [outcome.restored ? "Address restored" : "Address not restored (another account has it now)", outcome.ended > 0 ? sessionsEnded(outcome.ended) : null];
-  await record(ctx, { userId, type: "email_change_undone", detail: what.filter(Boolean).join("; ") });
-  return { ok: true, restored: outcome.restored };
+  sendQueuedMail();
+  const detail = outcome.locked
+    ? [`${outcome.address} belongs to another account now: the account was locked`, outcome.ended > 0 ? sessionsEnded(outcome.ended) : null]
+    : [outcome.from === outcome.address ? `${outcome.address} kept` : `Address put back: ${outcome.address}`, outcome.removed, outcome.ended > 0 ? sessionsEnded(outcome.ended) : null];
+  await record(ctx, { userId, type: outcome.locked ? "account_locked" : "email_change_undone", detail: detail.filter(Boolean).join("; ") });
+  return { ok: true, outcome: outcome.locked ? "locked" : "restored" };
+}
+
+/**
+ * Removes what was enrolled after `since` — whoever moved the address may have added their own way
+ * back in — and keeps what the owner had before. Says what went, for the activity entry.
+ */
+async function removeAddedSince(tx: DbOrTx, userId: string, since: Date): Promise<string | null> {
+  const after = { gt: since };
+  const passkeys = await tx.passkey.deleteMany({ where: { userId, createdAt: after } });
+  const totp = await tx.totpFactor.deleteMany({ where: { userId, OR: [{ createdAt: after }, { confirmedAt: after }] } });
+  // Recovery codes belong to the app: if it went, they go; otherwise only codes made since.
+  const codes = await tx.recoveryCode.deleteMany({ where: { userId, ...(totp.count > 0 ? {} : { createdAt: after }) } });
+  const browsers = await tx.knownDevice.deleteMany({ where: { userId, firstSeenAt: after } });
+  const parts = [
+    passkeys.count > 0 ? `${passkeys.count} passkey${passkeys.count === 1 ? "" : "s"}` : null,
+    totp.count > 0 ? "the authenticator app" : null,
+    codes.count > 0 && totp.count === 0 ? "recovery codes" : null,
+    browsers.count > 0 ? `${browsers.count} browser${browsers.count === 1 ? "" : "s"}` : null,
+  ].filter(Boolean);
+  return parts.length > 0 ? `Removed what was added since the change: ${parts.join(", ")}` : null;
 }

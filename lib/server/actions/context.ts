@@ -12,6 +12,17 @@ export type ActionContext = { db: Db; config: Config; now: Date; client: ClientI
 /** The signed-in person an action acts for. */
 export type Actor = { userId: string; sessionId: string };
 
+/** The account is locked (store/users.ts lockAccount): nobody signs in, nobody resets. `message` names whom to contact. */
+export type AccountLocked = { ok: false; code: "account_locked"; message: string };
+
+export function accountLocked(config: Pick<Config, "supportContact">): AccountLocked {
+  return { ok: false, code: "account_locked", message: lockedMessage(config) };
+}
+
+export function lockedMessage(config: Pick<Config, "supportContact">): string {
+  return `This account is locked to protect it: nobody can sign in to it or reset its password. To get it back, contact ${supportContact(config)}.`;
+}
+
 /** Too many attempts: wait this long. */
 export type RateLimited = { ok: false; code: "rate_limited"; retryAfterSeconds: number };
 
@@ -30,7 +41,12 @@ export async function record(
   }
 }
 
-const WORTH_A_WARNING = new Set<SecurityEventType>(["refresh_token_reused", "session_ended", "other_sessions_ended", "signed_out_everywhere", "password_change_failed", "reauthentication_failed", "two_factor_disabled", "second_factor_failed", "passkey_added", "passkey_removed", "password_reset", "email_changed", "email_change_undone"]);
+const WORTH_A_WARNING = new Set<SecurityEventType>(["refresh_token_reused", "session_ended", "other_sessions_ended", "signed_out_everywhere", "password_change_failed", "reauthentication_failed", "two_factor_disabled", "second_factor_failed", "passkey_added", "passkey_removed", "password_reset", "email_changed", "email_change_undone", "account_locked", "password_stopped", "second_step_unfinished"]);
+
+/** How a person reaches whoever runs the service (SUPPORT_CONTACT), in words for a page or a mail. */
+export function supportContact(config: Pick<Config, "supportContact">): string {
+  return config.supportContact ?? "the service's support";
+}
 
 /** "3 sessions ended", "1 other session ended". */
 export function sessionsEnded(count: number, other = false): string {

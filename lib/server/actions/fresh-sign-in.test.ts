@@ -58,9 +58,12 @@ it("deleting the account needs a fresh sign-in and the address typed out; then e
   assert.ok(goodbye);
 });
 
-it("the data download holds the profile, sessions, browsers and activity, and no secret", async () => {
+it("the data download needs a fresh sign-in, and holds the profile, sessions, browsers and activity, and no secret", async () => {
   const { actor, address } = await person();
-  const data = await exportAccountData(actor, ctx(1));
+  assert.deepEqual(await exportAccountData(actor, ctx(601)), { ok: false, code: "reauthentication_required" }, "a borrowed laptop cannot carry it away");
+  const exported = await exportAccountData(actor, ctx(1));
+  assert.ok(exported.ok);
+  const { data } = exported;
   assert.equal(data.profile.email, address);
   assert.equal(data.sessions.length, 1);
   assert.equal(data.sessions[0].current, true);

@@ -38,7 +38,7 @@ export async function reauthenticate(
   let amr = "pwd";
   if (factor?.confirmedAt) {
     if (!input.code) return { ok: false, code: "reauth_code_required" };
-    const proof = await proveSecondFactor(actor.userId, input.code, ctx);
+    const proof = await proveSecondFactor(actor.userId, input.code, ctx, { sessionId: actor.sessionId });
     if (proof !== "proved") {
       if (typeof proof === "object") return proof;
       await record(ctx, { ...actor, type: "reauthentication_failed", detail: "wrong code" });

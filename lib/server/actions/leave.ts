@@ -35,8 +35,20 @@ export async function deleteAccount(
   return { ok: true };
 }
 
-/** Everything Keycard keeps about the person, as they would read it. No secret, no hash. */
-export async function exportAccountData(actor: Actor, ctx: ActionContext) {
+/**
+ * Everything Keycard keeps about the person, as they would read it. No secret, no hash. Needs a
+ * fresh sign-in: the file maps where and when the person signs in, which a borrowed laptop must
+ * not carry away.
+ */
+export async function exportAccountData(actor: Actor, ctx: ActionContext): Promise<{ ok: true; data: AccountData } | NeedsFreshSignIn> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  return { ok: true, data: await accountData(actor, ctx) };
+}
+
+export type AccountData = Awaited<ReturnType<typeof accountData>>;
+
+async function accountData(actor: Actor, ctx: ActionContext) {
   const { db } = ctx;
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, email: true, createdAt: true, emailVerifiedAt: true } });
   const [sessions, devices, events, factor, recoveryCodesLeft, passkeys] = await Promise.all([

@@ -23,7 +23,7 @@ import { isPrismaError } from "@/lib/server/faults";
 import { takePasskeyChallenge } from "@/lib/server/limits";
 import { log } from "@/lib/server/log";
 import { mails } from "@/lib/server/mail/mails";
-import { createSession } from "@/lib/server/store/sessions";
+import { createSessionIfUnlocked } from "@/lib/server/store/sessions";
 import {
   findPasskey,
   listPasskeys,
@@ -38,7 +38,7 @@ import {
   takeSignInChallenge,
   type PasskeyRow,
 } from "@/lib/server/store/passkeys";
-import { record, type ActionContext, type Actor, type RateLimited } from "./context";
+import { accountLocked, record, type AccountLocked, type ActionContext, type Actor, type RateLimited } from "./context";
 import { markSignInFresh, needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
@@ -170,7 +170,7 @@ function signedChallenge(response: AuthenticationResponseJSON): string | null {
 type PasskeyFailed = { ok: false; code: "passkey_failed"; why: string };
 const failed = (why: string): PasskeyFailed => ({ ok: false, code: "passkey_failed", why });
 
-export type PasskeySignInResult = SignedIn | PasskeyFailed;
+export type PasskeySignInResult = SignedIn | PasskeyFailed | AccountLocked;
 
 export async function finishPasskeySignIn(
   input: { browserNonce: string; response: AuthenticationResponseJSON; browser?: HeldByBrowser; remember: boolean },
@@ -182,7 +182,8 @@ export async function finishPasskeySignIn(
   }
   const checked = await checkAssertion(input.response, challenge, ctx);
   if (!checked.ok) return checked;
-  const issued = await createSession(ctx.db, { userId: checked.passkey.userId, persistent: input.remember, amr: checked.amr, ...ctx.client }, ctx.config, ctx.now);
+  const issued = await createSessionIfUnlocked(ctx.db, { userId: checked.passkey.userId, persistent: input.remember, amr: checked.amr, ...ctx.client }, ctx.config, ctx.now);
+  if (!issued) return accountLocked(ctx.config);
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: checked.passkey.userId }, select: { id: true, email: true } });
   return signedInWith(user, issued, ctx, { browser: input.browser, mailIfNew: true });
 }

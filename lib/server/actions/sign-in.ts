@@ -4,11 +4,7 @@ import { settleSuccessfulSignIn, takeSignInAttempt } from "@/lib/server/limits";
 import { log } from "@/lib/server/log";
 import { metrics } from "@/lib/server/metrics";
 import { pruneNowAndThen } from "@/lib/server/store/prune";
-import {
-  createSession,
-  createSessionIfPasswordUnchanged,
-  type IssuedRefreshToken,
-} from "@/lib/server/store/sessions";
+import { createSessionIfPasswordUnchanged, createSessionIfUnlocked, type IssuedRefreshToken } from "@/lib/server/store/sessions";
 import { rehashPassword, verifyUserPassword, type PublicUser } from "@/lib/server/store/users";
 import { issueTokens, type IssuedTokens } from "@/lib/server/tokens";
 import { deviceCookie, type HeldByBrowser } from "@/lib/edge/cookies";
@@ -17,14 +13,14 @@ import { looksLikeDeviceId, newDeviceId, rememberDevice } from "@/lib/server/sto
 import { createPendingSignIn, getTotpFactor } from "@/lib/server/store/two-factor";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { noteHeldSession } from "./replaced-session";
-import { record, type ActionContext, type RateLimited } from "./context";
+import { accountLocked, record, type AccountLocked, type ActionContext, type RateLimited } from "./context";
 
 export type SignedIn = { ok: true; user: PublicUser; tokens: IssuedTokens };
 
 /** The password was right and the account has a second factor: a code finishes the sign-in. */
 export type SecondFactorRequired = { ok: false; code: "second_factor_required"; pendingToken: string; expiresAt: Date };
 
-export type SignInResult = SignedIn | RateLimited | SecondFactorRequired | { ok: false; code: "invalid_credentials" };
+export type SignInResult = SignedIn | RateLimited | SecondFactorRequired | AccountLocked | { ok: false; code: "invalid_credentials" };
 
 /**
  * The attempt is taken from every limit *before* the password is compared, so guesses sent at
@@ -49,12 +45,17 @@ export async function signIn(
     return { ok: false, code: "invalid_credentials" };
   }
   await settleSuccessfulSignIn(db, who);
+  // Only someone with the password learns the account is locked, and whom to ask.
+  if (user.locked) {
+    metrics().signIns.inc({ outcome: "locked" });
+    return accountLocked(config);
+  }
 
   // With a second factor, no session yet: a pending sign-in that a code finishes (two-factor.ts).
   const factor = await getTotpFactor(db, user.id);
   if (factor?.confirmedAt) {
     metrics().signIns.inc({ outcome: "second_factor_required" });
-    const pending = await createPendingSignIn(db, { userId: user.id, persistent: input.remember, passwordHash: user.passwordHash }, now);
+    const pending = await createPendingSignIn(db, { userId: user.id, persistent: input.remember, passwordHash: user.passwordHash, ...ctx.client }, now);
     return { ok: false, code: "second_factor_required", pendingToken: pending.token, expiresAt: pending.expiresAt };
   }
 
@@ -66,6 +67,7 @@ export async function signIn(
     now,
   );
   if (!issued) {
+    // The password changed, or the account was locked, since it was checked: a change wins.
     metrics().signIns.inc({ outcome: "password_changed_meanwhile" });
     return { ok: false, code: "invalid_credentials" };
   }
@@ -91,8 +93,9 @@ async function rehashInPassing(userId: string, password: string, checkedHash: st
  * A new session for a person who just proved their address (a new account, a password reset): its
  * cookies, recorded as a sign-in. The browser becomes a known device without a "new sign-in" mail.
  */
-export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext, browser?: HeldByBrowser): Promise<SignedIn> {
-  const issued = await createSession(ctx.db, { userId: user.id, persistent, ...ctx.client }, ctx.config, ctx.now);
+export async function startSession(user: PublicUser, persistent: boolean, ctx: ActionContext, browser?: HeldByBrowser): Promise<SignedIn | AccountLocked> {
+  const issued = await createSessionIfUnlocked(ctx.db, { userId: user.id, persistent, ...ctx.client }, ctx.config, ctx.now);
+  if (!issued) return accountLocked(ctx.config);
   return signedInWith(user, issued, ctx, { browser, mailIfNew: false });
 }
 

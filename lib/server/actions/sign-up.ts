@@ -12,7 +12,8 @@ import { takeMailAttempt, takeSignUpAttempt } from "@/lib/server/limits";
 import { mails } from "@/lib/server/mail/mails";
 import { metrics } from "@/lib/server/metrics";
 import { hashPassword, verifyPassword } from "@/lib/server/password";
-import { CODE_TRIES, LIFETIME_MINUTES, newChallenge, renewCode, RESEND_COOLDOWN_SECONDS, tryCode, useChallenge } from "@/lib/server/store/challenges";
+import { CODE_TRIES, LIFETIME_MINUTES, newChallenge, renewCode, RESEND_COOLDOWN_SECONDS, useChallenge } from "@/lib/server/store/challenges";
+import { tryMailedCode } from "./mailed-codes";
 import { isPrismaError } from "@/lib/server/faults";
 import type { ActionContext, RateLimited } from "./context";
 import { refuseWeakPassword, type WeakPassword } from "./new-password";
@@ -58,7 +59,8 @@ export async function startSignUp(
 export type CodeRefusal =
   | { ok: false; code: "code_incorrect" | "password_mismatch"; triesLeft: number }
   | { ok: false; code: "code_expired" }
-  | { ok: false; code: "email_taken" };
+  | { ok: false; code: "email_taken" }
+  | RateLimited;
 
 /**
  * The right code creates the account (its address verified) and signs the person in. From a
@@ -72,8 +74,9 @@ export async function finishSignUp(
   ctx: ActionContext,
 ): Promise<SignedIn | CodeRefusal> {
   const { db, config, now } = ctx;
-  const check = await tryCode(db, { id: input.challengeId, purpose: "sign_up", code: input.code }, config.refreshTokenKey, now);
+  const check = await tryMailedCode({ id: input.challengeId, purpose: "sign_up", code: input.code }, ctx);
   if (!check.ok) {
+    if ("code" in check) return check;
     metrics().signUps.inc({ outcome: check.reason === "wrong" ? "wrong_code" : "code_spent" });
     return check.reason === "wrong" ? { ok: false, code: "code_incorrect", triesLeft: check.triesLeft } : { ok: false, code: "code_expired" };
   }
@@ -98,7 +101,10 @@ export async function finishSignUp(
   }
   if (!user) return { ok: false, code: "code_expired" };
   metrics().signUps.inc({ outcome: "created" });
-  return startSession(user, challenge.persistent, ctx, input.browser);
+  const started = await startSession(user, challenge.persistent, ctx, input.browser);
+  // Created a moment ago in this request: nothing can have locked it.
+  if (!started.ok) throw new Error(`a new account's first session was refused (${started.code})`);
+  return started;
 }
 
 /** Another code for a sign-up that is still waiting, after a cool-down. */

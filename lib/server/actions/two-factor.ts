@@ -16,15 +16,17 @@ import {
   replaceRecoveryCodesStatements,
   saveUnconfirmedFactor,
   SECOND_FACTOR_TRIES,
-  takeRecoveryCode,
-  takeTotpStep,
   tryPendingSignIn,
   usePendingSignIn,
+  type PendingSignInRow,
 } from "@/lib/server/store/two-factor";
+import { isLocked } from "@/lib/server/store/users";
 import { createSessionIfPasswordUnchanged } from "@/lib/server/store/sessions";
-import { record, type ActionContext, type Actor, type RateLimited } from "./context";
+import { accountLocked, record, type AccountLocked, type ActionContext, type Actor, type RateLimited } from "./context";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
-import { readableSecret, takeCodeCheck } from "./second-factor";
+import { checkCode, codePlaceOf, readableSecret, settleCode, takeCodeCheck } from "./second-factor";
+import { applyNewPassword, recordReset } from "./password-reset";
+import { tellOwnerOfUnfinishedSignIn } from "./unfinished-sign-ins";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
 
@@ -58,7 +60,7 @@ export async function confirmTotpSetup(
   input: { code: string },
   ctx: ActionContext,
 ): Promise<{ ok: true; recoveryCodes: string[] } | RateLimited | { ok: false; code: "code_incorrect" | "two_factor_not_started" }> {
-  const limited = await takeCodeCheck(actor, ctx);
+  const limited = await takeCodeCheck(await codePlaceOf(actor.userId, { sessionId: actor.sessionId }, ctx), ctx);
   if (limited) return limited;
   const factor = await getTotpFactor(ctx.db, actor.userId);
   if (!factor || factor.confirmedAt) return { ok: false, code: "two_factor_not_started" };
@@ -71,9 +73,12 @@ export async function confirmTotpSetup(
     if (!(await confirmFactor(tx, actor.userId, step, ctx.now))) return false;
     await tx.recoveryCode.deleteMany({ where: { userId: actor.userId } });
     await tx.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ id: randomUUID(), userId: actor.userId, codeHash, createdAt: ctx.now })) });
+    const owner = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+    await queue(tx, mails.twoFactorEnabled(owner.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx);
     return true;
   });
   if (!confirmed) return { ok: false, code: "two_factor_not_started" };
+  sendQueuedMail();
   await record(ctx, { ...actor, type: "two_factor_enabled" });
   return { ok: true, recoveryCodes: codes };
 }
@@ -86,7 +91,12 @@ export async function regenerateRecoveryCodes(actor: Actor, ctx: ActionContext):
   if (!factor?.confirmedAt) return { ok: false, code: "two_factor_not_on" };
   const codes = newRecoveryCodes();
   const hashes = codes.map((c) => hashRecoveryCode(actor.userId, normaliseRecoveryCode(c)!, ctx.config.refreshTokenKey));
-  await ctx.db.$transaction(replaceRecoveryCodesStatements(ctx.db, actor.userId, hashes, ctx.now));
+  const owner = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  await ctx.db.$transaction([
+    ...replaceRecoveryCodesStatements(ctx.db, actor.userId, hashes, ctx.now),
+    queue(ctx.db, mails.recoveryCodesRegenerated(owner.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
+  ]);
+  sendQueuedMail();
   await record(ctx, { ...actor, type: "recovery_codes_regenerated" });
   return { ok: true, recoveryCodes: codes };
 }
@@ -110,53 +120,70 @@ export async function disableTwoFactor(actor: Actor, ctx: ActionContext): Promis
 export type SecondStepResult =
   | (SignedIn & { recoveryCodesLeft?: number })
   | RateLimited
+  | AccountLocked
   | { ok: false; code: "code_incorrect"; triesLeft: number }
   | { ok: false; code: "sign_in_expired" };
 
 /**
  * The second step of a sign-in: an app code (each time step accepted once) or a recovery code
- * (each used once). Tries are counted on the pending sign-in before the code is checked, and per
- * account; when they run out, or the pending sign-in expires, the password is asked again.
+ * (each used once). Tries are counted on the pending sign-in before the code is checked, and on the
+ * second-step limits (second-factor.ts); when they run out, or the pending sign-in expires, the
+ * password is asked again and the owner is told (unfinished-sign-ins.ts).
  */
 export async function finishSignInWithSecondFactor(
   input: { pendingToken: string; code: string; browser?: HeldByBrowser },
   ctx: ActionContext,
 ): Promise<SecondStepResult> {
-  const { db, config, now } = ctx;
+  const { db, now } = ctx;
   const pending = await tryPendingSignIn(db, input.pendingToken, now);
   if (!pending) return { ok: false, code: "sign_in_expired" };
-  const limited = await takeCodeCheck(pending, ctx);
+  const at = await codePlaceOf(pending.userId, { deviceId: input.browser?.deviceId }, ctx);
+  const limited = await takeCodeCheck(at, ctx);
   if (limited) return limited;
 
-  const factor = await getTotpFactor(db, pending.userId);
-  if (!factor?.confirmedAt) return { ok: false, code: "sign_in_expired" };
-  let recoveryCodesLeft: number | undefined;
-  let proved = false;
-  const secret = readableSecret(factor.secret, ctx);
-  const step = secret ? matchingStep(secret, input.code.replace(/\s/g, ""), now) : null;
-  if (step !== null) proved = await takeTotpStep(db, pending.userId, step);
-  else {
-    const recovery = normaliseRecoveryCode(input.code);
-    if (recovery) {
-      const left = await takeRecoveryCode(db, pending.userId, hashRecoveryCode(pending.userId, recovery, config.refreshTokenKey), now);
-      if (left !== null) {
-        proved = true;
-        recoveryCodesLeft = left;
-      }
-    }
-  }
-  if (!proved) {
+  const proof = await checkCode(pending.userId, input.code, ctx);
+  await settleCode(at, proof, ctx);
+  if (!proof.proved) {
     await record(ctx, { userId: pending.userId, type: "second_factor_failed" });
-    return { ok: false, code: "code_incorrect", triesLeft: Math.max(0, SECOND_FACTOR_TRIES - pending.attempts) };
+    const triesLeft = Math.max(0, SECOND_FACTOR_TRIES - pending.attempts);
+    // Out of tries: this pending sign-in is over without a right code.
+    if (triesLeft === 0 && (await usePendingSignIn(db, pending.id, now))) await tellOwnerOfUnfinishedSignIn(pending, ctx);
+    return { ok: false, code: "code_incorrect", triesLeft };
   }
-  if (!(await usePendingSignIn(db, pending.id, now))) return { ok: false, code: "sign_in_expired" };
-
-  // Only while the password is still the one checked at the first step.
-  const amr = recoveryCodesLeft === undefined ? "pwd,otp,mfa" : "pwd,mfa";
-  const issued = await createSessionIfPasswordUnchanged(db, { userId: pending.userId, persistent: pending.persistent, passwordHash: pending.passwordHash, amr, ...ctx.client }, config, now);
-  if (!issued) return { ok: false, code: "sign_in_expired" };
-  const user = await db.user.findUniqueOrThrow({ where: { id: pending.userId }, select: { id: true, email: true } });
-  const signedIn = await signedInWith(user, issued, ctx, { browser: input.browser, mailIfNew: true });
-  return recoveryCodesLeft === undefined ? signedIn : { ...signedIn, recoveryCodesLeft };
+  const amr = proof.proved === "app" ? "pwd,otp,mfa" : "pwd,mfa";
+  const signedIn = await finishPendingSignIn(pending, amr, input.browser, ctx);
+  return !signedIn.ok || proof.proved !== "recovery" ? signedIn : { ...signedIn, recoveryCodesLeft: proof.left };
 }
 
+/**
+ * A pending sign-in whose second step was proved (a code here, or a passkey: passkeys.ts): used up
+ * once, its waiting password reset applied if it carries one, then a session — only while the
+ * password is still the one checked at the first step (or the one just applied).
+ */
+export async function finishPendingSignIn(
+  pending: PendingSignInRow,
+  amr: string,
+  browser: HeldByBrowser | undefined,
+  ctx: ActionContext,
+): Promise<SignedIn | AccountLocked | { ok: false; code: "sign_in_expired" }> {
+  const { db, config, now } = ctx;
+  let passwordHash = pending.passwordHash;
+  if (pending.newPasswordHash) {
+    const newPasswordHash = pending.newPasswordHash;
+    const applied = await db.$transaction(async (tx) => {
+      if (!(await usePendingSignIn(tx, pending.id, now))) return null;
+      return applyNewPassword(tx, { userId: pending.userId, checkedHash: pending.passwordHash, newPasswordHash, provedLate: false }, ctx);
+    });
+    if (!applied) return { ok: false, code: "sign_in_expired" };
+    sendQueuedMail();
+    await recordReset(pending.userId, applied, ctx);
+    passwordHash = newPasswordHash;
+  } else if (!(await usePendingSignIn(db, pending.id, now))) {
+    return { ok: false, code: "sign_in_expired" };
+  }
+  const issued = await createSessionIfPasswordUnchanged(db, { userId: pending.userId, persistent: pending.persistent, passwordHash, amr, ...ctx.client }, config, now);
+  if (!issued) return (await isLocked(db, pending.userId)) ? accountLocked(config) : { ok: false, code: "sign_in_expired" };
+  const user = await db.user.findUniqueOrThrow({ where: { id: pending.userId }, select: { id: true, email: true } });
+  // A reset proved here mailed "password changed"; a sign-in from a browser the account has not seen mails that too.
+  return signedInWith(user, issued, ctx, { browser, mailIfNew: !pending.newPasswordHash });
+}

@@ -12,12 +12,21 @@ export type MailKind =
   | "email_change_code"
   | "email_change_existing"
   | "email_changed"
+  | "email_changed_again"
+  | "email_change_undone"
+  | "email_moved_back"
+  | "account_locked"
   | "new_sign_in"
   | "refresh_token_reused"
   | "account_deleted"
   | "two_factor_disabled"
   | "passkey_added"
-  | "passkey_removed";
+  | "passkey_removed"
+  | "two_factor_enabled"
+  | "recovery_codes_regenerated"
+  | "recovery_code_used"
+  | "password_known"
+  | "password_stopped";
 
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
@@ -31,6 +40,9 @@ export function appLink(appOrigin: string, path: string, params: Record<string, 
 function mail(kind: MailKind, to: string, letter: Letter, appOrigin: string): Mail {
   return { kind, to, ...renderLetter(letter, appOrigin) };
 }
+
+const UNTIL = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+const untilText = (date: Date) => `${UNTIL.format(date)} UTC`;
 
 const NOT_YOU_SIGN_IN =
   "If this wasn't you, someone knows your password: reset it now (every session ends with it), then review your sessions on your account page.";
@@ -102,16 +114,59 @@ export const mails = {
     }, appOrigin);
   },
 
-  emailChanged(to: string, a: { newEmail: string; token: string; days: number; circumstances: Circumstances }, appOrigin: string): Mail {
+  emailChanged(to: string, a: { newEmail: string; token: string; hours: number; circumstances: Circumstances }, appOrigin: string): Mail {
     return mail("email_changed", to, {
       subject: "Your Keycard address was changed",
       intro: [`The address of your Keycard account was changed from this one to ${a.newEmail}. Mail about the account now goes there.`],
       circumstances: a.circumstances,
       action: { label: "This wasn't me", href: appLink(appOrigin, "/undo-email-change", { token: a.token }) },
       outro: [
-        `If it wasn't you, the link above puts this address back and ends every session of the account (it works for ${a.days} days). Then reset your password.`,
+        `If it wasn't you, the link above puts your address back and ends every session of the account; then you choose a new password. It works for ${a.hours} hours, and nothing done with the account meanwhile can take it from you.`,
         "If it was you, there is nothing to do.",
       ],
+    }, appOrigin);
+  },
+
+  emailChangedAgain(to: string, a: { newEmail: string; until: Date; circumstances: Circumstances }, appOrigin: string): Mail {
+    return mail("email_changed_again", to, {
+      subject: "Your Keycard account's address was changed again",
+      intro: [
+        `The address of the Keycard account that was yours at this address has been changed again, now to ${a.newEmail}.`,
+        `The “This wasn't me” link in our earlier mail still puts this address back, whatever was changed since, until ${untilText(a.until)}.`,
+      ],
+      circumstances: a.circumstances,
+      outro: ["If these changes were yours, there is nothing to do."],
+    }, appOrigin);
+  },
+
+  emailChangeUndone(to: string, a: { token: string; minutes: number; circumstances: Circumstances }, appOrigin: string): Mail {
+    return mail("email_change_undone", to, {
+      subject: "Your Keycard address is back",
+      intro: [
+        "Your Keycard account's address is this one again. Every session was signed out, and passkeys, an authenticator app, recovery codes and browsers added since the address was changed were removed.",
+        "Whoever changed it knew your password, so it no longer works: choose a new one.",
+      ],
+      circumstances: a.circumstances,
+      action: { label: "Choose a new password", href: appLink(appOrigin, "/reset-password", { token: a.token }) },
+      outro: [`The link works once, for ${a.minutes} minutes; after that, ask for another at ${appLink(appOrigin, "/forgot-password")}.`],
+    }, appOrigin);
+  },
+
+  emailMovedBack(to: string, a: { circumstances: Circumstances }, appOrigin: string): Mail {
+    return mail("email_moved_back", to, {
+      subject: "A Keycard account no longer uses this address",
+      intro: ["The owner of a Keycard account that had this address put their earlier address back with the link we sent them. This address no longer belongs to it, and every session of it was signed out."],
+      circumstances: a.circumstances,
+      outro: ["If you changed that account's address yourself, sign in with the address you changed it from."],
+    }, appOrigin);
+  },
+
+  accountLocked(to: string, a: { why: string; contact: string; circumstances: Circumstances }, appOrigin: string): Mail {
+    return mail("account_locked", to, {
+      subject: "A Keycard account was locked to protect it",
+      intro: [a.why, "Nobody can sign in to it or reset its password until support unlocks it. Every session of it was signed out."],
+      circumstances: a.circumstances,
+      outro: [`To get it back, contact ${a.contact} and say which address it had.`],
     }, appOrigin);
   },
 
@@ -142,6 +197,67 @@ export const mails = {
       circumstances,
       action: { label: "Review your account", href: appLink(appOrigin, "/account") },
       outro: ["If it wasn't you, someone signed in to your account knows your password: reset it now, then turn two-step sign-in on again."],
+    }, appOrigin);
+  },
+
+  twoFactorEnabled(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("two_factor_enabled", to, {
+      subject: "Two-step sign-in was turned on for your Keycard account",
+      intro: ["Your Keycard account now asks for a code from an authenticator app after the password. Ten recovery codes were made for when the app is not at hand."],
+      circumstances,
+      action: { label: "Review your account", href: appLink(appOrigin, "/account#two-factor-section") },
+      outro: ["If it wasn't you, someone signed in to your account: reset your password now; the reset asks for the app's code, so contact support if it is not yours."],
+    }, appOrigin);
+  },
+
+  recoveryCodesRegenerated(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("recovery_codes_regenerated", to, {
+      subject: "New recovery codes for your Keycard account",
+      intro: ["New recovery codes were made for your Keycard account's two-step sign-in. The earlier ones no longer work."],
+      circumstances,
+      action: { label: "Review your account", href: appLink(appOrigin, "/account#two-factor-section") },
+      outro: ["If it wasn't you, someone signed in to your account with your password and a code: sign out everywhere and reset your password."],
+    }, appOrigin);
+  },
+
+  recoveryCodeUsed(to: string, a: { left: number; circumstances: Circumstances }, appOrigin: string): Mail {
+    const left = a.left === 0 ? "none are left: make new ones now" : `${a.left} ${a.left === 1 ? "is" : "are"} left`;
+    return mail("recovery_code_used", to, {
+      subject: "A recovery code was used to sign in to your Keycard account",
+      intro: [`A recovery code was used instead of the authenticator app's code, and cannot be used again; ${left}.`],
+      circumstances: a.circumstances,
+      action: { label: "Review your account", href: appLink(appOrigin, "/account#two-factor-section") },
+      outro: ["If it wasn't you, someone has your password and your recovery codes: sign out everywhere, reset your password and make new recovery codes."],
+    }, appOrigin);
+  },
+
+  passwordKnown(to: string, a: { via: "password" | "reset"; circumstances: Circumstances }, appOrigin: string): Mail {
+    const reset = a.via === "reset";
+    return mail("password_known", to, {
+      subject: reset ? "Someone used a password reset link for your Keycard account" : "Someone entered your Keycard password",
+      intro: [
+        reset
+          ? "Someone opened a password reset link mailed to you and chose a new password, then gave a wrong code — or none — for two-step sign-in. Nothing was changed."
+          : "Someone entered the right password for your Keycard account, then a wrong code — or none — for two-step sign-in, so they were not let in.",
+        reset
+          ? "If it wasn't you, someone can read your mail: secure your mailbox. (We send this at most once every few hours.)"
+          : "If it wasn't you, someone knows your password: change it. (We send this at most once every few hours.)",
+      ],
+      circumstances: a.circumstances,
+      action: { label: reset ? "Review your account" : "Change my password", href: appLink(appOrigin, reset ? "/account" : "/account#password") },
+      outro: ["Two-step sign-in kept them out; if it was you, there is nothing to do."],
+    }, appOrigin);
+  },
+
+  passwordStopped(to: string, a: { token: string; minutes: number; failures: number }, appOrigin: string): Mail {
+    return mail("password_stopped", to, {
+      subject: "Your Keycard password was switched off",
+      intro: [
+        `Your password was entered with ${a.failures} wrong two-step codes in a row, so someone knows it and is guessing codes. It no longer works; your sessions, passkeys and two-step sign-in are unchanged.`,
+        "Choose a new password with the link below (the reset asks for your app's code too).",
+      ],
+      action: { label: "Choose a new password", href: appLink(appOrigin, "/reset-password", { token: a.token }) },
+      outro: [`The link works once, for ${a.minutes} minutes; after that, ask for another at ${appLink(appOrigin, "/forgot-password")}.`],
     }, appOrigin);
   },
 

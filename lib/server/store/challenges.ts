@@ -16,18 +16,21 @@ export const LIFETIME_MINUTES: Record<ChallengePurpose, number> = {
   sign_up: 15,
   email_change: 15,
   password_reset: 30,
-  email_change_undo: 7 * 24 * 60,
+  // 24 hours, as NIST SP 800-63B-4 allows a recovery secret sent by email (decision 0010).
+  email_change_undo: 24 * 60,
 };
 
 export type ChallengeRow = {
   id: string;
   purpose: string;
   email: string;
+  restoreEmail: string | null;
   userId: string | null;
   passwordHash: string | null;
   persistent: boolean;
   notice: boolean;
   attempts: number;
+  createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
 };
@@ -35,6 +38,8 @@ export type ChallengeRow = {
 type NewChallenge = {
   purpose: ChallengePurpose;
   email: string;
+  /** An undo link: the address it puts back (the first of its chain). */
+  restoreEmail?: string | null;
   userId?: string | null;
   passwordHash?: string | null;
   persistent?: boolean;
@@ -58,6 +63,7 @@ export function newChallenge(db: DbOrTx, fields: NewChallenge, key: string, now:
       id,
       purpose: fields.purpose,
       email: fields.email,
+      restoreEmail: fields.restoreEmail ?? null,
       userId: fields.userId ?? null,
       passwordHash: fields.passwordHash ?? null,
       persistent: fields.persistent ?? false,
@@ -148,11 +154,31 @@ export async function renewCode(db: Db, input: { id: string; purpose: ChallengeP
 }
 
 /**
- * Voids every unused code and link of an account but `keepId`: after its address is taken back
- * from whoever moved it, a reset link mailed to their address must not work.
+ * Voids every unused code and link of an account but those in `keep`: after its address is taken
+ * back from whoever moved it, a reset link mailed to their address must not work.
  */
-export function voidChallengesStatement(db: DbOrTx, userId: string, now: Date) {
-  return db.emailChallenge.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
+export function voidChallengesStatement(db: DbOrTx, userId: string, now: Date, keep: string[] = []) {
+  return db.emailChallenge.updateMany({ where: { userId, usedAt: null, ...(keep.length ? { id: { notIn: keep } } : {}) }, data: { usedAt: now } });
+}
+
+/** The account's undo links that still work, oldest first: the first of a chain of changes leads. */
+export function liveUndoLinks(db: DbOrTx, userId: string, now: Date): Promise<ChallengeRow[]> {
+  return db.emailChallenge.findMany({ where: { userId, purpose: "email_change_undo", usedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "asc" } });
+}
+
+/** The address an undo link puts back. */
+export const addressToRestore = (undo: Pick<ChallengeRow, "email" | "restoreEmail">) => undo.restoreEmail ?? undo.email;
+
+/**
+ * Spends the undo links that would put back `email` when it is the account's address already: a
+ * reset link to that address has just been used, so they have nothing left to give back (and must
+ * not void the password just chosen). Links to any other address stay.
+ */
+export function spendUndoLinksRestoringStatement(db: DbOrTx, userId: string, email: string, now: Date) {
+  return db.emailChallenge.updateMany({
+    where: { userId, purpose: "email_change_undo", usedAt: null, OR: [{ restoreEmail: email }, { restoreEmail: null, email }] },
+    data: { usedAt: now },
+  });
 }
 
 /** Voids the account's unused reset links: a new password, however it was set, ends them all. */

@@ -31,3 +31,14 @@ export async function rememberDevice(db: DbOrTx, userId: string, deviceId: strin
   });
   return true;
 }
+
+/** Whether `deviceId` (a browser's cookie) has signed in to `userId` before. */
+export async function isKnownDevice(db: DbOrTx, userId: string, deviceId: string | undefined): Promise<boolean> {
+  if (!looksLikeDeviceId(deviceId)) return false;
+  return (await db.knownDevice.findUnique({ where: { userId_deviceHash: { userId, deviceHash: hash(deviceId) } }, select: { userId: true } })) !== null;
+}
+
+/** The place a known browser is counted under (its cookie's hash, never the cookie). */
+export function devicePlace(deviceId: string): string {
+  return `device:${hash(deviceId)}`;
+}

@@ -27,7 +27,10 @@ export type SecurityEventType =
   | "reauthentication_failed"
   | "email_change_requested"
   | "email_changed"
-  | "email_change_undone";
+  | "email_change_undone"
+  | "account_locked"
+  | "password_stopped"
+  | "second_step_unfinished";
 
 export async function recordSecurityEvent(
   db: Db,

@@ -74,7 +74,7 @@ const hashPending = (token: string) => createHash("sha256").update(token).digest
 
 export async function createPendingSignIn(
   db: Db,
-  input: { userId: string; persistent: boolean; passwordHash: string },
+  input: { userId: string; persistent: boolean; passwordHash: string; newPasswordHash?: string; ip?: string | null; userAgent?: string | null },
   now: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
@@ -83,7 +83,20 @@ export async function createPendingSignIn(
   return { token, expiresAt };
 }
 
-export type PendingSignInRow = { id: string; userId: string; persistent: boolean; passwordHash: string; attempts: number };
+export type PendingSignInRow = {
+  id: string;
+  userId: string;
+  persistent: boolean;
+  passwordHash: string;
+  /** A password reset waiting for this second step: the new hash. */
+  newPasswordHash: string | null;
+  attempts: number;
+  createdAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+};
+
+const PENDING_FIELDS = { id: true, userId: true, persistent: true, passwordHash: true, newPasswordHash: true, attempts: true, createdAt: true, ip: true, userAgent: true } as const;
 
 /**
  * One try at a pending sign-in, counted before the code is checked (one conditional update): of
@@ -98,7 +111,33 @@ export async function tryPendingSignIn(db: Db, token: string, now: Date): Promis
     data: { attempts: { increment: 1 } },
   });
   if (count !== 1) return null;
-  return db.pendingSignIn.findUnique({ where: { tokenHash }, select: { id: true, userId: true, persistent: true, passwordHash: true, attempts: true } });
+  return db.pendingSignIn.findUnique({ where: { tokenHash }, select: PENDING_FIELDS });
+}
+
+/** The live pending sign-in a cookie names, without taking a try (for offering a passkey). */
+export async function findPendingSignIn(db: Db, token: string, now: Date): Promise<PendingSignInRow | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  return db.pendingSignIn.findFirst({ where: { tokenHash: hashPending(token), usedAt: null, expiresAt: { gt: now }, attempts: { lt: SECOND_FACTOR_TRIES } }, select: PENDING_FIELDS });
+}
+
+/** The cookie's hash, which a passkey challenge for this pending sign-in is bound to. */
+export function pendingBinding(token: string): string {
+  return hashPending(token);
+}
+
+/**
+ * Pending sign-ins that ended without a right code (expired unused, within the last day), each
+ * claimed once by a compare-and-swap on `usedAt`: of several instances sweeping, one tells.
+ */
+export async function claimAbandonedSignIns(db: Db, now: Date, take = 50): Promise<PendingSignInRow[]> {
+  const since = new Date(now.getTime() - 24 * 3600 * 1000);
+  const found = await db.pendingSignIn.findMany({ where: { usedAt: null, expiresAt: { lte: now, gt: since } }, select: PENDING_FIELDS, take });
+  const claimed: PendingSignInRow[] = [];
+  for (const row of found) {
+    const { count } = await db.pendingSignIn.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
+    if (count === 1) claimed.push(row);
+  }
+  return claimed;
 }
 
 /** Ends a pending sign-in, once. */

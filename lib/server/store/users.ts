@@ -1,7 +1,7 @@
 // Accounts in the database. Node only.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Db } from "@/lib/db";
+import type { Db, DbOrTx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/sqlite/client";
 import { isPrismaError } from "@/lib/server/faults";
 import { metrics } from "@/lib/server/metrics";
@@ -43,14 +43,14 @@ export async function verifyUserPassword(
   db: Db,
   input: { email: string; password: string },
   settings: HashSettings,
-): Promise<(PublicUser & { stale: boolean; passwordHash: string }) | null> {
+): Promise<(PublicUser & { stale: boolean; passwordHash: string; locked: boolean }) | null> {
   const user = await db.user.findUnique({ where: { email: input.email } });
   if (!user) {
     await verifyPassword(input.password, await dummyPasswordHash(settings), settings);
     return null;
   }
   if (!(await verifyPassword(input.password, user.passwordHash, settings))) return null;
-  return { id: user.id, email: user.email, stale: hashCost(user.passwordHash) < settings.bcryptCost, passwordHash: user.passwordHash };
+  return { id: user.id, email: user.email, stale: hashCost(user.passwordHash) < settings.bcryptCost, passwordHash: user.passwordHash, locked: user.lockedAt !== null };
 }
 
 /** Whether `password` is `userId`'s current one. */
@@ -94,4 +94,24 @@ export async function replacePassword(
   ]);
   metrics().sessionsEnded.inc({ reason: "password_changed" }, ended.count);
   return ended.count;
+}
+
+export type LockReason = "email_undo_conflict";
+
+/**
+ * Locks the account (nobody signs in to it or resets its password until it is unlocked) and ends
+ * every session and waiting sign-in of it, in the caller's transaction. Its factors stay.
+ */
+export async function lockAccount(tx: DbOrTx, input: { userId: string; reason: LockReason }, now: Date): Promise<number> {
+  await tx.user.update({ where: { id: input.userId }, data: { lockedAt: now, lockedReason: input.reason } });
+  await tx.pendingSignIn.deleteMany({ where: { userId: input.userId } });
+  const ended = await endOtherSessionsStatement(tx, { userId: input.userId, keepSessionId: null }, "account_locked", now);
+  metrics().sessionsEnded.inc({ reason: "account_locked" }, ended.count);
+  return ended.count;
+}
+
+/** Whether the account is locked (an unknown account is not). */
+export async function isLocked(db: DbOrTx, userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { lockedAt: true } });
+  return !!user?.lockedAt;
 }

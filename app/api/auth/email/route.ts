@@ -1,4 +1,4 @@
-import { answerFailure, answerMailSent, answerRefusal } from "@/lib/edge/answer";
+import { answerFailure, answerMailSent, answerRefusal, CONFIRM_FORM } from "@/lib/edge/answer";
 import { changeEmailInput, fieldsFromForm } from "@/lib/edge/credentials";
 import { readInput } from "@/lib/edge/read-input";
 import { requestEmailChange } from "@/lib/server/actions/change-email";
@@ -11,6 +11,6 @@ export const POST = withSession(async (request, { actor }, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, ACCOUNT_FORM);
 
   const result = await requestEmailChange(actor, input.data, ctx);
-  if (!result.ok) return answerRefusal(input.mode, result, ACCOUNT_FORM, { wrong_password: "password", email_unchanged: "email" });
+  if (!result.ok) return answerRefusal(input.mode, result, result.code === "reauthentication_required" ? CONFIRM_FORM : ACCOUNT_FORM, { email_unchanged: "email" });
   return answerMailSent(input.mode, { status: "verification_sent", challenge: result.challengeId }, `/account/email?challenge=${result.challengeId}`);
 });

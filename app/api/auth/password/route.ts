@@ -1,4 +1,4 @@
-import { accountDone, answerFailure, answerRefusal, weakPasswordError } from "@/lib/edge/answer";
+import { accountDone, answerFailure, answerRefusal, CONFIRM_FORM, weakPasswordError } from "@/lib/edge/answer";
 import { changePasswordFromForm, changePasswordInput } from "@/lib/edge/credentials";
 import { readInput } from "@/lib/edge/read-input";
 import { changePassword } from "@/lib/server/actions/change-password";
@@ -12,6 +12,6 @@ export const POST = withSession(async (request, { actor }, ctx) => {
 
   const result = await changePassword(actor, input.data, ctx);
   if (!result.ok && result.code === "password_too_weak") return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "newPassword"), ACCOUNT_FORM);
-  if (!result.ok) return answerRefusal(input.mode, result, ACCOUNT_FORM, { wrong_password: "currentPassword" });
+  if (!result.ok) return answerRefusal(input.mode, result, result.code === "reauthentication_required" ? CONFIRM_FORM : ACCOUNT_FORM, { wrong_password: "currentPassword" });
   return accountDone(request, "password_changed");
 });

@@ -1,4 +1,4 @@
-import { accountDone, answerFailure, json } from "@/lib/edge/answer";
+import { accountDone, answerFailure, answerRefusal, json } from "@/lib/edge/answer";
 import { fieldsFromForm, verifyCodeInput } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
 import { inputMode, readInput } from "@/lib/edge/read-input";
@@ -13,6 +13,7 @@ export const POST = withSession(async (request, { actor }, ctx) => {
   if (!input.ok) return answerFailure(input.mode, input.error, { page });
 
   const result = await finishEmailChange(actor, { challengeId: input.data.challenge, code: input.data.code }, ctx);
+  if (!result.ok && result.code === "rate_limited") return answerRefusal(input.mode, result, { page });
   if (!result.ok) {
     const refusal = result.code === "code_incorrect" ? apiError("code_incorrect", { message: `That code isn’t right. ${result.triesLeft} ${result.triesLeft === 1 ? "try" : "tries"} left.` }) : apiError(result.code);
     return answerFailure(input.mode, refusal, { page });

@@ -1,4 +1,4 @@
-import { answerFailure, answerSignedIn, withCookies } from "@/lib/edge/answer";
+import { answerFailure, answerRefusal, answerSignedIn, withCookies } from "@/lib/edge/answer";
 import { clearedPasskeyAttemptCookie, heldByBrowser, passkeyAttemptCookieName } from "@/lib/edge/cookies";
 import { fieldsFromForm } from "@/lib/edge/credentials";
 import { apiError } from "@/lib/edge/errors";
@@ -17,6 +17,7 @@ export const POST = route(async (request, ctx) => {
     { browserNonce, response: input.data.response as unknown as AuthenticationResponseJSON, remember: input.data.remember, browser: heldByBrowser(request, ctx.config) },
     ctx,
   );
+  if (!result.ok && result.code === "account_locked") return answerRefusal(input.mode, result, { page: "/login" });
   // A failed answer leaves the cookie: another ceremony of this browser may still be under way.
   if (!result.ok) return answerFailure(input.mode, apiError("passkey_failed", { message: result.why }), { page: "/login" });
   return withCookies(answerSignedIn(input.mode, result, input.data.next), [clearedPasskeyAttemptCookie(ctx.config)]);

@@ -1,7 +1,6 @@
-import { answerFailure, answerMailSent, answerSignedIn, weakPasswordError } from "@/lib/edge/answer";
+import { answerFailure, answerMailSent, answerRefusal, answerSignedIn, weakPasswordError } from "@/lib/edge/answer";
 import { heldByBrowser, secondStepCookie } from "@/lib/edge/cookies";
 import { fieldsFromForm, passwordResetInput } from "@/lib/edge/credentials";
-import { apiError } from "@/lib/edge/errors";
 import { readInput } from "@/lib/edge/read-input";
 import { resetPassword } from "@/lib/server/actions/password-reset";
 import { route } from "@/lib/server/route";
@@ -18,9 +17,9 @@ export const POST = route(async (request, ctx) => {
     return answerFailure(input.mode, weakPasswordError(input.mode, result.why, "password"), { page: `/reset-password?token=${encodeURIComponent(input.data.token)}` });
   }
   if (!result.ok && result.code === "second_factor_required") {
-    // The password is reset; signing in still takes the authenticator's code.
+    // Nothing is changed yet: the new password waits for the authenticator's code.
     return answerMailSent(input.mode, { status: "second_factor_required", next: "/login/verify?next=%2Faccount" }, "/login/verify?next=%2Faccount", [secondStepCookie(result.pendingToken, ctx.config)]);
   }
-  if (!result.ok) return answerFailure(input.mode, apiError(result.code), { page: "/reset-password" });
+  if (!result.ok) return answerRefusal(input.mode, result, { page: "/reset-password" });
   return answerSignedIn(input.mode, result, "/account?notice=password_reset");
 });

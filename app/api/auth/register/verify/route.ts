@@ -1,4 +1,4 @@
-import { answerFailure, answerSignedIn, withCookies } from "@/lib/edge/answer";
+import { answerFailure, answerRefusal, answerSignedIn, withCookies } from "@/lib/edge/answer";
 import { clearedSignUpCookie, heldByBrowser, signUpChallengeOf } from "@/lib/edge/cookies";
 import { fieldsFromForm, signUpCodeInput } from "@/lib/edge/credentials";
 import { apiError, ERRORS } from "@/lib/edge/errors";
@@ -20,6 +20,7 @@ export const POST = route(async (request, ctx) => {
 
   const { code, password } = input.data;
   const result = await finishSignUp({ challengeId, code, password, fromAnotherBrowser, browser: heldByBrowser(request, ctx.config) }, ctx);
+  if (!result.ok && result.code === "rate_limited") return answerRefusal(input.mode, result, { page });
   if (!result.ok) {
     const refusal =
       result.code === "code_incorrect"

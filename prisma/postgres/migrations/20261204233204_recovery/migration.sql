@@ -1,0 +1,12 @@
+-- AlterTable
+ALTER TABLE "EmailChallenge" ADD COLUMN     "restoreEmail" TEXT;
+
+-- AlterTable
+ALTER TABLE "PendingSignIn" ADD COLUMN     "ip" TEXT,
+ADD COLUMN     "newPasswordHash" TEXT,
+ADD COLUMN     "userAgent" TEXT;
+
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "lockedAt" TIMESTAMP(3),
+ADD COLUMN     "lockedReason" TEXT,
+ADD COLUMN     "secondFactorFailures" INTEGER NOT NULL DEFAULT 0;
