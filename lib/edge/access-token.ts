@@ -18,7 +18,8 @@ export type AccessTokenSettings = {
   clockToleranceSeconds: number;
 };
 
-export type AccessClaims = { userId: string; sessionId: string; expiresAt: Date };
+/** `authenticatedAt`: the token's auth_time, when the person last proved who they are in its session (RFC 9068). */
+export type AccessClaims = { userId: string; sessionId: string; expiresAt: Date; authenticatedAt?: Date };
 
 export type AccessTokenResult =
   | { ok: true; claims: AccessClaims }
@@ -79,7 +80,8 @@ export async function verifyAccessToken(
     if (typeof payload.sub !== "string" || typeof payload.sid !== "string") {
       return { ok: false, code: "invalid" };
     }
-    const claims = { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp! * 1000) };
+    const authTime = typeof payload.auth_time === "number" ? new Date(payload.auth_time * 1000) : undefined;
+    const claims = { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp! * 1000), ...(authTime ? { authenticatedAt: authTime } : {}) };
     remember(token, claims);
     return { ok: true, claims };
   } catch (error) {

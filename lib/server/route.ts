@@ -70,7 +70,8 @@ export function withSession<C>(
   return route<C>(async (request, ctx, context) => {
     const current = await getCurrentSession();
     if (!current) return failWith("unauthenticated");
-    return handler(request, { ...current, actor: { userId: current.user.id, sessionId: current.session.id } }, ctx, context);
+    const actor = { userId: current.user.id, sessionId: current.session.id, authenticatedAt: current.claims.authenticatedAt };
+    return handler(request, { ...current, actor }, ctx, context);
   });
 }
 

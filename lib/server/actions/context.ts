@@ -9,8 +9,12 @@ import { recordSecurityEvent, type SecurityEventType } from "@/lib/server/store/
 
 export type ActionContext = { db: Db; config: Config; now: Date; client: ClientInfo; requestId?: string };
 
-/** The signed-in person an action acts for. */
-export type Actor = { userId: string; sessionId: string };
+/**
+ * The signed-in person an action acts for. `authenticatedAt`: the auth_time of the access token
+ * the request came with, when it came with one — a fresh sign-in is bound to the tokens issued
+ * with it (fresh-sign-in.ts), not only to the session.
+ */
+export type Actor = { userId: string; sessionId: string; authenticatedAt?: Date };
 
 /** The account is locked (store/users.ts lockAccount): nobody signs in, nobody resets. `message` names whom to contact. */
 export type AccountLocked = { ok: false; code: "account_locked"; message: string };

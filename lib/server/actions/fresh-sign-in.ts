@@ -8,15 +8,24 @@
 import "server-only";
 import { getTotpFactor } from "@/lib/server/store/two-factor";
 import { checkCurrentPassword } from "./current-password";
+import { inspectRefreshToken } from "@/lib/server/store/sessions";
+import type { IssuedTokens } from "@/lib/server/tokens";
+import { refreshTokens } from "./refresh";
 import { proveSecondFactor } from "./second-factor";
 import { record, type ActionContext, type Actor, type RateLimited } from "./context";
 
 export type NeedsFreshSignIn = { ok: false; code: "reauthentication_required" };
 
-/** Null when the session's last proof is recent enough; otherwise the refusal to answer with. */
+/**
+ * Null when the last proof is recent enough; otherwise the refusal to answer with. The proof is
+ * the session's, and — when the request came with an access token — that token's too: confirming
+ * it's you renews the tokens (ASVS 5.0 7.2.4), so a token copied before does not share the fresh
+ * window.
+ */
 export async function needsFreshSignIn(actor: Actor, ctx: ActionContext): Promise<NeedsFreshSignIn | null> {
   const session = await ctx.db.session.findUnique({ where: { id: actor.sessionId }, select: { authenticatedAt: true, createdAt: true } });
-  const provedAt = session?.authenticatedAt ?? session?.createdAt;
+  const sessionProof = session?.authenticatedAt ?? session?.createdAt;
+  const provedAt = sessionProof && actor.authenticatedAt && actor.authenticatedAt < sessionProof ? actor.authenticatedAt : sessionProof;
   const fresh = provedAt && ctx.now.getTime() - provedAt.getTime() <= ctx.config.reauthMaxAgeSeconds * 1000;
   return fresh ? null : { ok: false, code: "reauthentication_required" };
 }
@@ -48,6 +57,32 @@ export async function reauthenticate(
   }
   await markSignInFresh(actor, amr, ctx);
   return { ok: true };
+}
+
+/**
+ * Confirming it's you renews the session's tokens (ASVS 5.0 7.2.4): after `prove` succeeds, the
+ * browser's refresh token is rotated through the one refresh path (the old one consumed, with the
+ * grace window for tabs that hold it) and new cookies are issued, whose access token carries the
+ * new auth_time. Checked first, before a password or code is spent: the refresh token must be
+ * this session's current one — a copy rotated long ago is a reuse, and ends the session.
+ */
+export async function withRenewedTokens<R extends { ok: boolean }>(
+  actor: Actor,
+  heldRefreshToken: string | undefined,
+  ctx: ActionContext,
+  prove: () => Promise<R>,
+): Promise<(R & { ok: true; tokens: IssuedTokens }) | Exclude<R, { ok: true }> | { ok: false; code: "unauthenticated" }> {
+  const held = heldRefreshToken ? await inspectRefreshToken(ctx.db, heldRefreshToken, ctx.config, ctx.now) : null;
+  if (!held || held.session.id !== actor.sessionId) return { ok: false, code: "unauthenticated" };
+  if (!held.current) {
+    await refreshTokens(heldRefreshToken, ctx); // the reuse path: ends the session, mails, records
+    return { ok: false, code: "unauthenticated" };
+  }
+  const proved = await prove();
+  if (!proved.ok) return proved as Exclude<R, { ok: true }>;
+  const renewed = await refreshTokens(heldRefreshToken, ctx);
+  if (!renewed.ok) return { ok: false, code: "unauthenticated" };
+  return { ...(proved as R & { ok: true }), tokens: renewed.tokens };
 }
 
 /** This session's proof is now (and the next access token's auth_time and amr say so). */

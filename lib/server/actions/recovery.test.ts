@@ -10,7 +10,9 @@ import { accountWithApp, passwordStep } from "@/lib/testing/two-factor";
 import { testConfig } from "@/lib/testing/settings";
 import { finishEmailChange, requestEmailChange, undoEmailChange } from "./change-email";
 import { changePassword } from "./change-password";
-import { reauthenticate } from "./fresh-sign-in";
+import { needsFreshSignIn, reauthenticate, withRenewedTokens } from "./fresh-sign-in";
+import { signOut } from "./sign-out";
+import { verifyAccessToken } from "@/lib/edge/access-token";
 import { requestPasswordReset, resetPassword } from "./password-reset";
 import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
@@ -278,4 +280,38 @@ it("mailed codes: besides five tries per code, an address has a ceiling of wrong
   }
   assert.equal(results.filter((r) => !r.ok && r.code === "code_incorrect").length, 20, "twenty a day");
   assert.equal(results.filter((r) => !r.ok && r.code === "rate_limited").length, 5);
+});
+
+it("a sign-out with a refresh token rotated long ago is a reuse: the session ends for reuse, is recorded, and its owner is mailed", async () => {
+  const address = email();
+  const person = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, ctx());
+  const copied = cookieFrom(person, "kc_refresh");
+  const renewed = await refreshTokens(copied, ctx(1));
+  assert.ok(renewed.ok);
+  await signOut({ refreshToken: copied }, ctx(60));
+  const session = await db.session.findFirstOrThrow({ where: { userId: person.user.id } });
+  assert.equal(session.revokedReason, "refresh_token_reused");
+  assert.equal((await mailsTo(address, "refresh_token_reused")).length, 1);
+  assert.ok(await db.securityEvent.findFirst({ where: { userId: person.user.id, type: "refresh_token_reused" } }));
+  assert.equal(await db.securityEvent.count({ where: { userId: person.user.id, type: "signed_out" } }), 0, "not a quiet sign-out");
+});
+
+it("confirming it's you renews the tokens: the old access token does not share the fresh window, the old refresh token is consumed", async () => {
+  const person = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, ctx());
+  const session = await db.session.findFirstOrThrow({ where: { userId: person.user.id } });
+  const oldAccess = await verifyAccessToken(cookieFrom(person, "kc_access"), config, ctx(1).now);
+  assert.ok(oldAccess.ok);
+  const copiedActor = { userId: person.user.id, sessionId: session.id, authenticatedAt: oldAccess.claims.authenticatedAt };
+  const oldRefresh = cookieFrom(person, "kc_refresh");
+
+  assert.deepEqual(await withRenewedTokens(copiedActor, undefined, ctx(700), () => reauthenticate(copiedActor, { password: PASSWORD }, ctx(700))), { ok: false, code: "unauthenticated" }, "no refresh token, no renewal, and no password spent");
+  const confirmed = await withRenewedTokens(copiedActor, oldRefresh, ctx(700), () => reauthenticate(copiedActor, { password: PASSWORD }, ctx(700)));
+  assert.ok(confirmed.ok);
+  const newAccess = await verifyAccessToken(cookieFrom(confirmed, "kc_access"), config, ctx(701).now);
+  assert.ok(newAccess.ok);
+  assert.equal(await needsFreshSignIn({ ...copiedActor, authenticatedAt: newAccess.claims.authenticatedAt }, ctx(701)), null, "the new tokens are fresh");
+  assert.deepEqual(await needsFreshSignIn(copiedActor, ctx(701)), { ok: false, code: "reauthentication_required" }, "the copied access token is not");
+  const inGrace = await refreshTokens(oldRefresh, ctx(705));
+  assert.ok(inGrace.ok && cookieFrom(inGrace, "kc_refresh") === cookieFrom(confirmed, "kc_refresh"), "a tab holding the old token gets the same successor");
+  assert.equal(!(await refreshTokens(oldRefresh, ctx(760))).ok, true, "after the grace window, a reuse");
 });

@@ -23,13 +23,7 @@ export async function refreshTokens(presented: string | undefined, ctx: ActionCo
 async function refresh(presented: string | undefined, ctx: ActionContext): Promise<(RefreshResult & { ok: false }) | { ok: true; tokens: IssuedTokens; via: "rotated" | "grace" }> {
   if (!presented) return { ok: false, code: "missing" };
   const started = performance.now();
-  // A reuse that ends the session mails its owner, queued in the transaction that ends it.
-  // The mail describes the session that ended: its device and the address it was last seen at.
-  const mailOwner = async (tx: DbOrTx, session: ReusedSession) => {
-    const owner = await tx.user.findUnique({ where: { id: session.userId }, select: { email: true } });
-    if (owner) await queue(tx, mails.refreshTokenReused(owner.email, circumstancesOf(ctx, session.userAgent, session.ip), ctx.config.appOrigin), ctx);
-  };
-  const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client, mailOwner);
+  const result = await rotateRefreshToken(ctx.db, presented, ctx.config, ctx.now, ctx.client, mailOwnerOfReuse(ctx));
   metrics().rotation.observe((performance.now() - started) / 1000);
   if (result.ok) {
     // The browser has this session's cookies: the session they replaced there can end.
@@ -37,11 +31,7 @@ async function refresh(presented: string | undefined, ctx: ActionContext): Promi
     return { ok: true, tokens: await issueTokens(result, ctx.config, ctx.now), via: result.via };
   }
 
-  if (result.code === "reused" && result.ended) {
-    sendQueuedMail();
-    const { session } = result;
-    await record(ctx, { userId: session.userId, sessionId: session.id, type: "refresh_token_reused", detail: describeDevice(session.userAgent) });
-  }
+  if (result.code === "reused" && result.ended) await recordReuse(result.session, ctx);
   // Only tokens we never issued count: that is guessing. An expired, revoked or reused token is a
   // real one whose holder must be sent to sign in, never told "try again" because others behind
   // the same address guessed. Past the limit the answer is 429 with the cookies left alone.
@@ -50,4 +40,21 @@ async function refresh(presented: string | undefined, ctx: ActionContext): Promi
     if (!counted.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: counted.retryAfterSeconds };
   }
   return { ok: false, code: result.code };
+}
+
+/**
+ * A reuse that ends the session mails its owner, queued in the transaction that ends it. The mail
+ * describes the session that ended: its device and the address it was last seen at.
+ */
+export function mailOwnerOfReuse(ctx: ActionContext) {
+  return async (tx: DbOrTx, session: ReusedSession) => {
+    const owner = await tx.user.findUnique({ where: { id: session.userId }, select: { email: true } });
+    if (owner) await queue(tx, mails.refreshTokenReused(owner.email, circumstancesOf(ctx, session.userAgent, session.ip), ctx.config.appOrigin), ctx);
+  };
+}
+
+/** After a reuse ended a session: its mail sent, the owner's activity told. */
+export async function recordReuse(session: ReusedSession, ctx: ActionContext): Promise<void> {
+  sendQueuedMail();
+  await record(ctx, { userId: session.userId, sessionId: session.id, type: "refresh_token_reused", detail: describeDevice(session.userAgent) });
 }

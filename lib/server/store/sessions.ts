@@ -286,13 +286,45 @@ async function resolveConsumedToken(
   }
 
   const session = { id: row.sessionId, userId: row.session.userId, userAgent: row.session.userAgent, ip: row.session.ip };
-  // Of several replays at once, the one whose revoke ends the session runs the hook (one mail).
-  const ended = await db.$transaction(async (tx) => {
-    const ended = await revokeSession(tx, row.sessionId, "refresh_token_reused", now);
+  return { ok: false, code: "reused", session, ended: await endSessionForReuse(db, session, now, whenReuseEnds) };
+}
+
+/**
+ * Ends a session because one of its consumed tokens came back after the grace window. Of several
+ * replays at once, the one whose revoke ends the session runs the hook (one mail).
+ */
+export function endSessionForReuse(
+  db: Db,
+  session: ReusedSession,
+  now: Date,
+  whenReuseEnds?: (tx: DbOrTx, session: ReusedSession) => Promise<unknown>,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const ended = await revokeSession(tx, session.id, "refresh_token_reused", now);
     if (ended && whenReuseEnds) await whenReuseEnds(tx, session);
     return ended;
   });
-  return { ok: false, code: "reused", session, ended };
+}
+
+/**
+ * What a refresh token a browser presents (outside a refresh: a sign-out, confirming it's you) is:
+ * the session's current token (unused, or used within the grace window) or one rotated long ago —
+ * a copy someone else kept, which the caller treats as a reuse. Null for a token never issued.
+ */
+export async function inspectRefreshToken(
+  db: Db,
+  token: string,
+  settings: Pick<SessionSettings, "refreshGraceSeconds">,
+  now: Date,
+): Promise<{ session: ReusedSession; current: boolean } | null> {
+  if (!looksLikeRefreshToken(token)) return null;
+  const row = await db.refreshToken.findUnique({
+    where: { tokenHash: hashRefreshToken(token) },
+    select: { consumedAt: true, session: { select: { id: true, userId: true, userAgent: true, ip: true } } },
+  });
+  if (!row) return null;
+  const current = !row.consumedAt || now <= addSeconds(row.consumedAt, settings.refreshGraceSeconds);
+  return { session: row.session, current };
 }
 
 export type RevokeReason =
