@@ -43,3 +43,10 @@ test("the example file's secrets stop the server at start, naming each", async (
   expect(output).toMatch(/REFRESH_TOKEN_KEY holds an example or placeholder value/);
   expect(output).toMatch(/AUTH_SIGNING_KEYS holds an example or placeholder value/);
 });
+
+test("the local mailbox with NODE_ENV=production stops the server at start, naming it", async () => {
+  const { code, output } = await start({ ...generateSecrets(), APP_ORIGIN: "https://login.example.com", SMTP_URL: "", MAIL_LOCAL_MAILBOX: "true" });
+  expect(code).toBe(1);
+  expect(output).toContain("Keycard will not start");
+  expect(output).toMatch(/MAIL_LOCAL_MAILBOX is true with NODE_ENV=production/);
+});

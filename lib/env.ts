@@ -5,6 +5,7 @@
 // keys, never a private one — and getConfig() adds the Node side's secrets and settings.
 import { z } from "zod";
 import { looksLikePlaceholder } from "@/scripts/placeholder.mjs";
+import { localMailboxRefused } from "@/scripts/local-mailbox.mjs";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 // "max/seconds": at most `max` attempts per window of `seconds`.
@@ -117,6 +118,8 @@ const serverSchema = edgeSchema.extend({
   // `npm start` on a developer's machine without SMTP_URL sets this: mail is kept in the database,
   // printed to the log and shown at /dev/mailbox. Never on a server people use.
   MAIL_LOCAL_MAILBOX: z.enum(["true", "false"]).default("false"),
+  // Set by `npm start` / `npm run dev` on a developer's machine only (scripts/secrets.mjs).
+  KEYCARD_DEVELOPMENT_START: z.enum(["true", "false"]).optional(),
   MAIL_FROM: z.string().min(3).optional(),
   // A mail the SMTP server did not take is tried again after 1, 2, 4… times this, at most 15
   // minutes apart, until MAIL_GIVE_UP_AFTER_SECONDS after it was queued.
@@ -133,6 +136,9 @@ const completeServerSchema = serverSchema.superRefine((e, ctx) => {
   }
   if (!e.SMTP_URL && e.MAIL_LOCAL_MAILBOX !== "true") {
     ctx.addIssue({ code: "custom", ...required("SMTP_URL", "where mail goes, smtp://user:password@host:587 (npm start on a developer's machine keeps mail in a local mailbox instead)") });
+  }
+  if (localMailboxRefused(e)) {
+    ctx.addIssue({ code: "custom", path: ["MAIL_LOCAL_MAILBOX"], message: "is true with NODE_ENV=production: the local mailbox shows every code and link at /dev/mailbox. Set SMTP_URL instead." });
   }
 });
 
@@ -188,6 +194,8 @@ export type Config = EdgeConfig & {
 export type MailSettings = {
   /** Null: the local mailbox (a developer's machine). */
   smtpUrl: string | null;
+  /** Mail kept on this machine and shown at /dev/mailbox: never in production (checked at start). */
+  localMailbox: boolean;
   from: string;
   retryBaseSeconds: number;
   giveUpAfterSeconds: number;
@@ -263,6 +271,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     appOrigin,
     mail: {
       smtpUrl: e.SMTP_URL ?? null,
+      localMailbox: !e.SMTP_URL && e.MAIL_LOCAL_MAILBOX === "true" && !localMailboxRefused(e),
       from: e.MAIL_FROM ?? `Keycard <no-reply@${new URL(appOrigin).hostname}>`,
       retryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
       giveUpAfterSeconds: e.MAIL_GIVE_UP_AFTER_SECONDS,

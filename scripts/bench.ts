@@ -47,6 +47,7 @@ async function prepare(databaseUrl: string, port: number, secrets: Record<string
     APP_ORIGIN: `http://127.0.0.1:${port}`,
     // Mail (new-sign-in notices) stays in the database: no SMTP server is part of what is measured.
     MAIL_LOCAL_MAILBOX: "true",
+    KEYCARD_DEVELOPMENT_START: "true",
     RATE_LIMIT_LOGIN_ACCOUNT_IP: "100000/60",
     RATE_LIMIT_LOGIN_IP: "100000/60",
     RATE_LIMIT_LOGIN_ACCOUNT: "100000/60",

@@ -2,6 +2,7 @@
 // `npm start` writes new ones to .env on a developer's first run; a production server refuses to
 // start without them, or with an example value in their place (next.config.js).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { localMailboxRefused } from "./local-mailbox.mjs";
 import { looksLikePlaceholder } from "./placeholder.mjs";
 
 export const SECRETS = {
@@ -57,6 +58,9 @@ export function settingProblems(env) {
   if (!env.APP_ORIGIN) problems.push({ name: "APP_ORIGIN", problem: `is not set: ${PUBLIC_SETTINGS.APP_ORIGIN}` });
   if (!env.SMTP_URL && env.MAIL_LOCAL_MAILBOX !== "true") {
     problems.push({ name: "SMTP_URL", problem: `is not set: ${PUBLIC_SETTINGS.SMTP_URL}` });
+  }
+  if (localMailboxRefused(env)) {
+    problems.push({ name: "MAIL_LOCAL_MAILBOX", problem: "is true with NODE_ENV=production: the local mailbox shows every code and link at /dev/mailbox. Set SMTP_URL instead." });
   }
   return problems;
 }

@@ -49,3 +49,16 @@ it("a server without APP_ORIGIN or SMTP_URL refuses to start, naming each; the l
   assert.deepEqual(settingProblems({ ...fresh, APP_ORIGIN: "http://localhost:3000", MAIL_LOCAL_MAILBOX: "true" }), []);
   assert.throws(() => parseConfig(fresh), /APP_ORIGIN is required[\s\S]*SMTP_URL is required/);
 });
+
+it("the local mailbox cannot run in production: refused at start and by the app's configuration, naming it; npm start on a developer's machine may", () => {
+  const base = { ...generateSecrets(), APP_ORIGIN: "https://login.example.com", MAIL_LOCAL_MAILBOX: "true" };
+  const production = { ...base, NODE_ENV: "production" };
+  assert.deepEqual(settingProblems(production).map((p: { name: string }) => p.name), ["MAIL_LOCAL_MAILBOX"]);
+  assert.throws(() => parseConfig(production), /MAIL_LOCAL_MAILBOX is true with NODE_ENV=production/);
+  // `npm start` where NODE_ENV was not production: the server still runs as production (next start), marked a developer's.
+  const developerStart = { ...production, KEYCARD_DEVELOPMENT_START: "true" };
+  assert.deepEqual(settingProblems(developerStart), []);
+  assert.equal(parseConfig(developerStart).mail.localMailbox, true);
+  // With SMTP_URL set, mail goes there and no mailbox exists, whatever else is set.
+  assert.equal(parseConfig({ ...developerStart, SMTP_URL: "smtp://mail.example.com:587" }).mail.localMailbox, false);
+});

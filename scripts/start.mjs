@@ -11,12 +11,16 @@ import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 import { redacted } from "./database-url.mjs";
 import { migrate } from "./migrate.mjs";
+import { DEVELOPMENT_START } from "./local-mailbox.mjs";
 import { generateSecrets, localDefaults, missingSecrets, refusalMessage, settingProblems, verifyingKeysFor } from "./secrets.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const envFile = path.join(root, ".env");
 const dev = process.argv.includes("--dev");
+// Whoever runs this says what the machine is: NODE_ENV=production is a deployment. (`next start`
+// sets NODE_ENV=production for itself either way, so the server is told which one it is.)
 const production = process.env.NODE_ENV === "production";
+delete process.env[DEVELOPMENT_START];
 
 function readEnvFile() {
   if (!fs.existsSync(envFile)) return {};
@@ -55,12 +59,13 @@ if (!production) {
 }
 const port = process.env.PORT ?? readEnvFile().PORT ?? "3000";
 // A developer's machine: links to localhost, mail to the local mailbox unless SMTP_URL is set.
-const local = production ? {} : localDefaults({ ...readEnvFile(), ...process.env }, port);
+const local = production ? {} : { ...localDefaults({ ...readEnvFile(), ...process.env }, port), [DEVELOPMENT_START]: "true" };
 if (local.MAIL_LOCAL_MAILBOX) {
   console.log(`No SMTP_URL: mail goes to the local mailbox, http://localhost:${port}/dev/mailbox (served to this machine only)`);
 }
 const env = { ...readEnvFile(), ...process.env, ...local };
-const problems = settingProblems(env);
+// Judged as the server will run: NODE_ENV=production (so a production start refuses the mailbox).
+const problems = settingProblems({ ...env, NODE_ENV: "production" });
 if (problems.length > 0) {
   console.error(refusalMessage(problems));
   process.exit(1);

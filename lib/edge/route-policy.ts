@@ -20,8 +20,10 @@ const PUBLIC_PATHS = new Set([
   "/api/auth/logout",
   // Mailed codes and links: the person proving an address is not signed in (yet, or any more).
   "/api/auth/register/verify",
-  // The second step of a sign-in: a pending attempt, not yet a session.
+  // The second step of a sign-in: a pending attempt, not yet a session (a code, or a passkey).
   "/api/auth/login/verify",
+  "/api/auth/login/verify/passkey/options",
+  "/api/auth/login/verify/passkey",
   // Signing in with a passkey: the attempt's challenge, then its signed answer.
   "/api/auth/passkeys/sign-in/options",
   "/api/auth/passkeys/sign-in",

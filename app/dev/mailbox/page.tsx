@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 // A developer's machine without SMTP_URL: every mail Keycard sent, newest first. Anywhere mail
 // goes to a real SMTP server, this page does not exist.
 export default async function MailboxPage() {
-  if (getConfig().mail.smtpUrl) notFound();
+  if (!getConfig().mail.localMailbox) notFound();
   const messages = await listLocalMailbox(await pageActionContext());
   return (
     <>

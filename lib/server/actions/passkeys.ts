@@ -35,6 +35,7 @@ import {
   savePasskey,
   takeChallenge,
   takeReauthChallenge,
+  takeSecondStepChallenge,
   takeSignInChallenge,
   type PasskeyRow,
 } from "@/lib/server/store/passkeys";
@@ -42,6 +43,8 @@ import { accountLocked, record, type AccountLocked, type ActionContext, type Act
 import { markSignInFresh, needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
+import { findPendingSignIn, pendingBinding } from "@/lib/server/store/two-factor";
+import { finishPendingSignIn } from "./two-factor";
 
 const relyingParty = (ctx: ActionContext) => ({ rpID: new URL(ctx.config.appOrigin).hostname, origin: ctx.config.appOrigin });
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
@@ -232,6 +235,56 @@ export async function finishConfirmingWithPasskey(actor: Actor, input: { respons
   return { ok: true };
 }
 
+/** Whether the account a pending sign-in belongs to has a passkey to finish it with (its page offers one then). */
+export async function secondStepOffersPasskey(pendingToken: string, ctx: ActionContext): Promise<boolean> {
+  const pending = await findPendingSignIn(ctx.db, pendingToken, ctx.now);
+  return !!pending && (await ctx.db.passkey.count({ where: { userId: pending.userId } })) > 0;
+}
+
+/**
+ * A passkey as the second step of a sign-in (instead of the app's code): options offering that
+ * account's passkeys only, the challenge bound to the pending sign-in's cookie, two minutes.
+ * Limited per IP like sign-in's challenges.
+ */
+export async function startPasskeySecondStep(pendingToken: string, ctx: ActionContext): Promise<{ ok: true; options: unknown } | RateLimited | { ok: false; code: "passkey_not_found" | "sign_in_expired" }> {
+  const pending = await findPendingSignIn(ctx.db, pendingToken, ctx.now);
+  if (!pending) return { ok: false, code: "sign_in_expired" };
+  const passkeys = await listPasskeys(ctx.db, pending.userId);
+  if (passkeys.length === 0) return { ok: false, code: "passkey_not_found" };
+  const taken = await takePasskeyChallenge(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
+  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  const options = await generateAuthenticationOptions({
+    rpID: relyingParty(ctx).rpID,
+    userVerification: "required",
+    allowCredentials: passkeys.map((p) => ({ id: p.id, transports: transportsOf(p) })),
+    timeout: CEREMONY_TIMEOUT_MS,
+  });
+  await saveChallenge(ctx.db, { purpose: "second_step", challenge: options.challenge, userId: pending.userId, browser: pendingBinding(pendingToken) }, ctx.now);
+  return { ok: true, options };
+}
+
+/**
+ * The passkey's answer finishes the pending sign-in — applying a password reset waiting on it — as
+ * a right code would. Only that account's passkeys count; a refusal is recorded.
+ */
+export async function finishPasskeySecondStep(
+  input: { pendingToken: string; response: AuthenticationResponseJSON; browser?: HeldByBrowser },
+  ctx: ActionContext,
+): Promise<SignedIn | AccountLocked | PasskeyFailed | { ok: false; code: "sign_in_expired" }> {
+  const pending = await findPendingSignIn(ctx.db, input.pendingToken, ctx.now);
+  if (!pending) return { ok: false, code: "sign_in_expired" };
+  const challenge = signedChallenge(input.response);
+  if (!challenge || !(await takeSecondStepChallenge(ctx.db, { challenge, pending: pendingBinding(input.pendingToken) }, ctx.now))) {
+    return failed("This request expired. Please try again.");
+  }
+  const checked = await checkAssertion(input.response, challenge, ctx, pending.userId);
+  if (!checked.ok) {
+    await record(ctx, { userId: pending.userId, type: "second_factor_failed", detail: "passkey refused" });
+    return checked;
+  }
+  return finishPendingSignIn(pending, `pwd,${checked.amr}`, input.browser, ctx);
+}
+
 /**
  * Checks an answer to a challenge already taken: the passkey is known (and `ownerId`'s, when
  * given), its signature, origin, RP ID and user verification are right, and its counter moves on
@@ -246,6 +299,13 @@ async function checkAssertion(
   const passkey = await findPasskey(ctx.db, response.id);
   if (!passkey) return failed("This passkey is not known here. It may have been removed from the account.");
   if (ownerId !== undefined && passkey.userId !== ownerId) return failed("This passkey is not one of your account's.");
+  // WebAuthn L3 §7.2: the account the authenticator names (the user handle given at registration)
+  // must own the credential — required when no account was named in the options (a discoverable
+  // sign-in), checked whenever it is sent.
+  const handle = response.response.userHandle;
+  if ((ownerId === undefined && !handle) || (handle && handle !== userHandleOf(passkey.userId))) {
+    return failed("This passkey belongs to another account.");
+  }
   const rp = relyingParty(ctx);
   let verified;
   try {
@@ -269,6 +329,9 @@ async function checkAssertion(
   // A key in hardware (this device only) or a synced one; user verification makes two factors.
   return { ok: true, passkey, amr: `${info.credentialDeviceType === "singleDevice" ? "hwk" : "swk"},mfa` };
 }
+
+/** The user handle a passkey was registered with (the account id's bytes), as an assertion sends it: base64url. */
+const userHandleOf = (userId: string) => Buffer.from(userId, "utf8").toString("base64url");
 
 /** As stored: the transports the browser reported at registration, comma-separated. */
 const transportsOf = (passkey: { transports: string | null }) => passkey.transports?.split(",").filter(Boolean);

@@ -54,8 +54,9 @@ export function removePasskeyStatement(db: Db, userId: string, id: string) {
 }
 
 // Ceremony challenges: single use, short-lived, bound to a session (adding a passkey, confirming
-// it's you with one) or to a sign-in attempt's HttpOnly cookie (signing in with one).
-export type ChallengePurpose = "register" | "authenticate" | "reauthenticate";
+// it's you with one), to a sign-in attempt's HttpOnly cookie (signing in with one), or to a
+// pending sign-in's cookie (a passkey as the second step).
+export type ChallengePurpose = "register" | "authenticate" | "reauthenticate" | "second_step";
 
 /**
  * How long each kind lives. A sign-in's may wait in the email field's autofill while the person
@@ -63,7 +64,7 @@ export type ChallengePurpose = "register" | "authenticate" | "reauthenticate";
  * long as the browser's own prompt may (60 s, the options' timeout) and a little more: a fresh
  * sign-in is not stretched by an unused challenge.
  */
-export const CHALLENGE_SECONDS: Record<ChallengePurpose, number> = { authenticate: 5 * 60, register: 2 * 60, reauthenticate: 2 * 60 };
+export const CHALLENGE_SECONDS: Record<ChallengePurpose, number> = { authenticate: 5 * 60, register: 2 * 60, reauthenticate: 2 * 60, second_step: 2 * 60 };
 export const CEREMONY_TIMEOUT_MS = 60_000;
 
 export async function saveChallenge(
@@ -112,6 +113,15 @@ export async function takeReauthChallenge(db: Db, input: { challenge: string; se
 export async function takeSignInChallenge(db: Db, input: { challenge: string; browser: string }, now: Date): Promise<boolean> {
   const { count } = await db.webAuthnChallenge.updateMany({
     where: { purpose: "authenticate", challenge: input.challenge, browser: input.browser, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  return count === 1;
+}
+
+/** Takes a second-step challenge, once, if this pending sign-in (its cookie's hash) asked for it. */
+export async function takeSecondStepChallenge(db: Db, input: { challenge: string; pending: string }, now: Date): Promise<boolean> {
+  const { count } = await db.webAuthnChallenge.updateMany({
+    where: { purpose: "second_step", challenge: input.challenge, browser: input.pending, usedAt: null, expiresAt: { gt: now } },
     data: { usedAt: now },
   });
   return count === 1;

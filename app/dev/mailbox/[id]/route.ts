@@ -7,7 +7,7 @@ import { route } from "@/lib/server/route";
 // One mail's HTML part as a mail client would show it, from the local mailbox only. Its own
 // policy: no script, no request anywhere, the inline styles a mail carries.
 export const GET = route<{ params: Promise<{ id: string }> }>(async (_request, ctx, { params }) => {
-  if (getConfig().mail.smtpUrl) return new NextResponse("Not found", { status: 404 });
+  if (!getConfig().mail.localMailbox) return new NextResponse("Not found", { status: 404 });
   const mail = await readLocalMail((await params).id, ctx);
   if (!mail) return failWith("not_found");
   return new NextResponse(mail.html, {
