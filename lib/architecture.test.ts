@@ -46,7 +46,7 @@ function sourcesUnder(dir: string): string[] {
 // What the edge runtime may load: the packages below, and project files in lib/edge/, lib/env.ts
 // and the pure helper it shares with the start scripts.
 const EDGE_PACKAGES = new Set(["next/server", "jose", "zod"]);
-const EDGE_FILES = /^(middleware\.ts|lib\/env\.ts|scripts\/placeholder\.mjs|lib\/edge\/(?!.*\.test\.ts$).+\.ts)$/;
+const EDGE_FILES = /^(middleware\.ts|lib\/env\.ts|scripts\/setting-rules\.mjs|lib\/edge\/(?!.*\.test\.ts$).+\.ts)$/;
 
 /** Every way `entry` reaches something the edge must not load, as import chains. */
 function edgeViolations(entry: string): string[] {

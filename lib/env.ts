@@ -4,8 +4,7 @@
 // Two views of one environment: getEdgeConfig() is what the middleware needs — public verifying
 // keys, never a private one — and getConfig() adds the Node side's secrets and settings.
 import { z } from "zod";
-import { looksLikePlaceholder } from "@/scripts/placeholder.mjs";
-import { localMailboxRefused } from "@/scripts/local-mailbox.mjs";
+import { localMailboxRefused, looksLikePlaceholder } from "@/scripts/setting-rules.mjs";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 // "max/seconds": at most `max` attempts per window of `seconds`.
@@ -47,10 +46,15 @@ const serverSchema = edgeSchema.extend({
   AUTH_SIGNING_KEYS: z
     .string({ error: "is required: a JSON array of private ES256 JWKs, each with a kid" })
     .refine(...notPlaceholder("a generated key")),
+  // A ring: one key, or several separated by commas — the first makes everything new (refresh
+  // successors, the HMACs of mailed secrets and recovery codes, sealed authenticator keys), every
+  // one is accepted (npm run refresh-key:*; docs/deploying.md).
   REFRESH_TOKEN_KEY: z
     .string({ error: "is required: 32+ random bytes, base64url" })
-    .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes, base64url-encoded")
-    .refine(...notPlaceholder("32 random bytes")),
+    .transform((v) => v.split(",").map((k) => k.trim()))
+    .refine((keys) => keys.every((k) => /^[A-Za-z0-9_-]{43,}$/.test(k)), "must be at least 32 random bytes, base64url-encoded (several: separated by commas, the current one first)")
+    .refine((keys) => keys.every((k) => !looksLikePlaceholder(k)), "looks like an example value, not 32 random bytes")
+    .refine((keys) => new Set(keys).size === keys.length, "lists a key twice"),
 
   // file:… is SQLite (one machine); postgresql://… is PostgreSQL (several instances).
   DATABASE_URL: z
@@ -159,7 +163,10 @@ export type EdgeConfig = {
 
 export type Config = EdgeConfig & {
   signingKeys: string;
+  /** The current key of the REFRESH_TOKEN_KEY ring: it makes everything new. */
   refreshTokenKey: string;
+  /** Every key of the ring, the current one first: each is accepted. */
+  refreshTokenKeys: string[];
   databaseUrl: string;
   databasePoolSize: number;
   sessionIdleTtlSeconds: number;
@@ -240,7 +247,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     ...edgeFrom(e),
     signingKeys: e.AUTH_SIGNING_KEYS,
-    refreshTokenKey: e.REFRESH_TOKEN_KEY,
+    refreshTokenKey: e.REFRESH_TOKEN_KEY[0],
+    refreshTokenKeys: e.REFRESH_TOKEN_KEY,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     sessionIdleTtlSeconds: e.SESSION_IDLE_TTL_SECONDS,

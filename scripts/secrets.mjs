@@ -2,12 +2,11 @@
 // `npm start` writes new ones to .env on a developer's first run; a production server refuses to
 // start without them, or with an example value in their place (next.config.js).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { localMailboxRefused } from "./local-mailbox.mjs";
-import { looksLikePlaceholder } from "./placeholder.mjs";
+import { localMailboxRefused, looksLikePlaceholder } from "./setting-rules.mjs";
 
 export const SECRETS = {
   AUTH_SIGNING_KEYS: "JSON array of private ES256 JWKs with a kid; the first signs access tokens.",
-  REFRESH_TOKEN_KEY: "32+ random bytes, base64url; derives each refresh token's successor.",
+  REFRESH_TOKEN_KEY: "32+ random bytes, base64url; derives each refresh token's successor (a ring: several, comma-separated, the current first).",
 };
 
 // Not a secret, but required and without a default: the public halves of AUTH_SIGNING_KEYS, the
@@ -48,7 +47,7 @@ export function settingProblems(env) {
   const problems = [];
   for (const name of Object.keys(REQUIRED)) {
     if (!env[name]) problems.push({ name, problem: `is not set: ${REQUIRED[name]}` });
-    else if (name in SECRETS && looksLikePlaceholder(env[name])) {
+    else if (name in SECRETS && env[name].split(",").some((part) => looksLikePlaceholder(part.trim()))) {
       problems.push({ name, problem: "holds an example or placeholder value: generate a real one" });
     }
   }

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 import { redacted } from "./database-url.mjs";
 import { migrate } from "./migrate.mjs";
-import { DEVELOPMENT_START } from "./local-mailbox.mjs";
+import { DEVELOPMENT_START } from "./setting-rules.mjs";
 import { generateSecrets, localDefaults, missingSecrets, refusalMessage, settingProblems, verifyingKeysFor } from "./secrets.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));

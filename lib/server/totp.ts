@@ -3,6 +3,7 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
+import { keyId, ringKeys, type KeyRing } from "./key-ring";
 
 const PERIOD = 30;
 const DIGITS = 6;
@@ -19,20 +20,41 @@ function sealingKey(refreshTokenKey: string): Buffer {
   return Buffer.from(hkdfSync("sha256", refreshTokenKey, "keycard", "totp-secret", 32));
 }
 
-/** The secret encrypted for the database (AES-256-GCM): readable back only with the server's key. */
-export function sealSecret(base32: string, refreshTokenKey: string): string {
+/**
+ * The secret encrypted for the database (AES-256-GCM) with the ring's current key, named by its
+ * id: readable back only with the server's key. "v2.<key id>.<iv>.<data>.<tag>".
+ */
+export function sealSecret(base32: string, ring: KeyRing): string {
+  const key = ring.refreshTokenKey;
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", sealingKey(refreshTokenKey), iv);
+  const cipher = createCipheriv("aes-256-gcm", sealingKey(key), iv);
   const sealed = Buffer.concat([cipher.update(base32, "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64url"), sealed.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+  return ["v2", keyId(key), iv.toString("base64url"), sealed.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
 }
 
-export function openSecret(sealed: string, refreshTokenKey: string): string {
-  const [version, iv, data, tag] = sealed.split(".");
-  if (version !== "v1") throw new Error("unknown sealed TOTP secret format");
-  const decipher = createDecipheriv("aes-256-gcm", sealingKey(refreshTokenKey), Buffer.from(iv, "base64url"));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+/**
+ * Opens a sealed secret with the key of the ring that sealed it (v1, from before the ring, names
+ * none: each key is tried). `current`: whether that key is the current one; if not, the caller
+ * seals it again. Throws when no key of the ring opens it.
+ */
+export function openSecret(sealed: string, ring: KeyRing): { secret: string; current: boolean } {
+  const parts = sealed.split(".");
+  const [version] = parts;
+  if (version !== "v1" && version !== "v2") throw new Error("unknown sealed TOTP secret format");
+  const [iv, data, tag] = version === "v1" ? parts.slice(1) : parts.slice(2);
+  const keys = ringKeys(ring);
+  const candidates = version === "v2" ? keys.filter((key) => keyId(key) === parts[1]) : keys;
+  for (const key of candidates) {
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", sealingKey(key), Buffer.from(iv, "base64url"));
+      decipher.setAuthTag(Buffer.from(tag, "base64url"));
+      const secret = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+      return { secret, current: version === "v2" && key === ring.refreshTokenKey };
+    } catch {
+      // Not this key (a v1 secret): the next one.
+    }
+  }
+  throw new Error("no key of the REFRESH_TOKEN_KEY ring opens this sealed TOTP secret");
 }
 
 /** The otpauth:// address an authenticator app reads from the QR code. */
@@ -75,7 +97,17 @@ export function normaliseRecoveryCode(input: string): string | null {
   return shape.test(code) ? code : null;
 }
 
-/** HMAC of a (normalised) recovery code, bound to its account. */
-export function hashRecoveryCode(userId: string, normalised: string, refreshTokenKey: string): string {
-  return createHmac("sha256", refreshTokenKey).update(`keycard:recovery-code:${userId}:${normalised}`).digest("base64url");
+/** HMAC of a (normalised) recovery code, bound to its account, with one key of the ring. */
+export function hashRecoveryCode(userId: string, normalised: string, key: string): string {
+  return createHmac("sha256", key).update(`keycard:recovery-code:${userId}:${normalised}`).digest("base64url");
+}
+
+/** New recovery codes as stored: each one's HMAC with the ring's current key, and that key's id. */
+export function storedRecoveryCodes(userId: string, codes: string[], ring: KeyRing): { codeHash: string; keyId: string }[] {
+  return codes.map((code) => ({ codeHash: hashRecoveryCode(userId, normaliseRecoveryCode(code)!, ring.refreshTokenKey), keyId: keyId(ring.refreshTokenKey) }));
+}
+
+/** A typed recovery code's HMAC under each key of the ring: it was made with one of them. */
+export function recoveryCodeHashes(userId: string, normalised: string, ring: KeyRing): string[] {
+  return ringKeys(ring).map((key) => hashRecoveryCode(userId, normalised, key));
 }

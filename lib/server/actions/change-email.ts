@@ -58,7 +58,7 @@ export async function requestEmailChange(
   // An address that has an account is told someone tried, and no code can match: the answer is
   // the same, so this cannot be used to learn who has an account either.
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  const challenge = newChallenge(db, { purpose: "email_change", email: input.email, userId: actor.userId, notice: !!existing }, config.refreshTokenKey, now);
+  const challenge = newChallenge(db, { purpose: "email_change", email: input.email, userId: actor.userId, notice: !!existing }, config, now);
   const mail = existing
     ? mails.emailChangeExisting(input.email, config.appOrigin)
     : mails.emailChangeCode(input.email, { code: challenge.secret, challengeId: challenge.id, minutes: LIFETIME_MINUTES.email_change }, config.appOrigin);
@@ -95,7 +95,7 @@ export async function finishEmailChange(
       const [first] = await liveUndoLinks(tx, actor.userId, now);
       const original = first ? addressToRestore(first) : before.email;
       await tx.user.update({ where: { id: actor.userId }, data: { email: newEmail, emailVerifiedAt: now } });
-      const undo = newChallenge(tx, { purpose: "email_change_undo", email: before.email, restoreEmail: original, userId: actor.userId }, config.refreshTokenKey, now);
+      const undo = newChallenge(tx, { purpose: "email_change_undo", email: before.email, restoreEmail: original, userId: actor.userId }, config, now);
       await undo.statement;
       const circumstances = circumstancesOf(ctx);
       const hours = LIFETIME_MINUTES.email_change_undo / 60;
@@ -117,7 +117,7 @@ export async function finishEmailChange(
 
 /** Whether an undo link still works (for the page that shows its button). Uses nothing up. */
 export async function undoLinkWorks(token: string, ctx: ActionContext): Promise<boolean> {
-  return (await findByToken(ctx.db, "email_change_undo", token, ctx.config.refreshTokenKey, ctx.now)) !== null;
+  return (await findByToken(ctx.db, "email_change_undo", token, ctx.config, ctx.now)) !== null;
 }
 
 export type UndoResult = { ok: true; outcome: "restored" | "locked" } | { ok: false; code: "link_expired" };
@@ -125,7 +125,7 @@ export type UndoResult = { ok: true; outcome: "restored" | "locked" } | { ok: fa
 /** "This wasn't me": see the top of this file. */
 export async function undoEmailChange(input: { token: string }, ctx: ActionContext): Promise<UndoResult> {
   const { db, config, now } = ctx;
-  const presented = await findByToken(db, "email_change_undo", input.token, config.refreshTokenKey, now);
+  const presented = await findByToken(db, "email_change_undo", input.token, config, now);
   if (!presented?.userId) return { ok: false, code: "link_expired" };
   const userId = presented.userId;
   // Whoever moved the address knew the password: it stops working (a hash of a secret nobody
@@ -156,7 +156,7 @@ export async function undoEmailChange(input: { token: string }, ctx: ActionConte
     await tx.pendingSignIn.deleteMany({ where: { userId } });
     const ended = await endOtherSessionsStatement(tx, { userId, keepSessionId: null }, "email_change_undone", now);
     // The way back in: a reset link to the restored address, in the same mail that says so.
-    const reset = newChallenge(tx, { purpose: "password_reset", email: address, userId }, config.refreshTokenKey, now);
+    const reset = newChallenge(tx, { purpose: "password_reset", email: address, userId }, config, now);
     await reset.statement;
     await queue(tx, mails.emailChangeUndone(address, { token: reset.secret, minutes: LIFETIME_MINUTES.password_reset, circumstances }, config.appOrigin), ctx);
     if (user.email !== address) await queue(tx, mails.emailMovedBack(user.email, { circumstances }, config.appOrigin), ctx);

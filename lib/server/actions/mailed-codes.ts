@@ -18,7 +18,7 @@ export async function tryMailedCode(
   if (!sentTo) return { ok: false, reason: "spent" };
   const taken = await takeMailCodeTry(db, sentTo.email, config.limits, now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
-  const check = await tryCode(db, input, config.refreshTokenKey, now);
+  const check = await tryCode(db, input, config, now);
   if (check.ok) await giveBackMailCodeTry(db, sentTo.email);
   return check;
 }

@@ -34,7 +34,7 @@ export async function requestPasswordReset(input: { email: string }, ctx: Action
   // answer is the same, after the same work — a challenge written, a mail rendered — so its
   // timing does not tell either.
   const sends = !!user && !user.lockedAt;
-  const challenge = newChallenge(db, { purpose: "password_reset", email: input.email, userId: user?.id ?? null, notice: !sends }, config.refreshTokenKey, now);
+  const challenge = newChallenge(db, { purpose: "password_reset", email: input.email, userId: user?.id ?? null, notice: !sends }, config, now);
   const mail = mails.passwordReset(input.email, { token: challenge.secret, minutes: LIFETIME_MINUTES.password_reset }, config.appOrigin);
   if (sends) await db.$transaction([challenge.statement, queue(db, mail, ctx)]);
   else await db.$transaction([challenge.statement]);
@@ -46,14 +46,14 @@ export async function requestPasswordReset(input: { email: string }, ctx: Action
 
 /** Whether a reset link still works (for the page that shows its form). Uses nothing up. */
 export async function resetLinkWorks(token: string, ctx: ActionContext): Promise<boolean> {
-  return (await findByToken(ctx.db, "password_reset", token, ctx.config.refreshTokenKey, ctx.now)) !== null;
+  return (await findByToken(ctx.db, "password_reset", token, ctx.config, ctx.now)) !== null;
 }
 
 export type ResetResult = SignedIn | SecondFactorRequired | AccountLocked | { ok: false; code: "link_expired" } | WeakPassword;
 
 export async function resetPassword(input: { token: string; password: string; browser?: HeldByBrowser }, ctx: ActionContext): Promise<ResetResult> {
   const { db, config, now } = ctx;
-  const challenge = await findByToken(db, "password_reset", input.token, config.refreshTokenKey, now);
+  const challenge = await findByToken(db, "password_reset", input.token, config, now);
   if (!challenge?.userId) return { ok: false, code: "link_expired" };
   const userId = challenge.userId;
   const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true, emailVerifiedAt: true, lockedAt: true } });

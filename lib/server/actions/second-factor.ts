@@ -12,10 +12,10 @@ import { settleRightCode, signedInFrom, takeSecondFactorCheck, type CodePlace } 
 import { log } from "@/lib/server/log";
 import { mails } from "@/lib/server/mail/mails";
 import { hashPassword } from "@/lib/server/password";
-import { hashRecoveryCode, matchingStep, normaliseRecoveryCode, openSecret } from "@/lib/server/totp";
+import { matchingStep, normaliseRecoveryCode, openSecret, recoveryCodeHashes, sealSecret } from "@/lib/server/totp";
 import { LIFETIME_MINUTES, newChallenge } from "@/lib/server/store/challenges";
 import { devicePlace, isKnownDevice } from "@/lib/server/store/devices";
-import { getTotpFactor, takeRecoveryCode, takeTotpStep } from "@/lib/server/store/two-factor";
+import { getTotpFactor, resealFactor, takeRecoveryCode, takeTotpStep } from "@/lib/server/store/two-factor";
 import { record, type ActionContext, type RateLimited } from "./context";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 
@@ -39,14 +39,21 @@ export async function takeCodeCheck(at: CodePlace, ctx: ActionContext): Promise<
   return taken.ok ? null : { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
 }
 
-/** The app's key, or null when it cannot be read (REFRESH_TOKEN_KEY changed since it was sealed). */
-export function readableSecret(sealed: string, ctx: ActionContext): string | null {
+/**
+ * The app's key, or null when no key of the REFRESH_TOKEN_KEY ring opens it (a key retired too
+ * soon: logged, and answered like a wrong code, never a 500). Sealed with an earlier key of the
+ * ring, it is sealed again with the current one on the way (a compare-and-swap: best effort).
+ */
+export async function readableSecret(userId: string, sealed: string, ctx: ActionContext): Promise<string | null> {
+  let opened;
   try {
-    return openSecret(sealed, ctx.config.refreshTokenKey);
+    opened = openSecret(sealed, ctx.config);
   } catch (error) {
-    log().error({ err: error }, "an authenticator key cannot be read: REFRESH_TOKEN_KEY changed since it was set up (docs/security.md)");
+    log().error({ err: error, userId }, "an authenticator key cannot be read: no key of REFRESH_TOKEN_KEY opens it (docs/deploying.md)");
     return null;
   }
+  if (!opened.current) await resealFactor(ctx.db, userId, sealed, sealSecret(opened.secret, ctx.config));
+  return opened.secret;
 }
 
 /** What a code proved: the app (its time step, once), a recovery code (once; how many are left), or nothing. */
@@ -60,14 +67,14 @@ export type CodeProof = { proved: "app" } | { proved: "recovery"; left: number }
 export async function checkCode(userId: string, code: string, ctx: ActionContext): Promise<CodeProof> {
   const factor = await getTotpFactor(ctx.db, userId);
   if (!factor?.confirmedAt) return { proved: false };
-  const secret = readableSecret(factor.secret, ctx);
+  const secret = await readableSecret(userId, factor.secret, ctx);
   const step = secret ? matchingStep(secret, code.replace(/\s/g, ""), ctx.now) : null;
   if (step !== null) return (await takeTotpStep(ctx.db, userId, step)) ? { proved: "app" } : { proved: false };
   const recovery = normaliseRecoveryCode(code);
   if (!recovery) return { proved: false };
-  const hash = hashRecoveryCode(userId, recovery, ctx.config.refreshTokenKey);
+  const hashes = recoveryCodeHashes(userId, recovery, ctx.config);
   const left = await ctx.db.$transaction(async (tx) => {
-    const remaining = await takeRecoveryCode(tx, userId, hash, ctx.now);
+    const remaining = await takeRecoveryCode(tx, userId, hashes, ctx.now);
     if (remaining === null) return null;
     const owner = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
     await queue(tx, mails.recoveryCodeUsed(owner.email, { left: remaining, circumstances: circumstancesOf(ctx) }, ctx.config.appOrigin), ctx);
@@ -109,7 +116,7 @@ async function stopPassword(userId: string, failures: number, ctx: ActionContext
     if (count !== 1) return false;
     await tx.pendingSignIn.deleteMany({ where: { userId } });
     const owner = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
-    const reset = newChallenge(tx, { purpose: "password_reset", email: owner.email, userId }, config.refreshTokenKey, now);
+    const reset = newChallenge(tx, { purpose: "password_reset", email: owner.email, userId }, config, now);
     await reset.statement;
     await queue(tx, mails.passwordStopped(owner.email, { token: reset.secret, minutes: LIFETIME_MINUTES.password_reset, failures }, config.appOrigin), ctx);
     return true;

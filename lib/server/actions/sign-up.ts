@@ -44,7 +44,7 @@ export async function startSignUp(
   const challenge = newChallenge(
     db,
     { purpose: "sign_up", email: input.email, passwordHash: existing ? null : passwordHash, persistent: input.remember, notice: !!existing },
-    config.refreshTokenKey,
+    config,
     now,
   );
   const mail = existing
@@ -113,7 +113,7 @@ export async function resendSignUpCode(
   ctx: ActionContext,
 ): Promise<{ ok: true } | RateLimited | { ok: false; code: "code_expired" }> {
   const { db, config, now } = ctx;
-  const renewed = await renewCode(db, { id: input.challengeId, purpose: "sign_up" }, config.refreshTokenKey, now);
+  const renewed = await renewCode(db, { id: input.challengeId, purpose: "sign_up" }, config, now);
   if (!renewed.ok) {
     return "spent" in renewed ? { ok: false, code: "code_expired" } : { ok: false, code: "rate_limited", retryAfterSeconds: renewed.retryAfterSeconds };
   }

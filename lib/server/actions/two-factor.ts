@@ -4,10 +4,9 @@
 // right password leads to a pending sign-in (no token exists yet) that a code finishes.
 import "server-only";
 import type { HeldByBrowser } from "@/lib/edge/cookies";
-import { randomUUID } from "node:crypto";
 import QRCode from "qrcode";
 import { mails } from "@/lib/server/mail/mails";
-import { hashRecoveryCode, matchingStep, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, otpauthUrl, sealSecret } from "@/lib/server/totp";
+import { matchingStep, newRecoveryCodes, newTotpSecret, otpauthUrl, sealSecret, storedRecoveryCodes } from "@/lib/server/totp";
 import {
   confirmFactor,
   countRecoveryCodesLeft,
@@ -48,7 +47,7 @@ export async function startTotpSetup(actor: Actor, ctx: ActionContext): Promise<
   if (existing?.confirmedAt) return { ok: false, code: "two_factor_already_on" };
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   const secret = newTotpSecret();
-  if (!(await saveUnconfirmedFactor(ctx.db, actor.userId, sealSecret(secret, ctx.config.refreshTokenKey), ctx.now))) return { ok: false, code: "two_factor_already_on" };
+  if (!(await saveUnconfirmedFactor(ctx.db, actor.userId, sealSecret(secret, ctx.config), ctx.now))) return { ok: false, code: "two_factor_already_on" };
   const url = otpauthUrl(secret, user.email);
   const qrSvg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
   return { ok: true, secret, otpauthUrl: url, qrSvg };
@@ -64,15 +63,14 @@ export async function confirmTotpSetup(
   if (limited) return limited;
   const factor = await getTotpFactor(ctx.db, actor.userId);
   if (!factor || factor.confirmedAt) return { ok: false, code: "two_factor_not_started" };
-  const secret = readableSecret(factor.secret, ctx);
+  const secret = await readableSecret(actor.userId, factor.secret, ctx);
   const step = secret ? matchingStep(secret, input.code, ctx.now) : null;
   if (step === null) return { ok: false, code: "code_incorrect" };
   const codes = newRecoveryCodes();
-  const hashes = codes.map((c) => hashRecoveryCode(actor.userId, normaliseRecoveryCode(c)!, ctx.config.refreshTokenKey));
+  const stored = storedRecoveryCodes(actor.userId, codes, ctx.config);
   const confirmed = await ctx.db.$transaction(async (tx) => {
     if (!(await confirmFactor(tx, actor.userId, step, ctx.now))) return false;
-    await tx.recoveryCode.deleteMany({ where: { userId: actor.userId } });
-    await tx.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ id: randomUUID(), userId: actor.userId, codeHash, createdAt: ctx.now })) });
+    for (const statement of replaceRecoveryCodesStatements(tx, actor.userId, stored, ctx.now)) await statement;
     const owner = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
     await queue(tx, mails.twoFactorEnabled(owner.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx);
     return true;
@@ -90,10 +88,10 @@ export async function regenerateRecoveryCodes(actor: Actor, ctx: ActionContext):
   const factor = await getTotpFactor(ctx.db, actor.userId);
   if (!factor?.confirmedAt) return { ok: false, code: "two_factor_not_on" };
   const codes = newRecoveryCodes();
-  const hashes = codes.map((c) => hashRecoveryCode(actor.userId, normaliseRecoveryCode(c)!, ctx.config.refreshTokenKey));
+  const stored = storedRecoveryCodes(actor.userId, codes, ctx.config);
   const owner = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   await ctx.db.$transaction([
-    ...replaceRecoveryCodesStatements(ctx.db, actor.userId, hashes, ctx.now),
+    ...replaceRecoveryCodesStatements(ctx.db, actor.userId, stored, ctx.now),
     queue(ctx.db, mails.recoveryCodesRegenerated(owner.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
   ]);
   sendQueuedMail();

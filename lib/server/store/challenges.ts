@@ -4,6 +4,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db";
 import { generateCode, generateLinkToken, hashSecret, looksLikeCode, looksLikeLinkToken, sameHash } from "@/lib/server/email-secrets";
+import { keyId, ringKeys, type KeyRing } from "@/lib/server/key-ring";
 
 export type ChallengePurpose = "sign_up" | "password_reset" | "email_change" | "email_change_undo";
 
@@ -51,10 +52,11 @@ type NewChallenge = {
  * A challenge and the statement that stores it (to run in the same transaction as its mail).
  * Codes are six digits; links carry 256-bit tokens.
  */
-export function newChallenge(db: DbOrTx, fields: NewChallenge, key: string, now: Date) {
+export function newChallenge(db: DbOrTx, fields: NewChallenge, ring: KeyRing, now: Date) {
   const id = randomUUID();
   const kind = fields.purpose === "sign_up" || fields.purpose === "email_change" ? "code" : "token";
   const secret = kind === "code" ? generateCode() : generateLinkToken();
+  const key = ring.refreshTokenKey;
   // A notice's stored hash is of a secret nobody is ever given.
   const secretHash = hashSecret(key, fields.purpose, fields.notice ? generateLinkToken() : secret, kind === "code" ? id : "");
   const expiresAt = new Date(now.getTime() + LIFETIME_MINUTES[fields.purpose] * 60_000);
@@ -69,6 +71,7 @@ export function newChallenge(db: DbOrTx, fields: NewChallenge, key: string, now:
       persistent: fields.persistent ?? false,
       notice: fields.notice ?? false,
       secretHash,
+      keyId: keyId(key),
       createdAt: now,
       sentAt: now,
       expiresAt,
@@ -91,7 +94,7 @@ export type CodeCheck =
 export async function tryCode(
   db: Db,
   input: { id: string; purpose: ChallengePurpose; code: string; userId?: string },
-  key: string,
+  ring: KeyRing,
   now: Date,
 ): Promise<CodeCheck> {
   const counted = await db.emailChallenge.updateMany({
@@ -101,15 +104,17 @@ export async function tryCode(
   if (counted.count !== 1) return { ok: false, reason: "spent" };
   const challenge = await db.emailChallenge.findUnique({ where: { id: input.id } });
   if (!challenge) return { ok: false, reason: "spent" };
-  const matches = looksLikeCode(input.code) && !challenge.notice && sameHash(challenge.secretHash, hashSecret(key, input.purpose, input.code, input.id));
+  // Against every key of the ring: a code mailed just before the key changed still works.
+  const matches = looksLikeCode(input.code) && !challenge.notice && ringKeys(ring).some((key) => sameHash(challenge.secretHash, hashSecret(key, input.purpose, input.code, input.id)));
   if (!matches) return { ok: false, reason: "wrong", triesLeft: Math.max(0, CODE_TRIES - challenge.attempts) };
   return { ok: true, challenge };
 }
 
 /** The live challenge a link's token belongs to, or null (unknown, used or expired). Reads only. */
-export async function findByToken(db: Db, purpose: ChallengePurpose, token: string, key: string, now: Date): Promise<ChallengeRow | null> {
+export async function findByToken(db: Db, purpose: ChallengePurpose, token: string, ring: KeyRing, now: Date): Promise<ChallengeRow | null> {
   if (!looksLikeLinkToken(token)) return null;
-  const challenge = await db.emailChallenge.findUnique({ where: { secretHash: hashSecret(key, purpose, token) } });
+  // Its HMAC under each key of the ring: a link mailed before the key changed still works.
+  const challenge = await db.emailChallenge.findFirst({ where: { secretHash: { in: ringKeys(ring).map((key) => hashSecret(key, purpose, token)) } } });
   if (!challenge || challenge.purpose !== purpose || challenge.usedAt || challenge.expiresAt <= now) return null;
   return challenge;
 }
@@ -134,7 +139,8 @@ export type Resend =
  * that queues the mail) is a compare-and-swap on `sentAt`: of 40 resends at once, one claims the
  * cool-down and mails. The new code replaces the old one; the tries already spent stay spent.
  */
-export async function renewCode(db: Db, input: { id: string; purpose: ChallengePurpose }, key: string, now: Date): Promise<Resend> {
+export async function renewCode(db: Db, input: { id: string; purpose: ChallengePurpose }, ring: KeyRing, now: Date): Promise<Resend> {
+  const key = ring.refreshTokenKey;
   const challenge = await db.emailChallenge.findUnique({ where: { id: input.id } });
   if (!challenge || challenge.purpose !== input.purpose || challenge.usedAt || challenge.expiresAt <= now || challenge.attempts >= CODE_TRIES) {
     return { ok: false, spent: true };
@@ -146,7 +152,7 @@ export async function renewCode(db: Db, input: { id: string; purpose: ChallengeP
   const claim = async (tx: DbOrTx) => {
     const { count } = await tx.emailChallenge.updateMany({
       where: { id: input.id, sentAt: challenge.sentAt, usedAt: null },
-      data: { sentAt: now, secretHash, expiresAt: new Date(now.getTime() + LIFETIME_MINUTES[input.purpose] * 60_000) },
+      data: { sentAt: now, secretHash, keyId: keyId(key), expiresAt: new Date(now.getTime() + LIFETIME_MINUTES[input.purpose] * 60_000) },
     });
     return count === 1;
   };

@@ -18,7 +18,10 @@ import {
 } from "@/lib/server/refresh-token";
 
 export type SessionSettings = {
+  /** The REFRESH_TOKEN_KEY ring's current key: it derives successors. */
   refreshTokenKey: string;
+  /** Every key of the ring (current first): a token rotated under an earlier key is still followed. */
+  refreshTokenKeys?: string[];
   sessionIdleTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
   refreshGraceSeconds: number;
@@ -202,7 +205,7 @@ export async function rotateRefreshToken(
     }
   }
 
-  return resolveConsumedToken(db, tokenHash, successor, settings, now, whenReuseEnds);
+  return resolveConsumedToken(db, presented, settings, now, whenReuseEnds);
 }
 
 const LOST_THE_RACE = new Error("another request consumed this refresh token first");
@@ -258,12 +261,12 @@ export async function replacedBy(db: Db, sessionId: string): Promise<string | nu
 /** The presented token was already consumed: within the grace window, hand out the live successor. */
 async function resolveConsumedToken(
   db: Db,
-  tokenHash: string,
-  successor: string,
+  presented: string,
   settings: SessionSettings,
   now: Date,
   whenReuseEnds?: (tx: DbOrTx, session: ReusedSession) => Promise<unknown>,
 ): Promise<RotateResult> {
+  const tokenHash = hashRefreshToken(presented);
   const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash }, include: { session: true } });
   if (row.session.revokedAt) return { ok: false, code: "revoked" };
   if (!row.consumedAt) {
@@ -273,15 +276,19 @@ async function resolveConsumedToken(
 
   const graceEndsAt = addSeconds(row.consumedAt, settings.refreshGraceSeconds);
   if (now <= graceEndsAt) {
-    let candidate = successor;
-    for (let hop = 0; hop < MAX_SUCCESSOR_HOPS; hop++) {
-      const next = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(candidate) } });
-      if (!next) break;
-      if (!next.consumedAt) {
-        const session = await db.session.findUniqueOrThrow({ where: { id: row.sessionId } });
-        return { ok: true, via: "grace", session, refreshToken: candidate };
+    // Derived with the current key, or — when the key changed within the window — an earlier one.
+    const keys = settings.refreshTokenKeys?.length ? settings.refreshTokenKeys : [settings.refreshTokenKey];
+    for (const key of keys) {
+      let candidate = deriveSuccessorToken(presented, key);
+      for (let hop = 0; hop < MAX_SUCCESSOR_HOPS; hop++) {
+        const next = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(candidate) } });
+        if (!next) break;
+        if (!next.consumedAt) {
+          const session = await db.session.findUniqueOrThrow({ where: { id: row.sessionId } });
+          return { ok: true, via: "grace", session, refreshToken: candidate };
+        }
+        candidate = deriveSuccessorToken(candidate, key);
       }
-      candidate = deriveSuccessorToken(candidate, settings.refreshTokenKey);
     }
   }
 

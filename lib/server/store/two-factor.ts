@@ -11,6 +11,12 @@ export function getTotpFactor(db: DbOrTx, userId: string): Promise<Factor | null
   return db.totpFactor.findUnique({ where: { userId }, select: { secret: true, confirmedAt: true, lastStep: true } });
 }
 
+/** Seals the app's key again (with the ring's current key), only where it is still `was`. */
+export async function resealFactor(db: DbOrTx, userId: string, was: string, sealed: string): Promise<boolean> {
+  const { count } = await db.totpFactor.updateMany({ where: { userId, secret: was }, data: { secret: sealed } });
+  return count === 1;
+}
+
 /**
  * A new, unconfirmed app for the account (replacing an earlier unconfirmed one). False when the
  * account's app is confirmed: a setup started in another tab must never switch a working one off.
@@ -43,16 +49,19 @@ export async function takeTotpStep(db: DbOrTx, userId: string, step: number): Pr
 }
 
 /** The statements that replace the account's recovery codes (the old ones stop working). */
-export function replaceRecoveryCodesStatements(db: Db, userId: string, hashes: string[], now: Date) {
+export function replaceRecoveryCodesStatements(db: DbOrTx, userId: string, stored: { codeHash: string; keyId: string }[], now: Date) {
   return [
     db.recoveryCode.deleteMany({ where: { userId } }),
-    db.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ id: randomUUID(), userId, codeHash, createdAt: now })) }),
+    db.recoveryCode.createMany({ data: stored.map((code) => ({ id: randomUUID(), userId, ...code, createdAt: now })) }),
   ];
 }
 
-/** Uses a recovery code up, once. Null if it is not one of the account's unused codes; else how many are left. */
-export async function takeRecoveryCode(db: DbOrTx, userId: string, codeHash: string, now: Date): Promise<number | null> {
-  const { count } = await db.recoveryCode.updateMany({ where: { userId, codeHash, usedAt: null }, data: { usedAt: now } });
+/**
+ * Uses a recovery code up, once: the code's HMAC under any key of the ring. Null if it is not one
+ * of the account's unused codes; else how many are left.
+ */
+export async function takeRecoveryCode(db: DbOrTx, userId: string, codeHashes: string[], now: Date): Promise<number | null> {
+  const { count } = await db.recoveryCode.updateMany({ where: { userId, codeHash: { in: codeHashes }, usedAt: null }, data: { usedAt: now } });
   if (count !== 1) return null;
   return db.recoveryCode.count({ where: { userId, usedAt: null } });
 }

@@ -1,6 +1,18 @@
-// Where the local mailbox may run. Pure: used by lib/env.ts (which also runs on the edge) and by
-// scripts/secrets.mjs at start.
-//
+// Rules about settings that both the app and its start scripts apply. Pure: used by lib/env.ts
+// (which also runs on the edge) and by scripts/secrets.mjs at start.
+
+// Values that look like an example or a placeholder rather than a secret someone generated.
+
+const WORDS = /example|do-not-use|change-?me|placeholder|replace-?me|your[-_]?secret|^secret$|…|\.\.\./i;
+
+/** True for `.env.example`'s values and anything shaped like them (or with almost no variety). */
+export function looksLikePlaceholder(value) {
+  if (typeof value !== "string") return false;
+  if (WORDS.test(value)) return true;
+  return new Set(value).size < 8;
+}
+
+// Where the local mailbox may run.
 // The local mailbox keeps mail on the machine and shows every code and link at /dev/mailbox: a
 // developer's machine only. `next start` always runs with NODE_ENV=production, so the server
 // cannot tell a developer's `npm start` from a deployment by that alone: `npm start` and `npm run

@@ -1,10 +1,14 @@
 -- AlterTable
+ALTER TABLE "EmailChallenge" ADD COLUMN "keyId" TEXT;
 ALTER TABLE "EmailChallenge" ADD COLUMN "restoreEmail" TEXT;
 
 -- AlterTable
 ALTER TABLE "PendingSignIn" ADD COLUMN "ip" TEXT;
 ALTER TABLE "PendingSignIn" ADD COLUMN "newPasswordHash" TEXT;
 ALTER TABLE "PendingSignIn" ADD COLUMN "userAgent" TEXT;
+
+-- AlterTable
+ALTER TABLE "RecoveryCode" ADD COLUMN "keyId" TEXT;
 
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
