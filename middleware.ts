@@ -95,6 +95,7 @@ async function authenticate(request: NextRequest, policy: RoutePolicy, headers: 
     internalOrigin: config.internalOrigin,
     userAgent: request.headers.get("user-agent"),
     forwardedFor: request.headers.get("x-forwarded-for"),
+    hop: config.internalHop,
   });
 
   if (outcome.kind === "unavailable") return stillValid ? proceed(headers, policy, stillValid) : unavailable(request, policy, headers);
@@ -155,6 +156,7 @@ function withSetCookie(response: NextResponse, setCookie: string[]) {
 }
 
 export const config = {
-  // Everything but Next's static files; routePolicy decides what needs a session.
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|icon\\.svg|robots\\.txt).*)"],
+  // Everything but Next's static files and three public documents, each matched whole (a path
+  // that only starts like one, /robots.txtX, is not excluded); routePolicy decides what needs a session.
+  matcher: ["/((?!(?:_next/static|_next/image)(?:/|$)|(?:favicon\\.ico|icon\\.svg|robots\\.txt)$).*)"],
 };

@@ -14,7 +14,7 @@ export type Instance = { url: string; kill: (signal: NodeJS.Signals) => Promise<
 export async function startInstance(name: keyof typeof E2E.instances): Promise<Instance> {
   const env = JSON.parse(fs.readFileSync(path.join(root, E2E.instancesFile), "utf8"))[name];
   const { port } = E2E.instances[name];
-  const server: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)], {
+  const server: ChildProcess = spawn(process.execPath, [path.join(root, "scripts/server.mjs"), "--port", String(port)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],

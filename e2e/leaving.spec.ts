@@ -54,7 +54,7 @@ test("'Download my data' gives a JSON file with the profile, sessions and activi
   expect((await createAccount(page.context().request, email)).status()).toBe(201);
   await page.goto("/account");
   const download = page.waitForEvent("download");
-  await page.getByRole("link", { name: "Download my data" }).click();
+  await page.getByRole("button", { name: "Download my data" }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^keycard-data-\d{4}-\d{2}-\d{2}\.json$/);
   const text = fs.readFileSync(await file.path(), "utf8");
@@ -65,8 +65,38 @@ test("'Download my data' gives a JSON file with the profile, sessions and activi
   for (const secret of ["passwordHash", "tokenHash", "$2a$", "$2b$"]) expect(text).not.toContain(secret);
 });
 
+test("downloading the data after a while asks to confirm it's you in place, then the file arrives", async ({ page }) => {
+  const email = uniqueEmail("export-stale");
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  await staleSignIn();
+  expect((await page.request.get("/api/auth/account/export")).status(), "a script gets 403 reauthentication_required").toBe(403);
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Download my data" }).click();
+  await expect(page.getByText("Confirm it’s you.")).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Confirm and continue" }).click();
+  const file = await download;
+  expect(JSON.parse(fs.readFileSync(await file.path(), "utf8")).profile.email).toBe(email);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
+
+  test("downloading the data after a while goes to the confirm form first, then the file arrives", async ({ page }) => {
+    const email = uniqueEmail("nojs-export");
+    expect((await createAccount(page.context().request, email)).status()).toBe(201);
+    await staleSignIn();
+    await page.goto("/account");
+    await page.getByRole("button", { name: "Download my data" }).click();
+    await expect(page).toHaveURL(/form=confirm.*error=reauthentication_required/);
+    await page.locator("#confirm-password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Confirm", exact: true }).click();
+    await expect(page.getByText("Confirmed. Now do again what you started.")).toBeVisible();
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download my data" }).click();
+    expect(JSON.parse(fs.readFileSync(await (await download).path(), "utf8")).profile.email).toBe(email);
+  });
 
   test("a stale sign-in is sent to confirm with the password, then the deletion goes through", async ({ page }) => {
     const email = uniqueEmail("nojs-leaving");

@@ -1,34 +1,11 @@
 // Passkeys end to end, with Chromium's virtual authenticator (DevTools protocol: WebAuthn.*), a
 // CTAP2 device with resident keys and user verification, as a phone or a laptop's would be.
-import type { BrowserContext, CDPSession, Page } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
+import { accountWithPasskey, addPasskey, virtualAuthenticator } from "./factors";
 import { expect, test } from "./fixtures";
 import { createAccount, PASSWORD, uniqueEmail, waitForAccessTokenExpiry } from "./helpers";
 import { E2E } from "./settings";
 import { lastMailId, waitForMail } from "./mail";
-
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; id: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  return { cdp, id: authenticatorId };
-}
-
-async function addPasskey(page: Page) {
-  await page.goto("/account");
-  await page.getByRole("button", { name: "Add a passkey" }).click();
-  await expect(page.getByText("A passkey was added.")).toBeVisible();
-}
-
-/** A new account signed in within `page`'s browser, with a passkey on its virtual authenticator. */
-async function accountWithPasskey(page: Page, label: string) {
-  const email = uniqueEmail(label);
-  expect((await createAccount(page.context().request, email)).status()).toBe(201);
-  const authenticator = await virtualAuthenticator(page);
-  await addPasskey(page);
-  return { email, ...authenticator };
-}
 
 async function signOut(context: BrowserContext) {
   expect((await context.request.post("/api/auth/logout")).status()).toBe(204);

@@ -7,10 +7,10 @@ import { generateSecrets } from "../scripts/secrets.mjs";
 
 const root = path.join(__dirname, "..");
 
-/** Runs `next start` with `env` until it exits (or 30 s pass); its exit code and what it printed. */
+/** Runs the server `npm start` runs with `env` until it exits (or 30 s pass); its exit code and what it printed. */
 function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", "3190"], {
+    const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs"), "--port", "3190"], {
       cwd: root,
       // An empty value, not an absent one: `next start` would otherwise fill it from a developer's .env.
       env: { ...process.env, NODE_ENV: "production", DATABASE_URL: "file:./e2e/.tmp/never-used.db", ...env },

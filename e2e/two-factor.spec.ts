@@ -1,27 +1,12 @@
 // Two-step sign-in in the browser: set up an authenticator app from /account (the test computes
 // the app's codes from the key the page shows, as an app would), sign in with a code, with a
 // recovery code, without JavaScript, and race the second step.
-import { Secret, TOTP } from "otpauth";
+import { codeFor, turnOnApp } from "./factors";
 import { expect, test } from "./fixtures";
 import { createAccount, PASSWORD, uniqueEmail, signInWithForm } from "./helpers";
 import { lastMailId, waitForMail } from "./mail";
 import { sendManyTogether } from "./simultaneous";
 import { E2E } from "./settings";
-
-/** What the app shows `steps` time steps from now (the step after setup's, so it is not a replay). */
-const codeFor = (secret: string, steps = 1) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
-
-type APIRequest = import("@playwright/test").APIRequestContext;
-
-/** Turns the app on over the API; returns its key and recovery codes. */
-async function turnOn(request: APIRequest) {
-  const setup = await request.post("/api/auth/two-factor/setup");
-  expect(setup.status()).toBe(200);
-  const { secret } = await setup.json();
-  const confirmed = await request.post("/api/auth/two-factor/confirm", { data: { code: codeFor(secret, 0) } });
-  expect(confirmed.status()).toBe(200);
-  return { secret: secret as string, recoveryCodes: (await confirmed.json()).recoveryCodes as string[] };
-}
 
 test("set up from /account with the QR code's key, then a sign-in asks for the app's code", async ({ page, browser }) => {
   const email = uniqueEmail("twostep");
@@ -63,7 +48,7 @@ test("set up from /account with the QR code's key, then a sign-in asks for the a
 test("a recovery code signs in once and says how many are left; the same code again does not", async ({ page, playwright }) => {
   const email = uniqueEmail("recovery");
   expect((await createAccount(page.context().request, email)).status()).toBe(201);
-  const { recoveryCodes } = await turnOn(page.context().request);
+  const { recoveryCodes } = await turnOnApp(page.context().request);
   await page.context().clearCookies();
   await page.goto("/login");
   await signInWithForm(page, email);
@@ -83,7 +68,7 @@ test("forty codes at one pending sign-in released together: five are checked, th
   const email = uniqueEmail("race-2fa");
   const api = await playwright.request.newContext({ baseURL: E2E.baseURL });
   expect((await createAccount(api, email)).status()).toBe(201);
-  const { secret } = await turnOn(api);
+  const { secret } = await turnOnApp(api);
   await api.post("/api/auth/logout");
   const first = await api.post("/api/auth/login", { data: { email, password: PASSWORD } });
   expect(await first.json()).toEqual({ status: "second_factor_required" });
@@ -104,7 +89,7 @@ test.describe("on the instance where a sign-in stays fresh for 6 seconds", () =>
   test("turning it off after a while asks for the password in place, then mails the owner", async ({ page }) => {
     const email = uniqueEmail("off");
     expect((await createAccount(page.context().request, email)).status()).toBe(201);
-    const { secret } = await turnOn(page.context().request);
+    const { secret } = await turnOnApp(page.context().request);
     await new Promise((resolve) => setTimeout(resolve, 7000));
     const after = await lastMailId();
     await page.goto("/account");
@@ -126,7 +111,7 @@ test.describe("without JavaScript", () => {
   test("the second step is a plain form", async ({ page }) => {
     const email = uniqueEmail("nojs-2fa");
     expect((await createAccount(page.context().request, email)).status()).toBe(201);
-    const { secret } = await turnOn(page.context().request);
+    const { secret } = await turnOnApp(page.context().request);
     await page.context().clearCookies();
     await page.goto("/login?next=%2Faccount");
     await signInWithForm(page, email);

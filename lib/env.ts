@@ -39,6 +39,9 @@ const edgeSchema = z.object({
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
   // How many proxies in front of the app append to X-Forwarded-For (0: none, use the socket).
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Made by scripts/server.mjs at each start, never configured: proves the middleware's call to the
+  // refresh route to the server, so the client address it passes on is believed.
+  KEYCARD_INTERNAL_HOP: z.string().min(32).optional(),
 });
 
 const serverSchema = edgeSchema.extend({
@@ -159,6 +162,7 @@ export type EdgeConfig = {
   appOrigin: string | undefined;
   cookieSecure: boolean;
   trustedProxies: number;
+  internalHop: string | undefined;
 };
 
 export type Config = EdgeConfig & {
@@ -234,6 +238,7 @@ function edgeFrom(e: z.output<typeof edgeSchema>): EdgeConfig {
     appOrigin: e.APP_ORIGIN?.replace(/\/$/, ""),
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
     trustedProxies: e.TRUSTED_PROXIES,
+    internalHop: e.KEYCARD_INTERNAL_HOP,
   };
 }
 

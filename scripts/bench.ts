@@ -165,8 +165,7 @@ async function main() {
 }
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const server = spawn(process.execPath, [next, "start", "--port", String(port)], {
+  const server = spawn(process.execPath, [path.join(root, "scripts", "server.mjs"), "--port", String(port)], {
     cwd: root,
     // The benchmark's own build (.next-bench), with the pages it measures.
     env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port), KEYCARD_BENCH_BUILD: "1" },

@@ -40,7 +40,8 @@ fs.writeFileSync(
   JSON.stringify({ smtpPort: mailCatcher.smtpPort, controlPort: mailCatcher.controlPort }),
 );
 
-const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
+// The server `npm start` runs (scripts/server.mjs), not bare `next start`.
+const serverScript = path.join(root, "scripts", "server.mjs");
 const servers = [];
 let stopping = false;
 async function stop(code) {
@@ -85,7 +86,7 @@ fs.writeFileSync(
 const log = fs.createWriteStream(path.join(root, settings.serverLogFile), { flags: "w" });
 
 function start(instance) {
-  const server = spawn(process.execPath, [next, "start", "--port", String(instance.port)], {
+  const server = spawn(process.execPath, [serverScript, "--port", String(instance.port)], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...instanceEnv(instance) },

@@ -3,7 +3,7 @@
 //      secrets stop the start with a message naming them);
 //   2. the database, migrated;
 //   3. a production build, if the sources changed since the last one;
-//   4. next start (or next dev) on $PORT, default 3000.
+//   4. the production server around Next (scripts/server.mjs), or next dev, on $PORT, default 3000.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -82,11 +82,13 @@ try {
 
 if (!dev) buildIfNeeded();
 
-const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
+// `next dev` for development; otherwise the production server around Next's handler, which knows
+// the client's address (scripts/server.mjs).
+const command = dev ? [path.join(root, "node_modules", "next", "dist", "bin", "next"), "dev"] : [path.join(root, "scripts", "server.mjs")];
 // The local mailbox shows every code and link to whoever opens /dev/mailbox: with it on, the
 // server listens on this machine only, never on the network.
 const hostname = env.MAIL_LOCAL_MAILBOX === "true" && !env.SMTP_URL ? ["--hostname", "127.0.0.1"] : [];
-const child = spawn(process.execPath, [next, dev ? "dev" : "start", "--port", port, ...hostname], {
+const child = spawn(process.execPath, [...command, "--port", port, ...hostname], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, ...local, PORT: port },

@@ -4,7 +4,8 @@
 import { cookies } from "next/headers";
 import { formEmailCookieName, readFormEmail } from "@/lib/edge/cookies";
 import { messageFor } from "@/lib/edge/credentials";
-import { getEdgeConfig } from "@/lib/env";
+import { getConfig, getEdgeConfig } from "@/lib/env";
+import { lockedMessage } from "@/lib/server/actions/context";
 import { safeNextPath } from "@/lib/edge/next-path";
 import type { AuthFormProps } from "./auth-form";
 
@@ -23,9 +24,11 @@ export async function formPropsFrom(query: Awaited<SearchParams>, kind: AuthForm
     email: typed,
     remember: first(query.remember) !== "0",
     formError:
-      error && error !== "validation_failed"
-        ? (messageFor(error) ?? "Something was wrong with that request. Please try again.")
-        : undefined,
+      error === "account_locked"
+        ? lockedMessage(getConfig()) // with whom to contact, which the catalogue cannot know
+        : error && error !== "validation_failed"
+          ? (messageFor(error) ?? "Something was wrong with that request. Please try again.")
+          : undefined,
     fieldErrors: {
       email: messageFor(first(query.email_error)),
       password: messageFor(first(query.password_error)),

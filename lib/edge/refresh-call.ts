@@ -2,6 +2,7 @@
 //
 // The call goes to the configured internal origin, never to the request's Host: a forged Host
 // header would otherwise receive the person's refresh cookie.
+import { INTERNAL_HOP_HEADER } from "./request-headers";
 
 export type EdgeRefreshOutcome =
   /** New cookies: `setCookie` for the browser, `values` for the request's own render. */
@@ -15,12 +16,14 @@ const TIMEOUT_MS = 5000;
 
 export async function callRefreshRoute(
   refresh: { name: string; value: string },
-  context: { internalOrigin: string; userAgent: string | null; forwardedFor: string | null },
+  context: { internalOrigin: string; userAgent: string | null; forwardedFor: string | null; hop?: string },
   fetchImpl: typeof fetch = fetch,
 ): Promise<EdgeRefreshOutcome> {
   const headers = new Headers({ cookie: `${refresh.name}=${refresh.value}` });
   if (context.userAgent) headers.set("user-agent", context.userAgent);
   if (context.forwardedFor) headers.set("x-forwarded-for", context.forwardedFor);
+  // scripts/server.mjs believes the client's address this call passes on only with this.
+  if (context.hop) headers.set(INTERNAL_HOP_HEADER, context.hop);
 
   let response: Response;
   try {

@@ -8,3 +8,10 @@ export const SESSION_ID_HEADER = "x-keycard-session-id";
 export const REQUEST_ID_HEADER = "x-keycard-request-id";
 
 export const MIDDLEWARE_HEADERS = [USER_ID_HEADER, SESSION_ID_HEADER, REQUEST_ID_HEADER];
+
+/**
+ * On the middleware's own call to the refresh route only: this process's hop value
+ * (KEYCARD_INTERNAL_HOP, made by scripts/server.mjs at start), which lets the server believe the
+ * X-Forwarded-For that call passes on. The server removes it before Next sees the request.
+ */
+export const INTERNAL_HOP_HEADER = "x-keycard-hop";

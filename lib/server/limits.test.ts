@@ -3,7 +3,7 @@ import { beforeEach, it } from "node:test";
 import { createDb } from "@/lib/db";
 import { useTestDatabase } from "@/lib/testing/test-db";
 import { testConfig } from "@/lib/testing/settings";
-import { settleSuccessfulSignIn, takePasswordCheck, takeSignInAttempt, takeSignUpAttempt } from "./limits";
+import { limitPlace, settleSuccessfulSignIn, takePasswordCheck, takeSignInAttempt, takeSignUpAttempt } from "./limits";
 import { createSession } from "./store/sessions";
 import { takeAttempt } from "./store/rate-limits";
 import { createUser } from "./store/users";
@@ -90,4 +90,20 @@ it("sign-ups count per IP whether or not they succeed; password checks count per
   for (let i = 0; i < 5; i++) assert.equal((await takePasswordCheck(db, "user-1", config.limits, at(i))).ok, true);
   assert.equal((await takePasswordCheck(db, "user-1", config.limits, at(6))).ok, false);
   assert.equal((await takePasswordCheck(db, "user-2", config.limits, at(6))).ok, true, "another account has its own budget");
+});
+
+it("IPv6 clients are counted by their /64; IPv4 ones by their address", () => {
+  assert.equal(limitPlace("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  assert.equal(limitPlace("2001:0db8:0001:0002:bbbb:cccc:dddd:eeee"), "2001:db8:1:2::/64");
+  assert.equal(limitPlace("2001:db8::1"), "2001:db8:0:0::/64");
+  assert.equal(limitPlace("fe80::1%eth0"), "fe80:0:0:0::/64");
+  assert.notEqual(limitPlace("2001:db8:1:3::1"), limitPlace("2001:db8:1:2::1"));
+  assert.equal(limitPlace("203.0.113.9"), "203.0.113.9");
+  assert.equal(limitPlace(null), "unknown");
+});
+
+it("forty sign-in guesses from forty addresses of one /64 share one per-IP budget", async () => {
+  const limits = { ...testConfig().limits, loginIp: { max: 5, windowSeconds: 600 }, loginAccountIp: { max: 100, windowSeconds: 600 }, loginAccount: { max: 100, windowSeconds: 600 } };
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => takeSignInAttempt(db, { email: `v6-${i}@example.com`, ip: `2001:db8:ab:cd::${(i + 1).toString(16)}` }, limits, new Date())));
+  assert.equal(results.filter((r) => r.ok).length, 5);
 });

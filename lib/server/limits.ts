@@ -24,7 +24,22 @@ const KNOWN_IP_DAYS = 30;
 type Limits = Config["limits"];
 type Who = { email: string; ip: string | null };
 
-const where = (ip: string | null) => ip ?? "unknown";
+/**
+ * The place an address is counted under: an IPv4 address as it is; an IPv6 address by its /64,
+ * the block one host or one customer line is given (it can pick a new address in it at will).
+ */
+export function limitPlace(ip: string | null): string {
+  if (!ip) return "unknown";
+  if (!ip.includes(":")) return ip;
+  const [head, tail = ""] = ip.toLowerCase().split("%")[0].split("::");
+  const left = head ? head.split(":") : [];
+  const right = ip.includes("::") && tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return ip;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+const where = limitPlace;
 
 const signInKeys = ({ email, ip }: Who) => ({
   accountIp: `login:account-ip:${email}|${where(ip)}`,

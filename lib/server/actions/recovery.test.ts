@@ -315,3 +315,10 @@ it("confirming it's you renews the tokens: the old access token does not share t
   assert.ok(inGrace.ok && cookieFrom(inGrace, "kc_refresh") === cookieFrom(confirmed, "kc_refresh"), "a tab holding the old token gets the same successor");
   assert.equal(!(await refreshTokens(oldRefresh, ctx(760))).ok, true, "after the grace window, a reuse");
 });
+
+it("a sign-up's password is scored only once the sign-up limit is taken: a spent limit answers 429 before any scoring", async () => {
+  const ip = "203.0.113.77";
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => startSignUp({ email: `weak${i}-${email()}`, password: "password", remember: true }, ctx(0, ip))));
+  assert.equal(results.filter((r) => !r.ok && r.code === "password_too_weak").length, 10, "the per-IP limit (10 an hour) bounds the scoring");
+  assert.equal(results.filter((r) => !r.ok && r.code === "rate_limited").length, 30);
+});

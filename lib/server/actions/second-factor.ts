@@ -8,7 +8,7 @@
 import "server-only";
 import type { DbOrTx } from "@/lib/db";
 import { generateLinkToken } from "@/lib/server/email-secrets";
-import { settleRightCode, signedInFrom, takeSecondFactorCheck, type CodePlace } from "@/lib/server/limits";
+import { limitPlace, settleRightCode, signedInFrom, takeSecondFactorCheck, type CodePlace } from "@/lib/server/limits";
 import { log } from "@/lib/server/log";
 import { mails } from "@/lib/server/mail/mails";
 import { hashPassword } from "@/lib/server/password";
@@ -29,8 +29,7 @@ export type { CodePlace };
 export async function codePlaceOf(userId: string, from: { sessionId?: string; deviceId?: string }, ctx: ActionContext): Promise<CodePlace> {
   if (from.sessionId) return { userId, place: `session:${from.sessionId}`, known: true };
   if (from.deviceId && (await isKnownDevice(ctx.db, userId, from.deviceId))) return { userId, place: devicePlace(from.deviceId), known: true };
-  const ip = ctx.client.ip ?? "unknown";
-  return { userId, place: `ip:${ip}`, known: await signedInFrom(ctx.db, userId, ctx.client.ip, ctx.now) };
+  return { userId, place: `ip:${limitPlace(ctx.client.ip)}`, known: await signedInFrom(ctx.db, userId, ctx.client.ip, ctx.now) };
 }
 
 /** Takes one try from the code's limits, before it is compared; the refusal to answer with, or null. */

@@ -9,6 +9,7 @@ import "server-only";
 import type { HeldByBrowser } from "@/lib/edge/cookies";
 import { randomUUID } from "node:crypto";
 import { takeMailAttempt, takeSignUpAttempt } from "@/lib/server/limits";
+import type { Taken } from "@/lib/server/store/rate-limits";
 import { mails } from "@/lib/server/mail/mails";
 import { metrics } from "@/lib/server/metrics";
 import { hashPassword, verifyPassword } from "@/lib/server/password";
@@ -27,17 +28,20 @@ export async function startSignUp(
   ctx: ActionContext,
 ): Promise<SignUpStarted | RateLimited | WeakPassword> {
   const { db, config, now } = ctx;
+  const limited = (taken: Taken): RateLimited | null => {
+    if (taken.ok) return null;
+    metrics().signUps.inc({ outcome: "limited" });
+    return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  };
+  const place = limited(await takeSignUpAttempt(db, ctx.client.ip, config.limits, now));
+  if (place) return place;
+  // Scored once the sign-up limit is taken: judging a password is work too (dictionaries,
+  // patterns), which nobody may ask for without end. Before the mail limit: a person trying
+  // passwords the form refuses does not spend their address's mail.
   const weak = refuseWeakPassword(input.password, input.email);
   if (weak) return weak;
-  for (const taken of [
-    await takeSignUpAttempt(db, ctx.client.ip, config.limits, now),
-    await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "sign_up" }, config.limits, now),
-  ]) {
-    if (!taken.ok) {
-      metrics().signUps.inc({ outcome: "limited" });
-      return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
-    }
-  }
+  const address = limited(await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "sign_up" }, config.limits, now));
+  if (address) return address;
   // Hashed whether or not it will be used: both paths cost one bcrypt hash.
   const passwordHash = await hashPassword(input.password, config);
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
