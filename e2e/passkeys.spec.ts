@@ -162,3 +162,18 @@ test("a stale sign-in is confirmed with a passkey instead of the password, once,
   expect((await replay.json()).error.code).toBe("passkey_failed");
   await context.close();
 });
+
+test("an answer whose user handle names another account is refused, though its signature holds (WebAuthn L3 §7.2)", async ({ page }) => {
+  await accountWithPasskey(page, "passkey-handle");
+  await signOut(page.context());
+  // The user handle is not covered by the signature: change it on the way, as an attacker could.
+  await page.route("**/api/auth/passkeys/sign-in", async (route) => {
+    const body = route.request().postDataJSON();
+    body.response.response.userHandle = Buffer.from("00000000-0000-4000-8000-000000000000").toString("base64url");
+    await route.continue({ postData: JSON.stringify(body) });
+  });
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click({ timeout: 3000 }).catch(() => undefined);
+  await expect(page.getByText("This passkey belongs to another account.")).toBeVisible();
+  expect((await page.request.get("/api/auth/session")).status()).toBe(401);
+});

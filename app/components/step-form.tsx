@@ -6,7 +6,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
-import { safeNextPath } from "@/lib/edge/next-path";
+import { safeNextPath, secondStepPath } from "@/lib/edge/next-path";
 import { Field } from "./field";
 import { asksForReauth, useReauth } from "./reauth-prompt";
 import { StrengthHint } from "./strength-hint";
@@ -72,8 +72,9 @@ export function StepForm(props: StepFormProps) {
     }
     const answer = (await response?.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string; fields?: Record<string, string> } }) | null;
     if (response?.ok) {
-      // The server may say where to go (a path of this site only); else `then`.
-      const told = typeof answer?.next === "string" ? safeNextPath(answer.next) : null;
+      // The server may say where to go (a path of this site only; the second step's page when a
+      // second factor is still to come); else `then`.
+      const told = typeof answer?.next === "string" ? (secondStepPath(answer.next) ?? safeNextPath(answer.next)) : null;
       const next = told ?? props.then.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(answer?.[name] ?? "")));
       if (props.leaves) {
         announceAuthChange("signed-out");

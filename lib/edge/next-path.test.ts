@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { OFF_SITE_NEXT } from "@/lib/testing/off-site-next";
-import { safeNextPath } from "./next-path";
+import { safeNextPath, secondStepPath } from "./next-path";
 
 
 it("keeps same-site paths with their query and fragment", () => {
@@ -34,4 +34,12 @@ it("never loops back to the sign-in pages or to an API route", () => {
   assert.equal(safeNextPath("/register"), "/dashboard");
   assert.equal(safeNextPath("/api/auth/logout"), "/dashboard");
   assert.equal(safeNextPath("/%61pi/auth/logout"), "/dashboard");
+});
+
+it("the second step's page is followed only as itself, with a next that safeNextPath accepts", () => {
+  assert.equal(secondStepPath("/login/verify?next=%2Faccount"), "/login/verify?next=%2Faccount");
+  assert.equal(secondStepPath("/login/verify?next=https%3A%2F%2Fevil.example"), "/login/verify?next=%2Fdashboard");
+  assert.equal(secondStepPath("//evil.example/login/verify"), null);
+  assert.equal(secondStepPath("/account"), null);
+  assert.equal(secondStepPath(undefined), null);
 });

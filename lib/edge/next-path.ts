@@ -45,3 +45,20 @@ function isSignInOrApi(pathname: string): boolean {
   }
   return /^\/(login|register)(\/|$)/.test(decoded) || decoded === "/api" || decoded.startsWith("/api/");
 }
+
+/**
+ * The second step's page with where to go after it, when `value` names that page (a password
+ * reset waiting for its second factor says so); otherwise null. Judged on what it returns, like
+ * safeNextPath: the page itself, and a `next` that safeNextPath accepts.
+ */
+export function secondStepPath(value: string | null | undefined): string | null {
+  if (!value || value.length > 2048) return null;
+  let url: URL;
+  try {
+    url = new URL(value, PROBE_ORIGIN);
+  } catch {
+    return null;
+  }
+  if (url.origin !== PROBE_ORIGIN || url.pathname !== "/login/verify") return null;
+  return `/login/verify?next=${encodeURIComponent(safeNextPath(url.searchParams.get("next")))}`;
+}
