@@ -31,6 +31,25 @@ export async function query<T = Record<string, unknown>>(sql: string, ...params:
   }
 }
 
+/**
+ * A write, for what a test must arrange that no page can (a way in set up days ago). Dates are
+ * passed as Date and stored as Prisma stores them on each database.
+ */
+export async function execute(sql: string, ...params: unknown[]): Promise<void> {
+  if (E2E_DATABASE === "postgres") {
+    pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 2, allowExitOnIdle: true });
+    let n = 0;
+    await pool.query(sql.replace(/\?/g, () => `$${++n}`), params);
+    return;
+  }
+  const db = new Database(path.join(root, E2E.databaseFile), { fileMustExist: true, timeout: 5000 });
+  try {
+    db.prepare(sql).run(...params.map((p) => (p instanceof Date ? p.toISOString().replace("Z", "+00:00") : p)));
+  } finally {
+    db.close();
+  }
+}
+
 export async function queryOne<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T | undefined> {
   return (await query<T>(sql, ...params))[0];
 }

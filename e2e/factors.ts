@@ -4,6 +4,7 @@
 import type { APIRequestContext, CDPSession, Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { expect } from "./fixtures";
+import { execute } from "./database";
 import { createAccount, uniqueEmail } from "./helpers";
 
 /** What the app shows `steps` time steps from now (the step after setup's, so it is not a replay). */
@@ -41,4 +42,16 @@ export async function accountWithPasskey(page: Page, label: string) {
   const authenticator = await virtualAuthenticator(page);
   await addPasskey(page);
   return { email, ...authenticator };
+}
+
+/**
+ * Dates `email`'s ways in (app, recovery codes, passkeys) two days back, as set up a while ago: a
+ * way in added less than a day ago keeps the address from moving (decision 0010).
+ */
+export async function settleWaysIn(email: string) {
+  const earlier = new Date(Date.now() - 2 * 24 * 3600_000);
+  const owner = `(SELECT "id" FROM "User" WHERE "email" = ?)`;
+  await execute(`UPDATE "TotpFactor" SET "createdAt" = ?, "confirmedAt" = ? WHERE "userId" = ${owner}`, earlier, earlier, email);
+  await execute(`UPDATE "RecoveryCode" SET "createdAt" = ? WHERE "userId" = ${owner}`, earlier, email);
+  await execute(`UPDATE "Passkey" SET "createdAt" = ? WHERE "userId" = ${owner}`, earlier, email);
 }

@@ -4,7 +4,7 @@
 import os from "node:os";
 import { secondStepCookieName } from "../lib/edge/cookies";
 import { expect, test } from "./fixtures";
-import { accountWithPasskey, codeFor, turnOnApp } from "./factors";
+import { accountWithPasskey, codeFor, settleWaysIn, turnOnApp } from "./factors";
 import { changePasswordWithForm, COOKIE, createAccount, PASSWORD, signInWithForm, uniqueEmail } from "./helpers";
 import { startInstance } from "./instance";
 import { codeIn, lastMailId, linkIn, mailsTo, waitForMail } from "./mail";
@@ -31,6 +31,7 @@ test("the review's attack fails over HTTP: with the password and a fresh session
   const api = await playwright.request.newContext({ baseURL: E2E.baseURL });
   expect((await createAccount(api, owner)).status()).toBe(201);
   const { secret } = await turnOnApp(api);
+  await settleWaysIn(owner);
   const start = await lastMailId();
   await moveAddress(api, a1);
   await moveAddress(api, a2);
@@ -187,6 +188,14 @@ test("a sign-out with a refresh token rotated long ago is a reuse: the session e
   await waitForMail(email, { subject: "A Keycard session was ended to protect your account", after });
   expect((await api.post("/api/auth/refresh")).status()).toBe(401);
   await Promise.all([api.dispose(), thief.dispose()]);
+});
+
+test("a passkey added less than a day ago keeps the address from moving (409 with Retry-After), so a session cannot add its own way in and then take the account", async ({ page }) => {
+  await accountWithPasskey(page, "too-soon");
+  const asked = await page.request.post("/api/auth/email", { data: { email: uniqueEmail("away") } });
+  expect(asked.status()).toBe(409);
+  expect((await asked.json()).error.code).toBe("email_change_too_soon");
+  expect(Number(asked.headers()["retry-after"])).toBeGreaterThan(23 * 3600);
 });
 
 test("a path that only starts like an excluded file goes through the middleware; the file itself does not", async ({ request }) => {

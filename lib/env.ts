@@ -145,7 +145,7 @@ const completeServerSchema = serverSchema.superRefine((e, ctx) => {
     ctx.addIssue({ code: "custom", ...required("SMTP_URL", "where mail goes, smtp://user:password@host:587 (npm start on a developer's machine keeps mail in a local mailbox instead)") });
   }
   if (localMailboxRefused(e)) {
-    ctx.addIssue({ code: "custom", path: ["MAIL_LOCAL_MAILBOX"], message: "is true with NODE_ENV=production: the local mailbox shows every code and link at /dev/mailbox. Set SMTP_URL instead." });
+    ctx.addIssue({ code: "custom", path: ["MAIL_LOCAL_MAILBOX"], message: "is true on a server people use (NODE_ENV=production, or APP_ORIGIN not this machine): the local mailbox shows every code and link at /dev/mailbox. Set SMTP_URL instead." });
   }
 });
 

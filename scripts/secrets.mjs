@@ -59,7 +59,7 @@ export function settingProblems(env) {
     problems.push({ name: "SMTP_URL", problem: `is not set: ${PUBLIC_SETTINGS.SMTP_URL}` });
   }
   if (localMailboxRefused(env)) {
-    problems.push({ name: "MAIL_LOCAL_MAILBOX", problem: "is true with NODE_ENV=production: the local mailbox shows every code and link at /dev/mailbox. Set SMTP_URL instead." });
+    problems.push({ name: "MAIL_LOCAL_MAILBOX", problem: "is true on a server people use (NODE_ENV=production, or APP_ORIGIN not this machine): the local mailbox shows every code and link at /dev/mailbox. Set SMTP_URL instead." });
   }
   return problems;
 }

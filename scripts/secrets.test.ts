@@ -51,14 +51,21 @@ it("a server without APP_ORIGIN or SMTP_URL refuses to start, naming each; the l
 });
 
 it("the local mailbox cannot run in production: refused at start and by the app's configuration, naming it; npm start on a developer's machine may", () => {
-  const base = { ...generateSecrets(), APP_ORIGIN: "https://login.example.com", MAIL_LOCAL_MAILBOX: "true" };
+  const base = { ...generateSecrets(), APP_ORIGIN: "http://localhost:3000", MAIL_LOCAL_MAILBOX: "true" };
   const production = { ...base, NODE_ENV: "production" };
   assert.deepEqual(settingProblems(production).map((p: { name: string }) => p.name), ["MAIL_LOCAL_MAILBOX"]);
-  assert.throws(() => parseConfig(production), /MAIL_LOCAL_MAILBOX is true with NODE_ENV=production/);
+  assert.throws(() => parseConfig(production), /MAIL_LOCAL_MAILBOX is true on a server people use/);
   // `npm start` where NODE_ENV was not production: the server still runs as production (next start), marked a developer's.
   const developerStart = { ...production, KEYCARD_DEVELOPMENT_START: "true" };
   assert.deepEqual(settingProblems(developerStart), []);
   assert.equal(parseConfig(developerStart).mail.localMailbox, true);
   // With SMTP_URL set, mail goes there and no mailbox exists, whatever else is set.
   assert.equal(parseConfig({ ...developerStart, SMTP_URL: "smtp://mail.example.com:587" }).mail.localMailbox, false);
+});
+
+it("the local mailbox is refused too where links point anywhere but this machine, whatever NODE_ENV says", () => {
+  const base = { ...generateSecrets(), MAIL_LOCAL_MAILBOX: "true", KEYCARD_DEVELOPMENT_START: "true" };
+  assert.deepEqual(settingProblems({ ...base, APP_ORIGIN: "https://login.example.com" }).map((p: { name: string }) => p.name), ["MAIL_LOCAL_MAILBOX"]);
+  assert.deepEqual(settingProblems({ ...base, APP_ORIGIN: "http://localhost:3000" }), []);
+  assert.deepEqual(settingProblems({ ...base, APP_ORIGIN: "http://127.0.0.1:3000" }), []);
 });

@@ -20,7 +20,21 @@ export function looksLikePlaceholder(value) {
 // by hand.
 export const DEVELOPMENT_START = "KEYCARD_DEVELOPMENT_START";
 
-/** The local mailbox asked for where it must not be: production, not started as a developer's machine. */
+/**
+ * The local mailbox asked for where it must not be: production (not started as a developer's
+ * machine), or links that point anywhere but this machine — a server people reach by name, even
+ * one started without NODE_ENV=production behind a proxy, would show every code to them.
+ */
 export function localMailboxRefused(env) {
-  return env.MAIL_LOCAL_MAILBOX === "true" && env.NODE_ENV === "production" && env[DEVELOPMENT_START] !== "true";
+  if (env.MAIL_LOCAL_MAILBOX !== "true") return false;
+  if (env.NODE_ENV === "production" && env[DEVELOPMENT_START] !== "true") return true;
+  return !!env.APP_ORIGIN && !isThisMachine(env.APP_ORIGIN);
+}
+
+function isThisMachine(origin) {
+  try {
+    return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
 }

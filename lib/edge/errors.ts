@@ -50,6 +50,10 @@ export const ERRORS = {
   wrong_password: { status: 400, message: "That isn’t your current password." },
   session_not_found: { status: 404, message: "There is no such session to sign out." },
   email_unchanged: { status: 400, message: "That is already your address." },
+  email_change_too_soon: {
+    status: 409,
+    message: "A way to sign in (a passkey, an authenticator app or new recovery codes) was added less than a day ago, so the address cannot change yet: a session that is not yours must not add its own way in and then move your account.",
+  },
   passkey_failed: { status: 400, message: "The passkey could not be verified. Please try again." },
   passkey_not_found: { status: 404, message: "There is no such passkey on your account." },
   two_factor_already_on: { status: 409, message: "Two-step sign-in is already on. Turn it off first to use another app." },

@@ -27,13 +27,19 @@ export async function listActivity(actor: Actor, ctx: ActionContext) {
 
 /**
  * Ends one of the person's sessions. Someone else's session and an unknown id look the same:
- * `session_not_found`, so ids reveal nothing.
+ * `session_not_found`, so ids reveal nothing. Ending another device's session needs a fresh
+ * sign-in, like ending them all: otherwise a borrowed laptop could sign the owner out of every
+ * device, one at a time. Ending this one is signing out, and needs nothing.
  */
 export async function endSession(
   actor: Actor,
   sessionId: string,
   ctx: ActionContext,
-): Promise<{ ok: true; wasCurrent: boolean } | { ok: false; code: "session_not_found" }> {
+): Promise<{ ok: true; wasCurrent: boolean } | { ok: false; code: "session_not_found" } | NeedsFreshSignIn> {
+  if (sessionId !== actor.sessionId) {
+    const stale = await needsFreshSignIn(actor, ctx);
+    if (stale) return stale;
+  }
   const ended = await revokeUserSession(ctx.db, { userId: actor.userId, sessionId }, "ended_from_another_session", ctx.now);
   if (!ended) return { ok: false, code: "session_not_found" };
   await record(ctx, { userId: actor.userId, sessionId, type: "session_ended", detail: describeDevice(ended.userAgent) });

@@ -9,6 +9,7 @@ import { verifyUserPassword } from "@/lib/server/store/users";
 import { testConfig } from "@/lib/testing/settings";
 import { useTestDb } from "@/lib/testing/test-db";
 import { changePassword } from "./change-password";
+import { endSession } from "./account-sessions";
 import { reauthenticate } from "./fresh-sign-in";
 import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
@@ -214,3 +215,14 @@ it("failed refreshes from one IP are limited (429, cookies kept by the route); h
   assert.equal(junk.filter((r) => !r.ok && r.code === "rate_limited").length, 7);
 });
 
+
+it("ending another device's session needs a fresh sign-in, like ending them all; ending this one does not", async () => {
+  const person = await signedUp();
+  const other = await signIn({ email: person.email, password: PASSWORD, remember: true }, ctx(1));
+  assert.ok(other.ok);
+  const otherId = (await db.session.findFirstOrThrow({ where: { userId: person.userId, id: { not: person.sessionId } } })).id;
+  const actor = { userId: person.userId, sessionId: person.sessionId };
+  assert.deepEqual(await endSession(actor, otherId, ctx(700)), { ok: false, code: "reauthentication_required" });
+  assert.deepEqual(await endSession(actor, otherId, ctx(30)), { ok: true, wasCurrent: false });
+  assert.deepEqual(await endSession(actor, person.sessionId, ctx(900)), { ok: true, wasCurrent: true });
+});

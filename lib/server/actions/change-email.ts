@@ -42,14 +42,40 @@ import type { CodeRefusal } from "./sign-up";
 
 export type EmailChangeStarted = { ok: true; challengeId: string };
 
+/** A way in was added less than a day ago: the address can change from then. */
+export type TooSoon = { ok: false; code: "email_change_too_soon"; retryAfterSeconds: number };
+
+/** How long a newly added passkey, app or set of recovery codes keeps the address from moving. */
+export const FACTOR_SETTLING_HOURS = 24;
+
+/**
+ * When the newest way in added to the account (a passkey, an authenticator app, new recovery
+ * codes) is a day old, if that is still to come; else null. The fresh sign-in that lets a session
+ * move the address also lets it add a way in first — which an undo, removing only what came after
+ * the move, would leave behind. So the two cannot happen within one day: the owner has been
+ * mailed about the new way in by then.
+ */
+async function factorSettlesAt(userId: string, ctx: ActionContext): Promise<Date | null> {
+  const since = new Date(ctx.now.getTime() - FACTOR_SETTLING_HOURS * 3600_000);
+  const [passkey, app, codes] = await Promise.all([
+    ctx.db.passkey.findFirst({ where: { userId, createdAt: { gt: since } }, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
+    ctx.db.totpFactor.findFirst({ where: { userId, confirmedAt: { gt: since } }, select: { confirmedAt: true } }),
+    ctx.db.recoveryCode.findFirst({ where: { userId, createdAt: { gt: since } }, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
+  ]);
+  const newest = [passkey?.createdAt, app?.confirmedAt, codes?.createdAt].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+  return newest ? new Date(newest.getTime() + FACTOR_SETTLING_HOURS * 3600_000) : null;
+}
+
 export async function requestEmailChange(
   actor: Actor,
   input: { email: string },
   ctx: ActionContext,
-): Promise<EmailChangeStarted | RateLimited | NeedsFreshSignIn | { ok: false; code: "email_unchanged" }> {
+): Promise<EmailChangeStarted | RateLimited | NeedsFreshSignIn | TooSoon | { ok: false; code: "email_unchanged" }> {
   const { db, config, now } = ctx;
   const stale = await needsFreshSignIn(actor, ctx);
   if (stale) return stale;
+  const settles = await factorSettlesAt(actor.userId, ctx);
+  if (settles) return { ok: false, code: "email_change_too_soon", retryAfterSeconds: Math.ceil((settles.getTime() - now.getTime()) / 1000) };
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
   if (user.email === input.email) return { ok: false, code: "email_unchanged" };
   const taken = await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "email_change" }, config.limits, now);

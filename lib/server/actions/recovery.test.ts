@@ -74,7 +74,7 @@ it("the review's attack fails: with the password and a session, two moves and th
 it("an undo removes only what was added after the change it undoes, ends every session, and mails both addresses", async () => {
   const owner = email();
   const { actor, signedUp } = await accountWithApp(ctx, { email: owner, password: PASSWORD });
-  await db.passkey.create({ data: { id: `mine-${owner}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "the owner's", createdAt: ctx(5).now } });
+  await db.passkey.create({ data: { id: `mine-${owner}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "the owner's", createdAt: ctx(-3 * 24 * 3600).now } });
   await moveTo(actor, `moved-${owner}`, 10);
   await db.passkey.create({ data: { id: `theirs-${owner}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "theirs", createdAt: ctx(11).now } });
   assert.ok((await regenerateRecoveryCodes(actor, ctx(12))).ok, "their recovery codes");
@@ -321,4 +321,32 @@ it("a sign-up's password is scored only once the sign-up limit is taken: a spent
   const results = await Promise.all(Array.from({ length: 40 }, (_, i) => startSignUp({ email: `weak${i}-${email()}`, password: "password", remember: true }, ctx(0, ip))));
   assert.equal(results.filter((r) => !r.ok && r.code === "password_too_weak").length, 10, "the per-IP limit (10 an hour) bounds the scoring");
   assert.equal(results.filter((r) => !r.ok && r.code === "rate_limited").length, 30);
+});
+
+it("a way in added less than a day ago keeps the address from moving: a session cannot add its own passkey and then move the account", async () => {
+  const owner = email();
+  const person = await signUpThroughMail({ email: owner, password: PASSWORD, remember: true }, ctx());
+  const actor = { userId: person.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: person.user.id } })).id };
+  await db.passkey.create({ data: { id: `theirs-first-${owner}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "theirs", createdAt: ctx(5).now } });
+  const refused = await requestEmailChange(actor, { email: `away-${owner}` }, ctx(10));
+  assert.equal(!refused.ok && refused.code, "email_change_too_soon");
+  assert.equal((refused as { retryAfterSeconds: number }).retryAfterSeconds, 24 * 3600 - 5);
+  // A day on (and a fresh sign-in), the owner has had the "passkey added" mail; the move can go ahead.
+  assert.deepEqual(await reauthenticate(actor, { password: PASSWORD }, ctx(24 * 3600 + 6)), { ok: true });
+  assert.ok((await requestEmailChange(actor, { email: `away-${owner}` }, ctx(24 * 3600 + 7))).ok);
+});
+
+it("the same right code sent twice at once signs in once and is not counted as a wrong one; an unreadable app key is not either", async () => {
+  const { address, secret, actor } = await accountWithApp(ctx, { email: email(), password: PASSWORD });
+  const token = await passwordStep(ctx(60), { email: address, password: PASSWORD });
+  const other = await passwordStep(ctx(60), { email: address, password: PASSWORD });
+  const code = totpCodeAt(secret, ctx(61).now);
+  const both = await Promise.all([finishSignInWithSecondFactor({ pendingToken: token, code }, ctx(61)), finishSignInWithSecondFactor({ pendingToken: other, code }, ctx(61))]);
+  assert.equal(both.filter((r) => r.ok).length, 1);
+  assert.equal((await userOf(actor.userId)).secondFactorFailures, 0);
+  // The app's key sealed with a key the server no longer has: right codes fail, but never switch the password off.
+  await db.totpFactor.update({ where: { userId: actor.userId }, data: { secret: "v2.gone0000.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA" } });
+  const stuck = await passwordStep(ctx(200), { email: address, password: PASSWORD });
+  for (let i = 0; i < 5; i++) await finishSignInWithSecondFactor({ pendingToken: stuck, code: totpCodeAt(secret, ctx(200).now) }, ctx(200));
+  assert.equal((await userOf(actor.userId)).secondFactorFailures, 0);
 });

@@ -55,8 +55,13 @@ export async function readableSecret(userId: string, sealed: string, ctx: Action
   return opened.secret;
 }
 
-/** What a code proved: the app (its time step, once), a recovery code (once; how many are left), or nothing. */
-export type CodeProof = { proved: "app" } | { proved: "recovery"; left: number } | { proved: false };
+/**
+ * What a code proved: the app (its time step, once), a recovery code (once; how many are left),
+ * or nothing. `uncounted`: a right code used already (a double submit, two devices in one time
+ * step) or an app key the server cannot read — neither a guess, so neither counts toward the run
+ * of wrong codes that switches the password off.
+ */
+export type CodeProof = { proved: "app" } | { proved: "recovery"; left: number } | { proved: false; uncounted?: true };
 
 /**
  * Compares a code with the account's app and its unused recovery codes, using what it matches up.
@@ -68,9 +73,9 @@ export async function checkCode(userId: string, code: string, ctx: ActionContext
   if (!factor?.confirmedAt) return { proved: false };
   const secret = await readableSecret(userId, factor.secret, ctx);
   const step = secret ? matchingStep(secret, code.replace(/\s/g, ""), ctx.now) : null;
-  if (step !== null) return (await takeTotpStep(ctx.db, userId, step)) ? { proved: "app" } : { proved: false };
+  if (step !== null) return (await takeTotpStep(ctx.db, userId, step)) ? { proved: "app" } : { proved: false, uncounted: true };
   const recovery = normaliseRecoveryCode(code);
-  if (!recovery) return { proved: false };
+  if (!recovery) return secret ? { proved: false } : { proved: false, uncounted: true };
   const hashes = recoveryCodeHashes(userId, recovery, ctx.config);
   const left = await ctx.db.$transaction(async (tx) => {
     const remaining = await takeRecoveryCode(tx, userId, hashes, ctx.now);
@@ -79,7 +84,7 @@ export async function checkCode(userId: string, code: string, ctx: ActionContext
     await queue(tx, mails.recoveryCodeUsed(owner.email, { left: remaining, circumstances: circumstancesOf(ctx) }, ctx.config.appOrigin), ctx);
     return remaining;
   });
-  if (left === null) return { proved: false };
+  if (left === null) return secret ? { proved: false } : { proved: false, uncounted: true };
   sendQueuedMail();
   return { proved: "recovery", left };
 }
@@ -94,6 +99,7 @@ export async function settleCode(at: CodePlace, proof: CodeProof, ctx: ActionCon
     await ctx.db.user.updateMany({ where: { id: at.userId, secondFactorFailures: { gt: 0 } }, data: { secondFactorFailures: 0 } });
     return;
   }
+  if (proof.uncounted) return;
   const counted = await ctx.db.user.update({ where: { id: at.userId }, data: { secondFactorFailures: { increment: 1 } }, select: { secondFactorFailures: true } });
   if (counted.secondFactorFailures >= ctx.config.secondFactorMaxFailures) await stopPassword(at.userId, counted.secondFactorFailures, ctx);
 }

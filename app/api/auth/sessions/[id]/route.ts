@@ -1,4 +1,6 @@
-import { accountDone, failWith, withoutTokenCookies } from "@/lib/edge/answer";
+import { accountDone, answerFailure, CONFIRM_FORM, failWith, withoutTokenCookies } from "@/lib/edge/answer";
+import { apiError } from "@/lib/edge/errors";
+import { inputMode } from "@/lib/edge/read-input";
 import { endSession } from "@/lib/server/actions/account-sessions";
 import { withSession } from "@/lib/server/route";
 
@@ -6,6 +8,7 @@ type Context = { params: Promise<{ id: string }> };
 
 const end = withSession<Context>(async (request, { actor }, ctx, { params }) => {
   const result = await endSession(actor, (await params).id, ctx);
+  if (!result.ok && result.code === "reauthentication_required") return answerFailure(inputMode(request), apiError(result.code), CONFIRM_FORM);
   if (!result.ok) return failWith(result.code);
   const response = accountDone(request, "session_ended");
   // Ending the session this browser holds is signing out: drop its cookies too.
