@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { it } from "node:test";
 import { cookieFrom, useActionTests } from "@/lib/testing/action-context";
 import { testConfig } from "@/lib/testing/settings";
+import { outboxOf } from "@/lib/testing/outbox";
 import { accountWithApp, passwordStep } from "@/lib/testing/two-factor";
 import { keyId } from "./key-ring";
 import { requestPasswordReset, resetPassword } from "./actions/password-reset";
@@ -23,7 +24,7 @@ const at = (config: typeof before) => (seconds = 0) => ctx(seconds, undefined, c
 it("rotating REFRESH_TOKEN_KEY: a two-step user still signs in (app and recovery code), a reset link mailed before works, nobody is signed out", async () => {
   const { address, secret, recoveryCodes, signedUp } = await accountWithApp(at(before), { email: email(), password: PASSWORD });
   await requestPasswordReset({ email: address }, at(before)(10));
-  const mail = await db.outboxMail.findFirstOrThrow({ where: { to: address, kind: "password_reset" } });
+  const mail = await outboxOf(db, during).newestMail(address, "password_reset");
   const resetToken = new URL(/https?:\/\/\S+reset-password\S+/.exec(mail.text)![0]).searchParams.get("token")!;
   // A tab refreshes just before the new key arrives; another presents the same token just after.
   const refreshed = await refreshTokens(cookieFrom(signedUp, "kc_refresh"), at(before)(20));

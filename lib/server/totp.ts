@@ -1,9 +1,10 @@
 // Authenticator-app codes (RFC 6238: HMAC-SHA-1, 6 digits, 30-second steps) and the recovery codes
 // that stand in for a lost app. Node only.
 import "server-only";
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt } from "node:crypto";
+import { createHmac, randomInt } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
 import { keyId, ringKeys, type KeyRing } from "./key-ring";
+import { open, seal } from "./sealing";
 
 const PERIOD = 30;
 const DIGITS = 6;
@@ -16,45 +17,18 @@ export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
 }
 
-function sealingKey(refreshTokenKey: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", refreshTokenKey, "keycard", "totp-secret", 32));
-}
-
 /**
- * The secret encrypted for the database (AES-256-GCM) with the ring's current key, named by its
- * id: readable back only with the server's key. "v2.<key id>.<iv>.<data>.<tag>".
+ * The secret encrypted for the database with the ring's current key (sealing.ts): readable back
+ * only with the server's key.
  */
 export function sealSecret(base32: string, ring: KeyRing): string {
-  const key = ring.refreshTokenKey;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", sealingKey(key), iv);
-  const sealed = Buffer.concat([cipher.update(base32, "utf8"), cipher.final()]);
-  return ["v2", keyId(key), iv.toString("base64url"), sealed.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+  return seal(base32, ring, "totp-secret");
 }
 
-/**
- * Opens a sealed secret with the key of the ring that sealed it (v1, from before the ring, names
- * none: each key is tried). `current`: whether that key is the current one; if not, the caller
- * seals it again. Throws when no key of the ring opens it.
- */
+/** Opens a sealed secret; `current`: sealed with the ring's current key (else seal it again). Throws when no key opens it. */
 export function openSecret(sealed: string, ring: KeyRing): { secret: string; current: boolean } {
-  const parts = sealed.split(".");
-  const [version] = parts;
-  if (version !== "v1" && version !== "v2") throw new Error("unknown sealed TOTP secret format");
-  const [iv, data, tag] = version === "v1" ? parts.slice(1) : parts.slice(2);
-  const keys = ringKeys(ring);
-  const candidates = version === "v2" ? keys.filter((key) => keyId(key) === parts[1]) : keys;
-  for (const key of candidates) {
-    try {
-      const decipher = createDecipheriv("aes-256-gcm", sealingKey(key), Buffer.from(iv, "base64url"));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      const secret = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
-      return { secret, current: version === "v2" && key === ring.refreshTokenKey };
-    } catch {
-      // Not this key (a v1 secret): the next one.
-    }
-  }
-  throw new Error("no key of the REFRESH_TOKEN_KEY ring opens this sealed TOTP secret");
+  const { text, current } = open(sealed, ring, "totp-secret");
+  return { secret: text, current };
 }
 
 /** The otpauth:// address an authenticator app reads from the QR code. */

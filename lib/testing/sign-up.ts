@@ -2,10 +2,11 @@
 import type { ActionContext } from "@/lib/server/actions/context";
 import type { SignedIn } from "@/lib/server/actions/sign-in";
 import { finishSignUp, startSignUp } from "@/lib/server/actions/sign-up";
+import { outboxOf } from "./outbox";
 
-/** The code in the newest mail of `kind` queued for `to`. */
-export async function codeMailedTo(ctx: Pick<ActionContext, "db">, to: string, kind = "sign_up_code"): Promise<string> {
-  const mail = await ctx.db.outboxMail.findFirstOrThrow({ where: { to, kind }, orderBy: { createdAt: "desc" } });
+/** The code in the newest mail of `kind` queued for `to` (its body opened with the ring of `ctx.config`). */
+export async function codeMailedTo(ctx: Pick<ActionContext, "db" | "config">, to: string, kind = "sign_up_code"): Promise<string> {
+  const mail = await outboxOf(ctx.db, ctx.config).newestMail(to, kind);
   const code = /\b(\d{6})\b/.exec(mail.text)?.[1];
   if (!code) throw new Error(`no code in the mail to ${to}:\n${mail.text}`);
   return code;

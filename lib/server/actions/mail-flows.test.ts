@@ -11,12 +11,12 @@ import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
 import { finishSignUp, resendSignUpCode, startSignUp } from "./sign-up";
 import { cookieFrom, useActionTests } from "@/lib/testing/action-context";
+import { outboxOf } from "@/lib/testing/outbox";
 
-const { db, ctx, email, PASSWORD } = useActionTests({ label: "person", client: { ip: "198.51.100.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" }, config: testConfig({ APP_ORIGIN: "https://login.example.com" }) });
+const { db, ctx, email, PASSWORD, config } = useActionTests({ label: "person", client: { ip: "198.51.100.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0" }, config: testConfig({ APP_ORIGIN: "https://login.example.com" }) });
 
-const mailsTo = (to: string) => db.outboxMail.findMany({ where: { to }, orderBy: { createdAt: "asc" } });
-// By kind: two mails queued at one frozen moment have no order between them.
-const newestMail = (to: string, kind: string) => db.outboxMail.findFirstOrThrow({ where: { to, kind }, orderBy: { createdAt: "desc" } });
+const mailsTo = (to: string) => outboxOf(db, config).mailsTo(to);
+const newestMail = (to: string, kind: string) => outboxOf(db, config).newestMail(to, kind);
 const linkIn = (text: string, path: string) => {
   const link = text.match(/https?:\/\/\S+/g)?.find((l) => new URL(l).pathname === path);
   assert.ok(link, `no link to ${path} in:\n${text}`);
@@ -50,7 +50,7 @@ it("the right code creates the account, verified, and signs in; the same code ca
   const address = email();
   const started = await startSignUp({ email: address, password: PASSWORD, remember: false }, ctx());
   assert.ok(started.ok);
-  const code = await codeMailedTo({ db }, address);
+  const code = await codeMailedTo({ db, config }, address);
   const done = await finishSignUp({ challengeId: started.challengeId, code }, ctx(60));
   assert.ok(done.ok);
   const user = await db.user.findUniqueOrThrow({ where: { email: address } });
@@ -64,7 +64,7 @@ it("forty guesses at one code sent together: five are compared, then even the ri
   const address = email();
   const started = await startSignUp({ email: address, password: PASSWORD, remember: true }, ctx());
   assert.ok(started.ok);
-  const right = await codeMailedTo({ db }, address);
+  const right = await codeMailedTo({ db, config }, address);
   const wrong = right === "000000" ? "000001" : "000000";
   // The address's daily ceiling across codes is raised here: this is about one code's own tries.
   const roomy = testConfig({ APP_ORIGIN: "https://login.example.com", RATE_LIMIT_MAIL_CODE_ADDRESS: "100/86400" });
@@ -79,13 +79,13 @@ it("a code expires after 15 minutes; a resend waits a minute, replaces the code,
   const address = email();
   const started = await startSignUp({ email: address, password: PASSWORD, remember: true }, ctx());
   assert.ok(started.ok);
-  const first = await codeMailedTo({ db }, address);
+  const first = await codeMailedTo({ db, config }, address);
   const early = await resendSignUpCode({ challengeId: started.challengeId }, ctx(30));
   assert.deepEqual(early, { ok: false, code: "rate_limited", retryAfterSeconds: 30 });
   const resends = await Promise.all(Array.from({ length: 40 }, () => resendSignUpCode({ challengeId: started.challengeId }, ctx(61))));
   assert.equal(resends.filter((r) => r.ok).length, 1);
   assert.equal((await mailsTo(address)).length, 2);
-  const second = await codeMailedTo({ db }, address);
+  const second = await codeMailedTo({ db, config }, address);
   if (first !== second) assert.equal((await finishSignUp({ challengeId: started.challengeId, code: first }, ctx(62))).ok, false, "the old code no longer works");
   assert.deepEqual(await finishSignUp({ challengeId: started.challengeId, code: second }, ctx(61 + 15 * 60)), { ok: false, code: "code_expired" });
 });
@@ -146,7 +146,7 @@ it("changing the address: a fresh sign-in, the new address proved, the old one t
   assert.deepEqual(await requestEmailChange(actor, { email: newAddress }, ctx(601)), { ok: false, code: "reauthentication_required" }, "a borrowed laptop cannot move the account");
   const started = await requestEmailChange(actor, { email: newAddress }, ctx(2));
   assert.ok(started.ok);
-  const code = await codeMailedTo({ db }, newAddress, "email_change_code");
+  const code = await codeMailedTo({ db, config }, newAddress, "email_change_code");
   assert.deepEqual(await finishEmailChange(actor, { challengeId: started.challengeId, code }, ctx(3)), { ok: true, email: newAddress });
   assert.equal((await db.user.findUniqueOrThrow({ where: { id: actor.userId } })).email, newAddress);
 
@@ -176,7 +176,7 @@ it("a code for someone else's email change is refused, and cannot be spent by th
   const target = email();
   const started = await requestEmailChange(await actor(a), { email: target }, ctx(1));
   assert.ok(started.ok);
-  const code = await codeMailedTo({ db }, target, "email_change_code");
+  const code = await codeMailedTo({ db, config }, target, "email_change_code");
   assert.deepEqual(await finishEmailChange(await actor(b), { challengeId: started.challengeId, code }, ctx(2)), { ok: false, code: "code_expired" });
   assert.ok((await finishEmailChange(await actor(a), { challengeId: started.challengeId, code }, ctx(3))).ok);
 });
@@ -218,7 +218,7 @@ it("the sign-up link opened in another browser asks for the password chosen: a s
   // A stranger starts a sign-up for the victim's address with a password of their choosing.
   const started = await startSignUp({ email: victim, password: "the stranger's password", remember: true }, ctx());
   assert.ok(started.ok);
-  const code = await codeMailedTo({ db }, victim);
+  const code = await codeMailedTo({ db, config }, victim);
   // The victim clicks the link in the genuine mail, in their own browser: without that password, nothing.
   for (const password of [undefined, "the victim's own password"]) {
     const r = await finishSignUp({ challengeId: started.challengeId, code, fromAnotherBrowser: true, password }, ctx(1));
@@ -230,7 +230,7 @@ it("the sign-up link opened in another browser asks for the password chosen: a s
   const own = email();
   const mine = await startSignUp({ email: own, password: PASSWORD, remember: true }, ctx());
   assert.ok(mine.ok);
-  const done = await finishSignUp({ challengeId: mine.challengeId, code: await codeMailedTo({ db }, own), fromAnotherBrowser: true, password: PASSWORD }, ctx(1));
+  const done = await finishSignUp({ challengeId: mine.challengeId, code: await codeMailedTo({ db, config }, own), fromAnotherBrowser: true, password: PASSWORD }, ctx(1));
   assert.ok(done.ok);
 });
 
@@ -241,7 +241,7 @@ it("after “this wasn't me” the password no longer works; the browsers the ac
   const started = await requestEmailChange(actor, { email: email() }, ctx(1));
   assert.ok(started.ok);
   const newAddress = (await db.emailChallenge.findUniqueOrThrow({ where: { id: started.challengeId } })).email;
-  assert.ok((await finishEmailChange(actor, { challengeId: started.challengeId, code: await codeMailedTo({ db }, newAddress, "email_change_code") }, ctx(2))).ok);
+  assert.ok((await finishEmailChange(actor, { challengeId: started.challengeId, code: await codeMailedTo({ db, config }, newAddress, "email_change_code") }, ctx(2))).ok);
   // Whoever moved it signs in from a browser of their own.
   await signIn({ email: newAddress, password: PASSWORD, remember: true }, ctx(3, "203.0.113.66"));
   assert.equal(await db.knownDevice.count({ where: { userId: person.user.id } }), 2);
@@ -274,7 +274,7 @@ it("a browser holds one session: finishing a sign-up or a password reset there e
   const second = email();
   const started = await startSignUp({ email: second, password: PASSWORD, remember: true }, ctx(1));
   assert.ok(started.ok);
-  const signedUp = await finishSignUp({ challengeId: started.challengeId, code: await codeMailedTo({ db }, second), browser: { refreshToken: refreshOf(first) } }, ctx(2));
+  const signedUp = await finishSignUp({ challengeId: started.challengeId, code: await codeMailedTo({ db, config }, second), browser: { refreshToken: refreshOf(first) } }, ctx(2));
   assert.ok(signedUp.ok);
   assert.equal((await sessionOf(first)).revokedAt, null, "not before the browser is known to have the new session");
   const renewed = await refreshTokens(refreshOf(signedUp), ctx(3));

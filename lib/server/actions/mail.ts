@@ -21,7 +21,7 @@ export function circumstancesOf(ctx: ActionContext, userAgent = ctx.client.userA
 /** The statement that queues `mail`; run it in the transaction of the change it is about. */
 export function queue(db: DbOrTx, mail: Mail, ctx: ActionContext) {
   metrics().mailQueued.inc({ kind: mail.kind });
-  return queueMail(db, mail, ctx.now);
+  return queueMail(db, mail, ctx.now, ctx.config);
 }
 
 /** After the transaction that queued mail has committed: deliver it now rather than at the next poll. */

@@ -8,6 +8,7 @@ import { useActionTests, cookieFrom } from "@/lib/testing/action-context";
 import { codeMailedTo, signUpThroughMail } from "@/lib/testing/sign-up";
 import { accountWithApp, passwordStep } from "@/lib/testing/two-factor";
 import { testConfig } from "@/lib/testing/settings";
+import { outboxOf } from "@/lib/testing/outbox";
 import { finishEmailChange, requestEmailChange, undoEmailChange } from "./change-email";
 import { changePassword } from "./change-password";
 import { needsFreshSignIn, reauthenticate, withRenewedTokens } from "./fresh-sign-in";
@@ -27,7 +28,7 @@ const { db, ctx, email, PASSWORD, config } = useActionTests({
   config: testConfig({ APP_ORIGIN: "https://login.example.com", SECOND_FACTOR_MAX_FAILURES: "20" }),
 });
 
-const mailsTo = (to: string, kind: string) => db.outboxMail.findMany({ where: { to, kind }, orderBy: { createdAt: "asc" } });
+const mailsTo = (to: string, kind: string) => outboxOf(db, config).mailsTo(to, kind);
 const linkIn = (text: string, path: string) => {
   const link = text.match(/https?:\/\/\S+/g)?.find((l) => new URL(l).pathname === path);
   assert.ok(link, `no link to ${path} in:\n${text}`);
@@ -41,7 +42,7 @@ const wrongCode = (secret: string, seconds: number) => (totpCodeAt(secret, ctx(s
 async function moveTo(actor: { userId: string; sessionId: string }, to: string, seconds: number) {
   const started = await requestEmailChange(actor, { email: to }, ctx(seconds));
   assert.ok(started.ok, JSON.stringify(started));
-  const done = await finishEmailChange(actor, { challengeId: started.challengeId, code: await codeMailedTo({ db }, to, "email_change_code") }, ctx(seconds));
+  const done = await finishEmailChange(actor, { challengeId: started.challengeId, code: await codeMailedTo({ db, config }, to, "email_change_code") }, ctx(seconds));
   assert.ok(done.ok, JSON.stringify(done));
 }
 
@@ -275,7 +276,7 @@ it("mailed codes: besides five tries per code, an address has a ceiling of wrong
     // A new sign-up (a new code) a minute apart, each code tried five times, wrong.
     const signUp = await startSignUp({ email: address, password: PASSWORD, remember: true }, ctx(round * 61));
     assert.ok(signUp.ok);
-    const right = await codeMailedTo({ db }, address);
+    const right = await codeMailedTo({ db, config }, address);
     for (let j = 0; j < 5; j++) results.push(await finishSignUp({ challengeId: signUp.challengeId, code: right === "000000" ? "000001" : "000000" }, ctx(round * 61 + 1)));
   }
   assert.equal(results.filter((r) => !r.ok && r.code === "code_incorrect").length, 20, "twenty a day");

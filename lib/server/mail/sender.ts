@@ -9,7 +9,8 @@ import type { Db } from "@/lib/db";
 import type { Config, MailSettings } from "@/lib/env";
 import { log } from "@/lib/server/log";
 import { metrics } from "@/lib/server/metrics";
-import { claimDueMail, markFailed, markRetry, markSent, type ClaimedMail } from "@/lib/server/store/outbox";
+import { claimDueMail, markFailed, markRetry, markSent, openBodies, type ClaimedMail } from "@/lib/server/store/outbox";
+import type { KeyRing } from "@/lib/server/key-ring";
 import { createTransport, DeliveryError, type Transport } from "./transport";
 
 const MAX_RETRY_DELAY_SECONDS = 15 * 60;
@@ -23,6 +24,8 @@ export function retryDelaySeconds(attempt: number, baseSeconds: number): number 
 
 export type SenderDeps = {
   db: Db;
+  /** Opens the waiting mail's sealed bodies. */
+  ring: KeyRing;
   transport: Transport;
   settings: MailSettings;
   appOrigin: string;
@@ -45,7 +48,7 @@ async function deliverOne(mail: ClaimedMail, deps: SenderDeps, clock: () => Date
   const { db, transport, settings } = deps;
   let outcome: keyof DeliveryReport;
   try {
-    await transport.deliver(mail, deps.appOrigin);
+    await transport.deliver(openBodies(mail, deps.ring), deps.appOrigin);
     if (!(await markSent(db, mail, clock(), { keepBody: transport.keepsBodies }))) warnLostClaim(mail);
     outcome = "sent";
   } catch (error) {
@@ -77,7 +80,7 @@ const holder = globalThis as unknown as { keycardMailSender?: Running };
 /** Starts this process's sender, once. */
 export function ensureMailSender(db: Db, config: Config): void {
   if (holder.keycardMailSender) return;
-  const deps: SenderDeps = { db, transport: createTransport(config.mail), settings: config.mail, appOrigin: config.appOrigin };
+  const deps: SenderDeps = { db, ring: config, transport: createTransport(config.mail), settings: config.mail, appOrigin: config.appOrigin };
   const everyMs = Math.min(5, config.mail.retryBaseSeconds) * 1000;
   const timer = setInterval(() => kickMailSender(), everyMs);
   // Never what keeps a process alive, and never in the way of a clean stop.

@@ -2,22 +2,32 @@
 //
 // `queueMail` returns an unexecuted statement, so an action puts it in the same transaction as the
 // change the mail is about: either both are written or neither. Delivery happens after commit
-// (lib/server/mail/sender.ts), never while a request waits.
+// (lib/server/mail/sender.ts), never while a request waits. A mail's text and HTML carry codes and
+// links that work: they are sealed with the REFRESH_TOKEN_KEY ring (sealing.ts) while they wait, and
+// emptied once sent over SMTP, so a copy of the database holds none that it can read.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db";
+import type { KeyRing } from "@/lib/server/key-ring";
 import type { Mail } from "@/lib/server/mail/mails";
+import { open, seal } from "@/lib/server/sealing";
 
 export type OutboxRow = { id: string; kind: string; to: string; subject: string; text: string; html: string; attempts: number; createdAt: Date };
 /** A claimed mail: `lease` is this sender's claim, which every later mark must still hold. */
 export type ClaimedMail = OutboxRow & { lease: Date };
 
-/** The statement that queues `mail`, to run inside the action's transaction. */
-export function queueMail(db: DbOrTx, mail: Mail, now: Date) {
+/** The statement that queues `mail` (its bodies sealed), to run inside the action's transaction. */
+export function queueMail(db: DbOrTx, mail: Mail, now: Date, ring: KeyRing) {
+  const bodies = { text: seal(mail.text, ring, "outbox"), html: seal(mail.html, ring, "outbox") };
   return db.outboxMail.create({
-    data: { id: randomUUID(), ...mail, createdAt: now, status: "pending", nextAttemptAt: now },
+    data: { id: randomUUID(), ...mail, ...bodies, createdAt: now, status: "pending", nextAttemptAt: now },
     select: { id: true },
   });
+}
+
+/** A stored mail's bodies, opened (empty once sent over SMTP). Throws when no key of the ring opens them. */
+export function openBodies<M extends { text: string; html: string }>(mail: M, ring: KeyRing): M {
+  return { ...mail, text: mail.text ? open(mail.text, ring, "outbox").text : "", html: mail.html ? open(mail.html, ring, "outbox").text : "" };
 }
 
 const due = (now: Date) => ({
