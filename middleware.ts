@@ -42,7 +42,7 @@ export async function handle(request: NextRequest, config: EdgeConfig): Promise<
 
   // Pages get a Content-Security-Policy with a fresh nonce. Next reads it from the request
   // headers and puts the nonce on its own scripts; the browser gets the same policy.
-  const csp = servesPage(request) ? contentSecurityPolicy(nonce(), !config.production) : null;
+  const csp = servesPage(request) ? contentSecurityPolicy(nonce(), !config.production, config.providerOrigins) : null;
   if (csp) headers.set("content-security-policy", csp);
 
   const response = await authenticate(request, policy, headers, config);

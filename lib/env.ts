@@ -4,7 +4,7 @@
 // Two views of one environment: getEdgeConfig() is what the middleware needs — public verifying
 // keys, never a private one — and getConfig() adds the Node side's secrets and settings.
 import { z } from "zod";
-import { localMailboxRefused, looksLikePlaceholder } from "@/scripts/setting-rules.mjs";
+import { localMailboxRefused, looksLikePlaceholder, providerSettings } from "@/scripts/setting-rules.mjs";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 // "max/seconds": at most `max` attempts per window of `seconds`.
@@ -116,6 +116,8 @@ const serverSchema = edgeSchema.extend({
   // Passkey sign-in challenges, per IP: each is a row until it expires, and anyone can ask for
   // one. Every visit to /login asks once (for the email field's autofill), so it is generous.
   RATE_LIMIT_PASSKEY_IP: limit("100/300"),
+  // Sign-ins through another provider started, per IP (each is a stored row until it expires).
+  RATE_LIMIT_PROVIDER_IP: limit("30/300"),
 
   // Where mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465.
   SMTP_URL: z
@@ -163,6 +165,8 @@ export type EdgeConfig = {
   cookieSecure: boolean;
   trustedProxies: number;
   internalHop: string | undefined;
+  /** The origins of the configured providers (their issuers), where sign-in forms may lead. */
+  providerOrigins: string[];
 };
 
 export type Config = EdgeConfig & {
@@ -193,6 +197,7 @@ export type Config = EdgeConfig & {
     mailAddress: Limit;
     mailIp: Limit;
     passkeyIp: Limit;
+    providerIp: Limit;
     secondFactorPlace: Limit;
     secondFactorAccount: Limit;
     mailCodeAddress: Limit;
@@ -200,6 +205,21 @@ export type Config = EdgeConfig & {
   secondFactorMaxFailures: number;
   appOrigin: string;
   mail: MailSettings;
+  /** Other providers to sign in with, in the order of their buttons (AUTH_PROVIDERS). */
+  providers: ProviderSettings[];
+};
+
+/** One provider of AUTH_PROVIDERS: an OpenID provider by its issuer, or GitHub's OAuth app. */
+export type ProviderSettings = {
+  id: string;
+  kind: "oidc" | "github";
+  /** The button's words: "Continue with <name>". */
+  name: string;
+  issuer?: string;
+  /** github only: github.com, or a GitHub Enterprise Server. */
+  githubUrl?: string;
+  clientId: string;
+  clientSecret: string;
 };
 
 export type MailSettings = {
@@ -226,7 +246,7 @@ function validated<S extends z.ZodType>(schema: S, env: Record<string, string | 
   );
 }
 
-function edgeFrom(e: z.output<typeof edgeSchema>): EdgeConfig {
+function edgeFrom(e: z.output<typeof edgeSchema>): Omit<EdgeConfig, "providerOrigins"> {
   return {
     production: e.NODE_ENV === "production",
     verifyingKeys: e.AUTH_VERIFYING_KEYS,
@@ -243,14 +263,30 @@ function edgeFrom(e: z.output<typeof edgeSchema>): EdgeConfig {
 }
 
 export function parseEdgeConfig(env: Record<string, string | undefined>): EdgeConfig {
-  return edgeFrom(validated(edgeSchema, env));
+  return { ...edgeFrom(validated(edgeSchema, env)), providerOrigins: providerOriginsOf(env) };
+}
+
+/** Where each configured provider lives (malformed ones are the Node side's to refuse, naming them). */
+function providerOriginsOf(env: Record<string, string | undefined>): string[] {
+  const origins = new Set<string>();
+  for (const p of providerSettings(env).providers as { issuer?: string; githubUrl?: string }[]) {
+    const base = p.issuer ?? p.githubUrl;
+    if (base && URL.canParse(base)) origins.add(new URL(base).origin);
+  }
+  return [...origins];
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const e = validated(completeServerSchema, env);
+  const configured = providerSettings(env);
+  if (configured.problems.length > 0) {
+    const lines = configured.problems.map((p: { name: string; problem: string }) => `  ${p.name} ${p.problem}`);
+    throw new ConfigError(`Keycard's configuration is incomplete:\n${lines.join("\n")}`);
+  }
   const appOrigin = e.APP_ORIGIN!.replace(/\/$/, "");
   return {
     ...edgeFrom(e),
+    providerOrigins: providerOriginsOf(env),
     signingKeys: e.AUTH_SIGNING_KEYS,
     refreshTokenKey: e.REFRESH_TOKEN_KEY[0],
     refreshTokenKeys: e.REFRESH_TOKEN_KEY,
@@ -279,8 +315,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       secondFactorAccount: e.RATE_LIMIT_SECOND_FACTOR_ACCOUNT,
       mailCodeAddress: e.RATE_LIMIT_MAIL_CODE_ADDRESS,
       passkeyIp: e.RATE_LIMIT_PASSKEY_IP,
+      providerIp: e.RATE_LIMIT_PROVIDER_IP,
     },
     secondFactorMaxFailures: e.SECOND_FACTOR_MAX_FAILURES,
+    providers: configured.providers as ProviderSettings[],
     appOrigin,
     mail: {
       smtpUrl: e.SMTP_URL ?? null,

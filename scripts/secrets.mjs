@@ -2,7 +2,7 @@
 // `npm start` writes new ones to .env on a developer's first run; a production server refuses to
 // start without them, or with an example value in their place (next.config.js).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { localMailboxRefused, looksLikePlaceholder } from "./setting-rules.mjs";
+import { localMailboxRefused, looksLikePlaceholder, providerSettings } from "./setting-rules.mjs";
 
 export const SECRETS = {
   AUTH_SIGNING_KEYS: "JSON array of private ES256 JWKs with a kid; the first signs access tokens.",
@@ -58,6 +58,7 @@ export function settingProblems(env) {
   if (!env.SMTP_URL && env.MAIL_LOCAL_MAILBOX !== "true") {
     problems.push({ name: "SMTP_URL", problem: `is not set: ${PUBLIC_SETTINGS.SMTP_URL}` });
   }
+  problems.push(...providerSettings(env).problems);
   if (localMailboxRefused(env)) {
     problems.push({ name: "MAIL_LOCAL_MAILBOX", problem: "is true on a server people use (NODE_ENV=production, or APP_ORIGIN not this machine): the local mailbox shows every code and link at /dev/mailbox. Set SMTP_URL instead." });
   }

@@ -15,6 +15,8 @@ import { StepForm } from "@/app/components/step-form";
 import { passkeysOf } from "@/lib/server/actions/passkeys";
 import { twoFactorStatus } from "@/lib/server/actions/two-factor";
 import { Passkeys } from "./passkeys";
+import { ConnectButton } from "./connect-button";
+import { connectedProviders, providerButtons, waysInOf } from "@/lib/server/actions/providers";
 import { PasswordForm } from "./password-form";
 import { TwoFactor } from "./two-factor";
 
@@ -27,10 +29,18 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
   const actor = { userId: user.id, sessionId: required.current.session.id };
   const query = await searchParams;
 
-  let sessions, events, twoFactor, passkeys;
+  let sessions, events, twoFactor, passkeys, providers, ways, configuredProviders;
   try {
     const ctx = await pageActionContext();
-    [sessions, events, twoFactor, passkeys] = await Promise.all([listSessions(actor, ctx), listActivity(actor, ctx), twoFactorStatus(actor, ctx), passkeysOf(actor, ctx)]);
+    [sessions, events, twoFactor, passkeys, providers, ways] = await Promise.all([
+      listSessions(actor, ctx),
+      listActivity(actor, ctx),
+      twoFactorStatus(actor, ctx),
+      passkeysOf(actor, ctx),
+      connectedProviders(actor, ctx),
+      waysInOf(actor, ctx),
+    ]);
+    configuredProviders = providerButtons(ctx);
   } catch (error) {
     if (!isStoreFault(error)) throw error;
     log().error({ fault: error instanceof Error ? error.message : String(error) }, "account page could not read the store");
@@ -113,9 +123,27 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         />
       </section>
 
-      <section aria-labelledby="passkeys-heading" id="passkeys-section">
-        <h2 id="passkeys-heading">Passkeys</h2>
-        <Passkeys
+      <section aria-labelledby="two-factor-heading" id="two-factor-section">
+        <h2 id="two-factor-heading">Two-step sign-in</h2>
+        <TwoFactor on={twoFactor.on} recoveryCodesLeft={twoFactor.recoveryCodesLeft} />
+      </section>
+
+      <section aria-labelledby="ways-heading" id="ways-section">
+        <h2 id="ways-heading">Ways to sign in</h2>
+        <p className="muted">The last one cannot be removed: add another first.</p>
+        <div id="password-section">
+          <h3 id="password">{ways.password ? "Change password" : "Set a password"}</h3>
+          {ways.password ? null : <p>Your account has no password: you sign in with a passkey or another provider. Set one to sign in with your address too.</p>}
+          <PasswordForm email={user.email} hasPassword={ways.password} initialErrors={passwordErrors} />
+          {ways.password && ways.total > 1 ? (
+            <div className="actions">
+              <ActionButton action="/api/auth/password/remove" label="Remove my password" notice="password_removed" variant="link" />
+            </div>
+          ) : null}
+        </div>
+        <div id="passkeys-section">
+          <h3 id="passkeys-heading">Passkeys</h3>
+          <Passkeys
           passkeys={passkeys.map((p) => ({
             id: p.id,
             name: p.name,
@@ -124,22 +152,53 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
             synced: p.backedUp,
           }))}
         />
-      </section>
-
-      <section aria-labelledby="two-factor-heading" id="two-factor-section">
-        <h2 id="two-factor-heading">Two-step sign-in</h2>
-        <TwoFactor on={twoFactor.on} recoveryCodesLeft={twoFactor.recoveryCodesLeft} />
-      </section>
-
-      <section aria-labelledby="password" id="password-section">
-        <h2 id="password">Change password</h2>
-        <PasswordForm email={user.email} initialErrors={passwordErrors} />
+        </div>
+        {configuredProviders.length > 0 || providers.length > 0 ? (
+          <div id="providers-section">
+            <h3 id="providers-heading">Other providers</h3>
+            <ul className="ways" aria-labelledby="providers-heading">
+              {providers.map((p) => (
+                <li key={p.id} data-testid="provider-row">
+                  <div>
+                    <p className="way-name">{p.name}</p>
+                    <p className="muted">
+                      {p.email ? `${p.email} · ` : ""}connected <LocalTime iso={p.createdAt.toISOString()} />
+                      {p.lastUsedAt ? (
+                        <>
+                          {" "}
+                          · last used <LocalTime iso={p.lastUsedAt.toISOString()} />
+                        </>
+                      ) : null}
+                    </p>
+                  </div>
+                  {ways.total > 1 ? (
+                    <ActionButton action={`/api/auth/identities/${p.id}/remove`} label="Disconnect" ariaLabel={`Disconnect ${p.name}`} notice="provider_disconnected" />
+                  ) : (
+                    <span className="muted">Your only way in</span>
+                  )}
+                </li>
+              ))}
+              {configuredProviders
+                .filter((c) => !providers.some((p) => p.provider === c.id))
+                .map((c) => (
+                  <li key={c.id}>
+                    <p className="way-name">{c.name}</p>
+                    <ConnectButton providerId={c.id} name={c.name} />
+                  </li>
+                ))}
+            </ul>
+          </div>
+        ) : null}
       </section>
 
       {query.error === "reauthentication_required" || query.form === "confirm" ? (
         <section aria-labelledby="confirm-heading" id="confirm-section">
           <h2 id="confirm-heading">Confirm it’s you</h2>
-          <p>It has been a while since you signed in. Enter your password, then do again what you started.</p>
+          <p>
+            It has been a while since you signed in.{" "}
+            {ways.password ? "Enter your password" : "Sign in again with a provider connected to your account"}, then do again what you started.
+          </p>
+          {ways.password ? (
           <StepForm
             action="/api/auth/reauthenticate"
             fields={[
@@ -153,6 +212,16 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
             then="/account?notice=reauthenticated#danger-section"
             {...formErrorsOf(query, "confirm")}
           />
+          ) : null}
+          {[...new Map(providers.map((p) => [p.provider, p])).values()].map((p) => (
+            <form key={p.provider} method="post" action={`/api/auth/oauth/${p.provider}/start`} className="inline-form">
+              <input type="hidden" name="purpose" value="reauthenticate" />
+              <input type="hidden" name="next" value="/account" />
+              <button type="submit" className="button secondary">
+                Confirm with {p.name}
+              </button>
+            </form>
+          ))}
         </section>
       ) : null}
 

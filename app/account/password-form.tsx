@@ -12,7 +12,8 @@ import { StrengthHint } from "@/app/components/strength-hint";
 
 type Errors = { form?: string; currentPassword?: string; newPassword?: string };
 
-export function PasswordForm({ initialErrors, email }: { initialErrors: Errors; email: string }) {
+/** `hasPassword` false: the account has none yet (made through another provider), and sets one. */
+export function PasswordForm({ initialErrors, email, hasPassword = true }: { initialErrors: Errors; email: string; hasPassword?: boolean }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>(initialErrors);
   const [pending, setPending] = useState(false);
@@ -24,10 +25,11 @@ export function PasswordForm({ initialErrors, email }: { initialErrors: Errors; 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    await send({ currentPassword: String(data.get("currentPassword") ?? ""), newPassword: String(data.get("newPassword") ?? "") });
+    const newPassword = String(data.get("newPassword") ?? "");
+    await send(hasPassword ? { currentPassword: String(data.get("currentPassword") ?? ""), newPassword } : { newPassword });
   }
 
-  async function send(body: { currentPassword: string; newPassword: string }) {
+  async function send(body: { currentPassword?: string; newPassword: string }) {
     setPending(true);
     setErrors({});
     const response = await fetch("/api/auth/password", {
@@ -57,7 +59,7 @@ export function PasswordForm({ initialErrors, email }: { initialErrors: Errors; 
   return (
     <form ref={formRef} method="post" action="/api/auth/password" onSubmit={onSubmit} noValidate className="card">
       <div role="alert">{errors.form ? <p className="alert error">{errors.form}</p> : null}</div>
-      <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword} />
+      {hasPassword ? <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword} /> : null}
       <Field
         name="newPassword"
         type="password"
@@ -68,7 +70,7 @@ export function PasswordForm({ initialErrors, email }: { initialErrors: Errors; 
       />
       <StrengthHint inputId="newPassword" email={email} />
       <button ref={reauth.returnFocusTo} type="submit" className="button" disabled={pending}>
-        {pending ? "Changing…" : "Change password"}
+        {pending ? (hasPassword ? "Changing…" : "Setting…") : hasPassword ? "Change password" : "Set password"}
       </button>
     </form>
   );

@@ -6,12 +6,30 @@
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement, type RefObject } from "react";
 
-/** Whether to offer a passkey: the account has one, and this browser can use passkeys. */
-async function passkeyAvailable(): Promise<boolean> {
-  if (!browserSupportsWebAuthn()) return false;
-  const answer = await fetch("/api/auth/reauthenticate/passkey", { headers: { accept: "application/json" } }).catch(() => null);
-  const body = (await answer?.json().catch(() => null)) as { available?: unknown } | null;
-  return answer?.ok === true && body?.available === true;
+type Ways = { password: boolean; passkey: boolean; providers: { id: string; name: string }[] };
+
+/** How this account can confirm it's you here: its password, a passkey (if this browser can use one), a connected provider. */
+async function waysToConfirm(): Promise<Ways> {
+  const answer = await fetch("/api/auth/reauthenticate/ways", { headers: { accept: "application/json" } }).catch(() => null);
+  const body = (await answer?.json().catch(() => null)) as Partial<Ways> | null;
+  // Unknown: the password is what most accounts have.
+  if (!answer?.ok || !body) return { password: true, passkey: false, providers: [] };
+  return { password: body.password !== false, passkey: body.passkey === true && browserSupportsWebAuthn(), providers: Array.isArray(body.providers) ? body.providers : [] };
+}
+
+/** Leaves to confirm at a provider, coming back to this page; null once on the way, else what to tell the person. */
+async function confirmAtProvider(providerId: string): Promise<string | null> {
+  const answer = await fetch(`/api/auth/oauth/${providerId}/start`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ purpose: "reauthenticate", next: window.location.pathname + window.location.search }),
+  }).catch(() => null);
+  const body = (await answer?.json().catch(() => null)) as { redirect?: string; error?: { message?: string } } | null;
+  if (answer?.ok && body?.redirect) {
+    window.location.assign(body.redirect);
+    return null;
+  }
+  return body?.error?.message ?? "That didn’t work just now. Please try again.";
 }
 
 const messageOf = async (answer: Response | null) =>
@@ -45,15 +63,16 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
   // Shown once the server says the account has an authenticator app.
   const [askCode, setAskCode] = useState(false);
   const [pending, setPending] = useState(false);
-  // Offered once the server says the account has a passkey.
-  const [passkeyOffered, setPasskeyOffered] = useState(false);
+  // Offered once the server says the account has them.
+  const [ways, setWays] = useState<Ways>({ password: true, passkey: false, providers: [] });
+  const passkeyOffered = ways.passkey;
   const [passkeyPending, setPasskeyPending] = useState(false);
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const passkeyButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     let stopped = false;
-    void passkeyAvailable().then((available) => !stopped && setPasskeyOffered(available));
+    void waysToConfirm().then((found) => !stopped && setWays(found));
     return () => {
       stopped = true;
     };
@@ -98,72 +117,95 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
     setError(body?.error?.fields?.password ?? body?.error?.message ?? "That didn’t work just now. Please try again.");
   }
 
+  const others = [passkeyOffered ? "use a passkey" : null, ...ways.providers.map((p) => `continue with ${p.name}`)].filter(Boolean);
+  const how = ways.password ? `enter your password${others.length ? ` or ${others.join(" or ")}` : ""}` : others.join(" or ") || "sign in again";
   return (
     <form className="card reauth" onSubmit={confirm} noValidate>
       <p>
-        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so enter your password
-        {passkeyOffered ? " or use a passkey" : ""} to go on.
+        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so {how} to go on.
       </p>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>Password</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          autoFocus
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-        />
-        {error ? (
-          <p className="error" id={`${id}-error`} role="alert">
-            {error}
-          </p>
-        ) : null}
-      </div>
-      {askCode ? (
-        <div className="field">
-          <label htmlFor={`${id}-code`}>Code from your authenticator app</label>
-          <input
-            id={`${id}-code`}
-            name="code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            autoFocus
-            aria-invalid={codeError ? true : undefined}
-            aria-describedby={codeError ? `${id}-code-error` : undefined}
-          />
-          {codeError ? (
-            <p className="error" id={`${id}-code-error`} role="alert">
-              {codeError}
-            </p>
+      {ways.password ? (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-password`}>Password</label>
+            <input
+              id={`${id}-password`}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              autoFocus
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${id}-error` : undefined}
+            />
+            {error ? (
+              <p className="error" id={`${id}-error`} role="alert">
+                {error}
+              </p>
+            ) : null}
+          </div>
+          {askCode ? (
+            <div className="field">
+              <label htmlFor={`${id}-code`}>Code from your authenticator app</label>
+              <input
+                id={`${id}-code`}
+                name="code"
+                type="text"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                required
+                autoFocus
+                aria-invalid={codeError ? true : undefined}
+                aria-describedby={codeError ? `${id}-code-error` : undefined}
+              />
+              {codeError ? (
+                <p className="error" id={`${id}-code-error`} role="alert">
+                  {codeError}
+                </p>
+              ) : null}
+            </div>
           ) : null}
-        </div>
+        </>
       ) : null}
       <div className="actions">
-        <button type="submit" className="button" disabled={pending}>
-          {pending ? "Checking…" : "Confirm and continue"}
-        </button>
+        {ways.password ? (
+          <button type="submit" className="button" disabled={pending}>
+            {pending ? "Checking…" : "Confirm and continue"}
+          </button>
+        ) : null}
         <button type="button" className="button secondary" onClick={onCancel}>
           Cancel
         </button>
       </div>
-      {passkeyOffered ? (
+      {passkeyOffered || ways.providers.length > 0 ? (
         <div className="reauth-passkey">
-          <p className="or">or</p>
-          <button
-            ref={passkeyButton}
-            type="button"
-            className="button secondary block"
-            onClick={confirmByPasskey}
-            aria-disabled={passkeyPending || undefined}
-            aria-describedby={passkeyError ? `${id}-passkey-error` : undefined}
-          >
-            {passkeyPending ? "Waiting for your passkey…" : "Use a passkey"}
-          </button>
+          {ways.password ? <p className="or">or</p> : null}
+          {passkeyOffered ? (
+            <button
+              ref={passkeyButton}
+              type="button"
+              className="button secondary block"
+              onClick={confirmByPasskey}
+              aria-disabled={passkeyPending || undefined}
+              aria-describedby={passkeyError ? `${id}-passkey-error` : undefined}
+            >
+              {passkeyPending ? "Waiting for your passkey…" : "Use a passkey"}
+            </button>
+          ) : null}
+          {ways.providers.map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              className="button secondary block"
+              onClick={async () => {
+                setPasskeyError(null);
+                const failure = await confirmAtProvider(p.id);
+                if (failure) setPasskeyError(failure);
+              }}
+            >
+              Continue with {p.name}
+            </button>
+          ))}
           <div role="alert">
             {passkeyError ? (
               <p className="alert error" id={`${id}-passkey-error`}>

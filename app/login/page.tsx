@@ -5,6 +5,7 @@ import { AuthForm } from "@/app/components/auth-form";
 import { formPropsFrom, type SearchParams } from "@/app/components/credentials-page";
 import { getSessionOrNull } from "@/lib/server/current-session";
 import { PasskeySignIn } from "./passkey-sign-in";
+import { ProviderButtons } from "@/app/components/provider-buttons";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -15,8 +16,20 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   return (
     <div className="auth-page">
       <h1>Sign in</h1>
-      <AuthForm {...props} notice={query.signedout === "1" ? "You have signed out." : query.deleted === "1" ? "Your account was deleted. Goodbye." : undefined} />
+      <AuthForm
+        {...props}
+        notice={
+          query.signedout === "1"
+            ? "You have signed out."
+            : query.deleted === "1"
+              ? "Your account was deleted. Goodbye."
+              : query.link === "1"
+                ? "An account with your address already exists. Sign in to it — with its password, or a passkey — to connect the provider you came from."
+                : undefined
+        }
+      />
       <PasskeySignIn next={props.next} />
+      <ProviderButtons next={props.next} />
       <p className="after">
         New here? <Link href={`/register?next=${encodeURIComponent(props.next)}`}>Create an account</Link>
       </p>

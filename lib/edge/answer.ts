@@ -144,6 +144,9 @@ export const ACCOUNT_NOTICES = {
   two_factor_enabled: "Two-step sign-in is on. Keep your recovery codes somewhere safe.",
   password_reset: "Your password has been reset. Every other session of your account was signed out.",
   email_changed: "Your email address has been changed. Your old address was told, with a way to undo it.",
+  provider_connected: "The provider is connected: it can sign you in to this account now.",
+  provider_disconnected: "The provider is disconnected: it no longer signs you in.",
+  password_removed: "Your password was removed. You sign in with a passkey or another provider.",
 } as const;
 
 export type AccountNotice = keyof typeof ACCOUNT_NOTICES;

@@ -8,7 +8,11 @@ export function nonce(): string {
   return btoa(crypto.randomUUID());
 }
 
-export function contentSecurityPolicy(nonce: string, development: boolean): string {
+/**
+ * `formTargets`: origins a form may lead to besides ours — the configured providers' (a sign-in
+ * button's form post is answered with a redirect there, which form-action governs too).
+ */
+export function contentSecurityPolicy(nonce: string, development: boolean, formTargets: string[] = []): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
@@ -18,7 +22,7 @@ export function contentSecurityPolicy(nonce: string, development: boolean): stri
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self'${formTargets.map((origin) => ` ${origin}`).join("")}`,
     "frame-ancestors 'none'",
   ].join("; ");
 }

@@ -162,3 +162,11 @@ const passkeyAttempt = stepCookie("kc_passkey", 5 * 60);
 export const passkeyAttemptCookieName = passkeyAttempt.name;
 export const passkeyAttemptCookie = passkeyAttempt.set;
 export const clearedPasskeyAttemptCookie = passkeyAttempt.cleared;
+
+// A sign-in through another provider on its way: one random value per browser, which every attempt
+// it starts is bound to (its hash is stored), so a callback opened in another browser — or forged
+// into this one — finds nothing. Ten minutes, as long as an attempt and a link waiting after it.
+const providerAttempt = stepCookie("kc_provider", 10 * 60);
+export const providerCookieName = providerAttempt.name;
+export const providerCookie = providerAttempt.set;
+export const clearedProviderCookie = providerAttempt.cleared;

@@ -87,11 +87,12 @@ export function messageFor(code: string | null | undefined): string | undefined 
   return fieldMessageFor(code) ?? errorMessageFor(code);
 }
 
-export const changePasswordInput = z.strictObject({ currentPassword: passwordString, newPassword });
+// No current password when the account has none yet (made through another provider): the action decides.
+export const changePasswordInput = z.strictObject({ currentPassword: passwordString.optional(), newPassword });
 
 export function changePasswordFromForm(form: URLSearchParams): Record<string, unknown> {
   return {
-    currentPassword: form.get("currentPassword") ?? undefined,
+    currentPassword: form.get("currentPassword") || undefined,
     newPassword: form.get("newPassword") ?? undefined,
   };
 }

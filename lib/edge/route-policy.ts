@@ -48,8 +48,12 @@ const PUBLIC_PATHS = new Set([
 const PUBLIC_PREFIXES = ["/_next/", "/dev/mailbox/"];
 const OPTIONAL_PAGES = new Set(["/", "/login", "/login/verify", "/register", "/register/verify", "/forgot-password", "/reset-password", "/undo-email-change"]);
 
+// Leaving for another provider and coming back: anyone may (a sign-in), and a session is used when
+// there is one (connecting a provider, confirming it's you), so it is refreshed on the way.
+const PROVIDER_ROUTE = /^\/api\/auth\/oauth\/[a-z][a-z0-9-]{0,31}\/(start|callback)$/;
+
 export function routePolicy(pathname: string): RoutePolicy {
   if (PUBLIC_PATHS.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p))) return "public";
-  if (OPTIONAL_PAGES.has(pathname)) return "optional";
+  if (OPTIONAL_PAGES.has(pathname) || PROVIDER_ROUTE.test(pathname)) return "optional";
   return pathname === "/api" || pathname.startsWith("/api/") ? "protected-api" : "protected-page";
 }

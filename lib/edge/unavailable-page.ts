@@ -1,34 +1,13 @@
 // The page a person sees when their session could not be refreshed because the server could not
 // reach its store. Edge-safe, self-contained HTML: it must render when nothing else can.
+import { PLAIN_PAGE_CSP, plainPage } from "./plain-page";
 
-/** The page has one inline stylesheet and nothing else. */
-export const UNAVAILABLE_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+export const UNAVAILABLE_PAGE_CSP = PLAIN_PAGE_CSP;
 
 export function unavailablePage(path: string): string {
-  const href = escapeHtml(path.startsWith("/") && !path.startsWith("//") ? path : "/");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Try again in a moment · Keycard</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; padding: 1rem; box-sizing: border-box; display: grid; place-items: center; min-height: 100vh; background: #f6f7f9; color: #1b1f24; }
-  main { max-width: 28rem; padding: 2rem; background: #fff; border: 1px solid #d5d9e0; border-radius: 12px; }
-  h1 { font-size: 1.4rem; margin: 0 0 .5rem; }
-  a { display: inline-block; margin-top: 1rem; padding: .6rem 1rem; background: #1f4fd1; color: #fff; border-radius: 8px; text-decoration: none; }
-  a:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
-</style>
-</head>
-<body>
-<main>
-  <h1>Try again in a moment</h1>
-  <p>We couldn’t confirm your sign-in just now. You are still signed in; nothing was lost.</p>
-  <a href="${href}">Try again</a>
-</main>
-</body>
-</html>`;
+  return plainPage({
+    title: "Try again in a moment",
+    paragraphs: ["We couldn’t confirm your sign-in just now. You are still signed in; nothing was lost."],
+    link: { href: path, label: "Try again" },
+  });
 }

@@ -26,6 +26,11 @@ const TITLES: Record<string, string> = {
   email_changed: "Email address changed",
   email_change_undone: "Email address change undone from the old address",
   account_locked: "Account locked to protect it",
+  provider_connected: "Another provider connected: it can sign you in",
+  provider_disconnected: "Another provider disconnected: it no longer signs you in",
+  provider_refused: "A sign-in through another provider was refused",
+  password_set: "Password set",
+  password_removed: "Password removed: it no longer signs you in",
   password_stopped: "Password switched off after too many wrong codes (a reset link was mailed)",
   second_step_unfinished: "A sign-in stopped at the second step: no right code was given",
 };

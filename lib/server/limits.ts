@@ -123,6 +123,11 @@ export async function takeMailAttempt(db: Db, who: Who & { purpose: MailPurpose 
   return refusedBy("mail_address", await takeAttempt(db, `mail:address:${who.purpose}:${who.email}`, limits.mailAddress, now));
 }
 
+/** Sign-ins through another provider started (a stored row each), per IP. */
+export async function takeProviderStart(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
+  return refusedBy("provider_ip", await takeAttempt(db, `provider:ip:${where(ip)}`, limits.providerIp, now));
+}
+
 /** Passkey sign-in challenges (a stored row each), per IP: nobody can fill the table. */
 export async function takePasskeyChallenge(db: Db, ip: string | null, limits: Limits, now: Date): Promise<Taken> {
   return refusedBy("passkey_ip", await takeAttempt(db, `passkey:ip:${where(ip)}`, limits.passkeyIp, now));

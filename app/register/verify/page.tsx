@@ -38,10 +38,17 @@ export default async function VerifySignUpPage({ searchParams }: { searchParams:
   return (
     <div className="auth-page">
       <h1>Check your email</h1>
-      <p>
-        We sent a 6-digit code to the address you entered. Enter it here to finish creating your account. It works for 15
-        minutes.
-      </p>
+      {first(query.via) === "provider" ? (
+        <p>
+          The provider you came from did not confirm your address, so we sent a 6-digit code to it. Enter it here to finish creating
+          your account. It works for 15 minutes.
+        </p>
+      ) : (
+        <p>
+          We sent a 6-digit code to the address you entered. Enter it here to finish creating your account. It works for 15
+          minutes.
+        </p>
+      )}
       <div role="status">{sent ? <p className="alert info">A new code is on its way. The old one no longer works.</p> : null}</div>
       {current ? (
         <p className="alert info">

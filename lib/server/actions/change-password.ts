@@ -1,6 +1,8 @@
 // Changing the password from a signed-in session. Node only.
 import "server-only";
-import { replacePassword } from "@/lib/server/store/users";
+import { holdAccount, replacePassword } from "@/lib/server/store/users";
+import { waysIn } from "@/lib/server/store/identities";
+import { endOtherSessionsStatement } from "@/lib/server/store/sessions";
 import { checkCurrentPassword } from "./current-password";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { mails } from "@/lib/server/mail/mails";
@@ -14,21 +16,25 @@ export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: f
 /**
  * A fresh sign-in (with two-step sign-in on, its code or a passkey: a borrowed session and a
  * shoulder-surfed password are not enough), the current password too (current-password.ts:
- * limited per account, wrong ones recorded; ASVS 6.2.3), and a new one nobody can guess. A change
- * ends every other session of the account.
+ * limited per account, wrong ones recorded; ASVS 6.2.3), and a new one nobody can guess. An account
+ * without a password (made through another provider) sets one with the fresh sign-in alone. A
+ * change ends every other session of the account.
  */
 export async function changePassword(
   actor: Actor,
-  input: { currentPassword: string; newPassword: string },
+  input: { currentPassword?: string; newPassword: string },
   ctx: ActionContext,
 ): Promise<ChangePasswordResult> {
   const stale = await needsFreshSignIn(actor, ctx);
   if (stale) return stale;
-  const owner = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+  const owner = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true, passwordHash: true } });
   const weak = refuseWeakPassword(input.newPassword, owner.email);
   if (weak) return weak;
-  const checked = await checkCurrentPassword(actor, input.currentPassword, ctx, { type: "password_change_failed" });
-  if (!checked.ok) return checked;
+  const setting = owner.passwordHash === null;
+  if (!setting) {
+    const checked = await checkCurrentPassword(actor, input.currentPassword ?? "", ctx, { type: "password_change_failed" });
+    if (!checked.ok) return checked;
+  }
   const endedSessions = await replacePassword(
     ctx.db,
     { userId: actor.userId, newPassword: input.newPassword, keepSessionId: actor.sessionId },
@@ -40,6 +46,30 @@ export async function changePassword(
     ],
   );
   sendQueuedMail();
-  await record(ctx, { ...actor, type: "password_changed", detail: endedSessions > 0 ? sessionsEnded(endedSessions, true) : null });
+  await record(ctx, { ...actor, type: setting ? "password_set" : "password_changed", detail: endedSessions > 0 ? sessionsEnded(endedSessions, true) : null });
   return { ok: true, endedSessions };
+}
+
+/**
+ * Removing the password (a passkey or another provider signs in instead): a fresh sign-in, never
+ * the last way in; every other session ends, as at a change; mailed and recorded.
+ */
+export async function removePassword(actor: Actor, ctx: ActionContext): Promise<{ ok: true } | NeedsFreshSignIn | { ok: false; code: "last_way_in" | "no_password" }> {
+  const stale = await needsFreshSignIn(actor, ctx);
+  if (stale) return stale;
+  const outcome = await ctx.db.$transaction(async (tx) => {
+    await holdAccount(tx, actor.userId);
+    const ways = await waysIn(tx, actor.userId);
+    if (!ways.password) return "no_password" as const;
+    if (ways.total <= 1) return "last_way_in" as const;
+    const user = await tx.user.update({ where: { id: actor.userId }, data: { passwordHash: null }, select: { email: true } });
+    const ended = await endOtherSessionsStatement(tx, { userId: actor.userId, keepSessionId: actor.sessionId }, "password_changed", ctx.now);
+    await voidResetLinksStatement(tx, actor.userId, ctx.now);
+    await queue(tx, mails.passwordRemoved(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx);
+    return ended.count;
+  });
+  if (typeof outcome === "string") return { ok: false, code: outcome };
+  sendQueuedMail();
+  await record(ctx, { ...actor, type: "password_removed", detail: outcome > 0 ? sessionsEnded(outcome, true) : null });
+  return { ok: true };
 }

@@ -45,7 +45,7 @@ export async function record(
   }
 }
 
-const WORTH_A_WARNING = new Set<SecurityEventType>(["refresh_token_reused", "session_ended", "other_sessions_ended", "signed_out_everywhere", "password_change_failed", "reauthentication_failed", "two_factor_disabled", "second_factor_failed", "passkey_added", "passkey_removed", "password_reset", "email_changed", "email_change_undone", "account_locked", "password_stopped", "second_step_unfinished"]);
+const WORTH_A_WARNING = new Set<SecurityEventType>(["refresh_token_reused", "session_ended", "other_sessions_ended", "signed_out_everywhere", "password_change_failed", "reauthentication_failed", "two_factor_disabled", "second_factor_failed", "passkey_added", "passkey_removed", "password_reset", "email_changed", "email_change_undone", "account_locked", "password_stopped", "second_step_unfinished", "provider_connected", "provider_disconnected", "provider_refused", "password_removed"]);
 
 /** How a person reaches whoever runs the service (SUPPORT_CONTACT), in words for a page or a mail. */
 export function supportContact(config: Pick<Config, "supportContact">): string {

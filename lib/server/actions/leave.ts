@@ -7,6 +7,7 @@ import { log } from "@/lib/server/log";
 import type { ActionContext, Actor } from "./context";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
+import { connectedProviders } from "./providers";
 
 /**
  * Deletes the account: every session and token, known browser, event and pending code goes with
@@ -64,12 +65,16 @@ async function accountData(actor: Actor, ctx: ActionContext) {
     // Without their keys: a public key is not a secret, but it is not the person's data either.
     db.passkey.findMany({ where: { userId: actor.userId }, select: { name: true, createdAt: true, lastUsedAt: true, backedUp: true, deviceType: true } }),
   ]);
+  // Providers connected: which, the address they gave, when — no token (none is kept).
+  const providers = (await connectedProviders(actor, ctx)).map(({ name, provider, email, createdAt, lastUsedAt }) => ({ provider, name, email, connectedAt: createdAt, lastUsedAt }));
   return {
     exportedAt: ctx.now.toISOString(),
     profile: { id: user.id, email: user.email, createdAt: user.createdAt, emailVerifiedAt: user.emailVerifiedAt },
     sessions: sessions.map(({ userAgent, amr, ...s }) => ({ ...s, device: describeDevice(userAgent), userAgent, amr: amr.split(","), current: s.id === actor.sessionId })),
     knownBrowsers: devices,
     passkeys,
+    providers,
+    hasPassword: (await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } })).passwordHash !== null,
     twoFactor: factor?.confirmedAt ? { authenticatorApp: { since: factor.confirmedAt }, recoveryCodesLeft } : null,
     securityActivity: { keptForDays: SECURITY_EVENT_RETENTION_DAYS, events: events.map((e) => ({ ...e, device: describeDevice(e.userAgent) })) },
   };

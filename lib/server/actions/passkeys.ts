@@ -24,6 +24,8 @@ import { takePasskeyChallenge } from "@/lib/server/limits";
 import { log } from "@/lib/server/log";
 import { mails } from "@/lib/server/mail/mails";
 import { createSessionIfUnlocked } from "@/lib/server/store/sessions";
+import { waysIn } from "@/lib/server/store/identities";
+import { holdAccount } from "@/lib/server/store/users";
 import {
   findPasskey,
   listPasskeys,
@@ -44,7 +46,7 @@ import { markSignInFresh, needsFreshSignIn, type NeedsFreshSignIn } from "./fres
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
 import { findPendingSignIn, pendingBinding } from "@/lib/server/store/two-factor";
-import { finishPendingSignIn } from "./two-factor";
+import { finishPendingSignIn, firstFactorOf } from "./two-factor";
 
 const relyingParty = (ctx: ActionContext) => ({ rpID: new URL(ctx.config.appOrigin).hostname, origin: ctx.config.appOrigin });
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
@@ -134,16 +136,21 @@ export async function renameOwnPasskey(actor: Actor, input: { id: string; name: 
   return (await renamePasskey(ctx.db, actor.userId, input.id, input.name)) ? { ok: true } : { ok: false, code: "passkey_not_found" };
 }
 
-export async function removeOwnPasskey(actor: Actor, input: { id: string }, ctx: ActionContext): Promise<{ ok: true } | NeedsFreshSignIn | { ok: false; code: "passkey_not_found" }> {
+/** Removing a passkey: a fresh sign-in, never the account's last way in, mailed and recorded. */
+export async function removeOwnPasskey(actor: Actor, input: { id: string }, ctx: ActionContext): Promise<{ ok: true } | NeedsFreshSignIn | { ok: false; code: "passkey_not_found" | "last_way_in" }> {
   const stale = await needsFreshSignIn(actor, ctx);
   if (stale) return stale;
   const passkey = await findPasskey(ctx.db, input.id);
   if (!passkey || passkey.userId !== actor.userId) return { ok: false, code: "passkey_not_found" };
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
-  await ctx.db.$transaction([
-    removePasskeyStatement(ctx.db, actor.userId, input.id),
-    queue(ctx.db, mails.passkeyChanged(user.email, { added: false, name: passkey.name }, circumstancesOf(ctx), ctx.config.appOrigin), ctx),
-  ]);
+  const removed = await ctx.db.$transaction(async (tx) => {
+    await holdAccount(tx, actor.userId);
+    if ((await waysIn(tx, actor.userId)).total <= 1) return false;
+    await removePasskeyStatement(tx, actor.userId, input.id);
+    await queue(tx, mails.passkeyChanged(user.email, { added: false, name: passkey.name }, circumstancesOf(ctx), ctx.config.appOrigin), ctx);
+    return true;
+  });
+  if (!removed) return { ok: false, code: "last_way_in" };
   sendQueuedMail();
   await record(ctx, { ...actor, type: "passkey_removed", detail: passkey.name });
   return { ok: true };
@@ -282,7 +289,7 @@ export async function finishPasskeySecondStep(
     await record(ctx, { userId: pending.userId, type: "second_factor_failed", detail: "passkey refused" });
     return checked;
   }
-  return finishPendingSignIn(pending, `pwd,${checked.amr}`, input.browser, ctx);
+  return finishPendingSignIn(pending, `${firstFactorOf(pending)},${checked.amr}`, input.browser, ctx);
 }
 
 /**

@@ -97,7 +97,7 @@ export type AppliedReset = { ended: number; email: string; provedLate: boolean }
  */
 export async function applyNewPassword(
   tx: DbOrTx,
-  input: { userId: string; checkedHash: string; newPasswordHash: string; provedLate: boolean },
+  input: { userId: string; checkedHash: string | null; newPasswordHash: string; provedLate: boolean },
   ctx: ActionContext,
 ): Promise<AppliedReset | null> {
   const { userId } = input;

@@ -15,6 +15,7 @@ import { metrics } from "@/lib/server/metrics";
 import { hashPassword, verifyPassword } from "@/lib/server/password";
 import { CODE_TRIES, LIFETIME_MINUTES, newChallenge, renewCode, RESEND_COOLDOWN_SECONDS, useChallenge } from "@/lib/server/store/challenges";
 import { tryMailedCode } from "./mailed-codes";
+import { createIdentityStatement } from "@/lib/server/store/identities";
 import { isPrismaError } from "@/lib/server/faults";
 import type { ActionContext, RateLimited } from "./context";
 import { refuseWeakPassword, type WeakPassword } from "./new-password";
@@ -85,6 +86,9 @@ export async function finishSignUp(
     return check.reason === "wrong" ? { ok: false, code: "code_incorrect", triesLeft: check.triesLeft } : { ok: false, code: "code_expired" };
   }
   const { challenge } = check;
+  // A sign-up through another provider has no password to ask another browser for: it is finished
+  // where it started (the sign-up cookie).
+  if (input.fromAnotherBrowser && !challenge.passwordHash) return { ok: false, code: "code_expired" };
   if (input.fromAnotherBrowser && !(await verifyPassword(input.password ?? "", challenge.passwordHash!, config))) {
     metrics().signUps.inc({ outcome: "wrong_password" });
     return { ok: false, code: "password_mismatch", triesLeft: Math.max(0, CODE_TRIES - challenge.attempts) };
@@ -93,10 +97,15 @@ export async function finishSignUp(
   try {
     user = await db.$transaction(async (tx) => {
       if (!(await useChallenge(tx, challenge.id, now))) return null;
-      return tx.user.create({
-        data: { id: randomUUID(), email: challenge.email, passwordHash: challenge.passwordHash!, createdAt: now, emailVerifiedAt: now },
+      const created = await tx.user.create({
+        data: { id: randomUUID(), email: challenge.email, passwordHash: challenge.passwordHash, createdAt: now, emailVerifiedAt: now },
         select: { id: true, email: true },
       });
+      // Through another provider that did not vouch for the address: its identity, now that it is proved.
+      if (challenge.identityProvider && challenge.identitySubject) {
+        await createIdentityStatement(tx, { userId: created.id, provider: challenge.identityProvider, subject: challenge.identitySubject, email: challenge.email }, now);
+      }
+      return created;
     });
   } catch (error) {
     // Two sign-ups for one address, both proved: the first to finish has the account.

@@ -148,9 +148,14 @@ export async function finishSignInWithSecondFactor(
     if (triesLeft === 0 && (await usePendingSignIn(db, pending.id, now))) await tellOwnerOfUnfinishedSignIn(pending, ctx);
     return { ok: false, code: "code_incorrect", triesLeft };
   }
-  const amr = proof.proved === "app" ? "pwd,otp,mfa" : "pwd,mfa";
+  const amr = `${firstFactorOf(pending)},${proof.proved === "app" ? "otp,mfa" : "mfa"}`;
   const signedIn = await finishPendingSignIn(pending, amr, input.browser, ctx);
   return !signedIn.ok || proof.proved !== "recovery" ? signedIn : { ...signedIn, recoveryCodesLeft: proof.left };
+}
+
+/** How the first step was proved (RFC 8176): the password, or another provider (`fed`: no password was checked). */
+export function firstFactorOf(pending: Pick<PendingSignInRow, "passwordHash" | "newPasswordHash">): "pwd" | "fed" {
+  return pending.passwordHash === null && !pending.newPasswordHash ? "fed" : "pwd";
 }
 
 /**

@@ -26,6 +26,9 @@ export type MailKind =
   | "recovery_codes_regenerated"
   | "recovery_code_used"
   | "password_known"
+  | "provider_connected"
+  | "provider_disconnected"
+  | "password_removed"
   | "password_stopped";
 
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
@@ -258,6 +261,27 @@ export const mails = {
       ],
       action: { label: "Choose a new password", href: appLink(appOrigin, "/reset-password", { token: a.token }) },
       outro: [`The link works once, for ${a.minutes} minutes; after that, ask for another at ${appLink(appOrigin, "/forgot-password")}.`],
+    }, appOrigin);
+  },
+
+  providerChanged(to: string, a: { connected: boolean; name: string; email: string | null; circumstances: Circumstances }, appOrigin: string): Mail {
+    const which = a.email ? `${a.name} (${a.email})` : a.name;
+    return mail(a.connected ? "provider_connected" : "provider_disconnected", to, {
+      subject: a.connected ? `${a.name} can now sign you in to Keycard` : `${a.name} no longer signs you in to Keycard`,
+      intro: [a.connected ? `Your Keycard account was connected to ${which}: signing in there now signs you in here.` : `Your Keycard account is no longer connected to ${which}.`],
+      circumstances: a.circumstances,
+      action: { label: "Review how you sign in", href: appLink(appOrigin, "/account#ways-section") },
+      outro: [a.connected ? "If it wasn't you, disconnect it now and change your password: someone was signed in to your account." : "If it wasn't you, someone signed in to your account: review how you sign in and change your password."],
+    }, appOrigin);
+  },
+
+  passwordRemoved(to: string, circumstances: Circumstances, appOrigin: string): Mail {
+    return mail("password_removed", to, {
+      subject: "Your Keycard password was removed",
+      intro: ["Your Keycard account no longer has a password: it signs in with a passkey or another provider only. Your other sessions were ended."],
+      circumstances,
+      action: { label: "Review how you sign in", href: appLink(appOrigin, "/account#ways-section") },
+      outro: ["If it wasn't you, set a password again from the sign-in page's \"Forgot your password?\" and review your account."],
     }, appOrigin);
   },
 

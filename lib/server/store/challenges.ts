@@ -30,6 +30,8 @@ export type ChallengeRow = {
   passwordHash: string | null;
   persistent: boolean;
   notice: boolean;
+  identityProvider: string | null;
+  identitySubject: string | null;
   attempts: number;
   createdAt: Date;
   expiresAt: Date;
@@ -44,6 +46,9 @@ type NewChallenge = {
   userId?: string | null;
   passwordHash?: string | null;
   persistent?: boolean;
+  /** A sign-up through another provider that did not vouch for the address: the identity the account gets. */
+  identityProvider?: string | null;
+  identitySubject?: string | null;
   /** No secret is mailed: the address was only told something. No code can match. */
   notice?: boolean;
 };
@@ -69,6 +74,8 @@ export function newChallenge(db: DbOrTx, fields: NewChallenge, ring: KeyRing, no
       userId: fields.userId ?? null,
       passwordHash: fields.passwordHash ?? null,
       persistent: fields.persistent ?? false,
+      identityProvider: fields.identityProvider ?? null,
+      identitySubject: fields.identitySubject ?? null,
       notice: fields.notice ?? false,
       secretHash,
       keyId: keyId(key),

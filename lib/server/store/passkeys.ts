@@ -49,7 +49,7 @@ export async function renamePasskey(db: Db, userId: string, id: string, name: st
   return count === 1;
 }
 
-export function removePasskeyStatement(db: Db, userId: string, id: string) {
+export function removePasskeyStatement(db: DbOrTx, userId: string, id: string) {
   return db.passkey.deleteMany({ where: { id, userId } });
 }
 

@@ -47,7 +47,7 @@ it("removes ended sessions with their tokens and old events, and keeps what reus
 
   const now = at(45 * DAY + 3600);
   const removed = await pruneAuthRecords(db, now);
-  assert.deepEqual({ ...removed, slowestBatchMs: 0 }, { sessions: 2, refreshTokens: 2, securityEvents: 1, rateLimits: 1, challenges: 0, pendingSignIns: 0, webAuthnChallenges: 0, mails: 0, slowestBatchMs: 0 });
+  assert.deepEqual({ ...removed, slowestBatchMs: 0 }, { sessions: 2, refreshTokens: 2, securityEvents: 1, rateLimits: 1, challenges: 0, pendingSignIns: 0, webAuthnChallenges: 0, providerSignIns: 0, mails: 0, slowestBatchMs: 0 });
 
   const left = (await db.session.findMany({ select: { id: true } })).map((s) => s.id).sort();
   assert.deepEqual(left, [live.session.id, signedOutJustNow.session.id].sort());
@@ -59,5 +59,5 @@ it("removes ended sessions with their tokens and old events, and keeps what reus
   assert.equal(await db.session.count({ where: { id: live.session.id, revokedReason: "refresh_token_reused" } }), 1);
 
   // Nothing left to do a second time.
-  assert.deepEqual(await pruneAuthRecords(db, now), { sessions: 0, refreshTokens: 0, securityEvents: 0, rateLimits: 0, challenges: 0, pendingSignIns: 0, webAuthnChallenges: 0, mails: 0, slowestBatchMs: 0 });
+  assert.deepEqual(await pruneAuthRecords(db, now), { sessions: 0, refreshTokens: 0, securityEvents: 0, rateLimits: 0, challenges: 0, pendingSignIns: 0, webAuthnChallenges: 0, providerSignIns: 0, mails: 0, slowestBatchMs: 0 });
 });

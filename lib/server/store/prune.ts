@@ -14,6 +14,7 @@ import { log } from "@/lib/server/log";
 import { pruneChallenges } from "./challenges";
 import { pruneOutbox } from "./outbox";
 import { pruneChallengesOfWebAuthn } from "./passkeys";
+import { pruneProviderSignIns } from "./identities";
 import { prunePendingSignIns } from "./two-factor";
 import { pruneRateLimits } from "./rate-limits";
 import { SECURITY_EVENT_RETENTION_DAYS } from "./security-events";
@@ -36,6 +37,7 @@ export type PruneResult = {
   challenges: number;
   pendingSignIns: number;
   webAuthnChallenges: number;
+  providerSignIns: number;
   mails: number;
   slowestBatchMs: number;
 };
@@ -45,7 +47,7 @@ export async function pruneAuthRecords(db: Db, now: Date): Promise<PruneResult> 
   // The idle end never passes the absolute end, so these two conditions cover every ended
   // session, each on its own index.
   const ended = { OR: [{ revokedAt: { lt: cutoff } }, { idleExpiresAt: { lt: cutoff } }] };
-  const result: PruneResult = { sessions: 0, refreshTokens: 0, securityEvents: 0, rateLimits: 0, challenges: 0, pendingSignIns: 0, webAuthnChallenges: 0, mails: 0, slowestBatchMs: 0 };
+  const result: PruneResult = { sessions: 0, refreshTokens: 0, securityEvents: 0, rateLimits: 0, challenges: 0, pendingSignIns: 0, webAuthnChallenges: 0, providerSignIns: 0, mails: 0, slowestBatchMs: 0 };
   for (;;) {
     const ids = (await db.session.findMany({ where: ended, select: { id: true }, take: BATCH })).map((s) => s.id);
     if (ids.length === 0) break;
@@ -65,6 +67,7 @@ export async function pruneAuthRecords(db: Db, now: Date): Promise<PruneResult> 
   result.challenges = await pruneChallenges(db, cutoff);
   result.pendingSignIns = await prunePendingSignIns(db, cutoff);
   result.webAuthnChallenges = await pruneChallengesOfWebAuthn(db, cutoff);
+  result.providerSignIns = await pruneProviderSignIns(db, cutoff);
   result.mails = await pruneOutbox(db, new Date(now.getTime() - 7 * DAY_MS));
   return result;
 }

@@ -30,6 +30,11 @@ export type SecurityEventType =
   | "email_change_undone"
   | "account_locked"
   | "password_stopped"
+  | "provider_connected"
+  | "provider_disconnected"
+  | "provider_refused"
+  | "password_set"
+  | "password_removed"
   | "second_step_unfinished";
 
 export async function recordSecurityEvent(

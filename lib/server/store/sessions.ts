@@ -87,7 +87,7 @@ export async function createSession(
  */
 export function createSessionIfPasswordUnchanged(
   db: Db,
-  input: { userId: string; persistent: boolean; passwordHash: string; amr?: string } & Partial<ClientInfo>,
+  input: { userId: string; persistent: boolean; passwordHash: string | null; amr?: string } & Partial<ClientInfo>,
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken | null> {
@@ -108,7 +108,7 @@ export function createSessionIfUnlocked(
 function createGuardedSession(
   db: Db,
   input: { userId: string; persistent: boolean; amr?: string } & Partial<ClientInfo>,
-  guard: { passwordHash?: string },
+  guard: { passwordHash?: string | null },
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken | null> {

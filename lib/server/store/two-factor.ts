@@ -83,7 +83,7 @@ const hashPending = (token: string) => createHash("sha256").update(token).digest
 
 export async function createPendingSignIn(
   db: Db,
-  input: { userId: string; persistent: boolean; passwordHash: string; newPasswordHash?: string; ip?: string | null; userAgent?: string | null },
+  input: { userId: string; persistent: boolean; passwordHash: string | null; newPasswordHash?: string; ip?: string | null; userAgent?: string | null },
   now: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
@@ -96,7 +96,8 @@ export type PendingSignInRow = {
   id: string;
   userId: string;
   persistent: boolean;
-  passwordHash: string;
+  /** The password hash checked at the first step; null after another provider (no password checked). */
+  passwordHash: string | null;
   /** A password reset waiting for this second step: the new hash. */
   newPasswordHash: string | null;
   attempts: number;

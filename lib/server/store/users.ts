@@ -45,7 +45,9 @@ export async function verifyUserPassword(
   settings: HashSettings,
 ): Promise<(PublicUser & { stale: boolean; passwordHash: string; locked: boolean }) | null> {
   const user = await db.user.findUnique({ where: { email: input.email } });
-  if (!user) {
+  // An unknown email, or an account without a password (made through another provider), costs a
+  // comparison all the same and answers the same.
+  if (!user?.passwordHash) {
     await verifyPassword(input.password, await dummyPasswordHash(settings), settings);
     return null;
   }
@@ -56,7 +58,11 @@ export async function verifyUserPassword(
 /** Whether `password` is `userId`'s current one. */
 export async function isCurrentPassword(db: Db, userId: string, password: string, settings: HashSettings): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  return !!user && (await verifyPassword(password, user.passwordHash, settings));
+  if (!user?.passwordHash) {
+    await verifyPassword(password, await dummyPasswordHash(settings), settings);
+    return false;
+  }
+  return verifyPassword(password, user.passwordHash, settings);
 }
 
 /**
@@ -114,4 +120,13 @@ export async function lockAccount(tx: DbOrTx, input: { userId: string; reason: L
 export async function isLocked(db: DbOrTx, userId: string): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { lockedAt: true } });
   return !!user?.lockedAt;
+}
+
+/**
+ * Holds the account's row for the rest of the transaction (an update of it to itself): a change
+ * that counts what the account has and then removes one (a passkey, a provider, the password) runs
+ * one at a time with any other, on PostgreSQL as on SQLite.
+ */
+export async function holdAccount(tx: DbOrTx, userId: string): Promise<void> {
+  await tx.user.updateMany({ where: { id: userId }, data: { secondFactorFailures: { increment: 0 } } });
 }

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { answerFailure, answerRefusal, CONFIRM_FORM, failWith, json, seeOther, withCookies } from "@/lib/edge/answer";
+import { providerCookie, providerCookieName } from "@/lib/edge/cookies";
+import { apiError } from "@/lib/edge/errors";
+import { safeNextPath } from "@/lib/edge/next-path";
+import { readInput } from "@/lib/edge/read-input";
+import { startAtProvider } from "@/lib/server/actions/providers";
+import { getCurrentSession } from "@/lib/server/current-session";
+import { route } from "@/lib/server/route";
+
+const startInput = z.strictObject({
+  purpose: z.enum(["sign_in", "connect", "reauthenticate"]).default("sign_in"),
+  next: z.string().max(2048).optional(),
+  remember: z.boolean().default(true),
+});
+
+const fromForm = (form: URLSearchParams) => ({
+  purpose: form.get("purpose") ?? undefined,
+  next: form.get("next") ?? undefined,
+  remember: ["on", "1", "true"].includes(form.get("remember") ?? "on"),
+});
+
+// Leaving for another provider: a plain form's post (it works without JavaScript) answered with a
+// 303 to the provider, or JSON `{redirect}` for a script to follow. Connecting one, or confirming
+// it's you with one, needs the signed-in session.
+export const POST = route<{ params: Promise<{ provider: string }> }>(async (request, ctx, { params }) => {
+  const input = await readInput(request, startInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fromForm });
+  const back = { page: "/login" };
+  if (!input.ok) return answerFailure(input.mode, input.error, back);
+  const { purpose, remember } = input.data;
+  const current = purpose === "sign_in" ? null : await getCurrentSession();
+  if (purpose !== "sign_in" && !current) return input.mode === "form" ? seeOther("/login?next=%2Faccount") : failWith("unauthenticated");
+  const next = safeNextPath(input.data.next ?? (purpose === "sign_in" ? undefined : "/account"));
+  const started = await startAtProvider(
+    {
+      providerId: (await params).provider,
+      purpose,
+      next,
+      remember,
+      browserValue: request.cookies.get(providerCookieName(ctx.config))?.value,
+      actor: current ? { userId: current.user.id, sessionId: current.session.id, authenticatedAt: current.claims.authenticatedAt } : undefined,
+    },
+    ctx,
+  );
+  if (!started.ok) {
+    if (started.code === "reauthentication_required") return answerRefusal(input.mode, started, CONFIRM_FORM);
+    if (started.code === "provider_cancelled" || started.code === "provider_refused") return answerFailure(input.mode, apiError("provider_refused"), back);
+    return answerRefusal(input.mode, started, purpose === "sign_in" ? back : { page: "/account", fragment: "ways-section" });
+  }
+  const answer = input.mode === "form" ? seeOther(started.redirect.toString()) : json({ redirect: started.redirect.toString() });
+  return withCookies(answer, [providerCookie(started.browserValue, ctx.config)]);
+});

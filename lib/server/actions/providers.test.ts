@@ -1,0 +1,171 @@
+// Signing in through another provider, against a real OpenID provider (oidc-provider on a free
+// port) and a real database: accounts made, identities known, never connected silently, the second
+// step still asked, connect, disconnect, confirm it's you.
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { after, before, it } from "node:test";
+import type { Config } from "@/lib/env";
+import { totpCodeAt } from "@/lib/server/totp";
+import { useActionTests, cookieFrom } from "@/lib/testing/action-context";
+import { outboxOf } from "@/lib/testing/outbox";
+import { signInAtProvider } from "@/lib/testing/provider-browser";
+import { testConfig } from "@/lib/testing/settings";
+import { codeMailedTo, signUpThroughMail } from "@/lib/testing/sign-up";
+import { accountWithApp } from "@/lib/testing/two-factor";
+import { startOpenIdProvider } from "@/scripts/oidc-provider.mjs";
+import { needsFreshSignIn } from "./fresh-sign-in";
+import { confirmPendingLink, disconnectProvider, finishProviderCallback, pendingLinkFor, startAtProvider, type ProviderPurpose } from "./providers";
+import { removePassword } from "./change-password";
+import { signIn } from "./sign-in";
+import { finishSignUp } from "./sign-up";
+import { finishSignInWithSecondFactor } from "./two-factor";
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+const { db, ctx, email, PASSWORD } = useActionTests({ label: "fed", client: { ip: "198.51.100.30", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" } });
+let provider: { issuer: string; close: () => Promise<void> };
+let config: Config;
+const at = (seconds = 0, ip?: string) => ctx(seconds, ip, config);
+
+before(async () => {
+  const port = await freePort();
+  const appOrigin = "http://localhost:3998";
+  provider = await startOpenIdProvider({ port, clients: [{ client_id: "keycard", client_secret: "keycard-test-secret-0123456789", redirect_uris: [`${appOrigin}/api/auth/oauth/corp/callback`] }] });
+  config = testConfig({ APP_ORIGIN: appOrigin, AUTH_PROVIDERS: "corp", AUTH_PROVIDER_CORP_ISSUER: provider.issuer, AUTH_PROVIDER_CORP_CLIENT_ID: "keycard", AUTH_PROVIDER_CORP_CLIENT_SECRET: "keycard-test-secret-0123456789", AUTH_PROVIDER_CORP_NAME: "Corp" });
+});
+after(() => provider.close());
+
+/** A browser's round trip: start (its cookie), sign in at the provider as `login`, back to the callback. */
+async function roundTrip(login: string, options: { purpose?: ProviderPurpose; actor?: { userId: string; sessionId: string }; seconds?: number; browserValue?: string; held?: { refreshToken?: string; deviceId?: string } } = {}) {
+  const seconds = options.seconds ?? 10;
+  const started = await startAtProvider({ providerId: "corp", purpose: options.purpose ?? "sign_in", next: "/dashboard", remember: true, actor: options.actor, browserValue: options.browserValue }, at(seconds));
+  assert.ok(started.ok, JSON.stringify(started));
+  const callback = await signInAtProvider(started.redirect, login);
+  const result = await finishProviderCallback({ providerId: "corp", callback, browserValue: started.browserValue, browser: options.held ?? {} }, at(seconds + 1));
+  return { result, browserValue: started.browserValue, callback };
+}
+
+it("a new identity whose address the provider vouches for makes an account, proved, without a password; the next time, it signs in", async () => {
+  const address = email();
+  const first = await roundTrip(address);
+  assert.ok(first.result.ok && first.result.kind === "signed_in", JSON.stringify(first.result));
+  const user = await db.user.findUniqueOrThrow({ where: { email: address }, include: { identities: true } });
+  assert.equal(user.passwordHash, null);
+  assert.ok(user.emailVerifiedAt);
+  assert.equal(user.identities.length, 1);
+  assert.equal((await db.session.findFirstOrThrow({ where: { userId: user.id } })).amr, "fed");
+  const again = await roundTrip(address, { seconds: 60 });
+  assert.ok(again.result.ok && again.result.kind === "signed_in");
+  assert.equal(await db.user.count({ where: { email: address } }), 1);
+  // No password to sign in with.
+  assert.equal(!(await signIn({ email: address, password: PASSWORD, remember: true }, at(70))).ok, true);
+});
+
+it("an address the provider does not vouch for is proved by a mailed code first; the code makes the account with the identity", async () => {
+  const address = email();
+  const { result } = await roundTrip(`unverified:${address}`);
+  assert.ok(result.ok && result.kind === "verify_email", JSON.stringify(result));
+  assert.equal(await db.user.count({ where: { email: address } }), 0, "nothing made before the code");
+  const code = await codeMailedTo({ db, config }, address);
+  const done = await finishSignUp({ challengeId: result.challengeId, code }, at(30));
+  assert.ok(done.ok);
+  const user = await db.user.findUniqueOrThrow({ where: { email: address }, include: { identities: true } });
+  assert.equal(user.passwordHash, null);
+  assert.equal(user.identities[0].subject, `unverified:${address}`);
+});
+
+it("a new identity whose address already has an account is never connected silently: the owner signs in, then confirms", async () => {
+  const address = email();
+  const owner = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, at());
+  const { result, browserValue } = await roundTrip(address, { seconds: 700 });
+  assert.ok(result.ok && result.kind === "link", JSON.stringify(result));
+  assert.equal(await db.providerIdentity.count({ where: { userId: owner.user.id } }), 0, "not connected yet");
+  assert.equal(await db.session.count({ where: { userId: owner.user.id, createdAt: { gt: at(600).now } } }), 0, "and nobody signed in");
+  // Someone else's session cannot take it.
+  const stranger = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, at(700));
+  const strangerActor = { userId: stranger.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: stranger.user.id } })).id };
+  assert.equal(await pendingLinkFor(strangerActor, browserValue, at(701)), null);
+  assert.deepEqual(await confirmPendingLink(strangerActor, browserValue, at(701)), { ok: false, code: "link_expired" });
+  // The owner, signed in with the password just now, confirms in the same browser.
+  const signedIn = await signIn({ email: address, password: PASSWORD, remember: true }, at(710));
+  assert.ok(signedIn.ok);
+  const actor = { userId: owner.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: owner.user.id }, orderBy: { createdAt: "desc" } })).id };
+  assert.deepEqual(await pendingLinkFor(actor, browserValue, at(711)), { providerName: "Corp", email: address });
+  assert.deepEqual(await confirmPendingLink(actor, browserValue, at(712)), { ok: true });
+  assert.equal(await db.providerIdentity.count({ where: { userId: owner.user.id } }), 1);
+  assert.equal((await outboxOf(db, config).mailsTo(address, "provider_connected")).length, 1);
+  assert.deepEqual(await confirmPendingLink(actor, browserValue, at(713)), { ok: false, code: "link_expired" }, "used once");
+  // Now the identity signs the owner in.
+  const next = await roundTrip(address, { seconds: 800 });
+  assert.ok(next.result.ok && next.result.kind === "signed_in");
+});
+
+it("the callback belongs to the browser that started it (login CSRF) and works once (replay)", async () => {
+  const address = email();
+  const started = await startAtProvider({ providerId: "corp", purpose: "sign_in", next: "/dashboard", remember: true }, at(10));
+  assert.ok(started.ok);
+  const callback = await signInAtProvider(started.redirect, address);
+  const elsewhere = await finishProviderCallback({ providerId: "corp", callback, browserValue: "x".repeat(43), browser: {} }, at(11));
+  assert.equal(!elsewhere.ok && elsewhere.code, "provider_refused");
+  const none = await finishProviderCallback({ providerId: "corp", callback, browserValue: undefined, browser: {} }, at(11));
+  assert.equal(!none.ok && none.code, "provider_refused");
+  assert.equal(await db.user.count({ where: { email: address } }), 0, "nothing created");
+  const mine = await finishProviderCallback({ providerId: "corp", callback, browserValue: started.browserValue, browser: {} }, at(12));
+  assert.ok(mine.ok, "the browser that started it");
+  const replay = await finishProviderCallback({ providerId: "corp", callback, browserValue: started.browserValue, browser: {} }, at(13));
+  assert.equal(!replay.ok && replay.code, "provider_refused");
+});
+
+it("with two-step sign-in on, a provider's sign-in still asks for the code", async () => {
+  const address = email();
+  const made = await roundTrip(address);
+  assert.ok(made.result.ok);
+  const user = await db.user.findUniqueOrThrow({ where: { email: address } });
+  const actor = { userId: user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: user.id } })).id };
+  const { startTotpSetup, confirmTotpSetup } = await import("./two-factor");
+  const setup = await startTotpSetup(actor, at(12));
+  assert.ok(setup.ok);
+  assert.ok((await confirmTotpSetup(actor, { code: totpCodeAt(setup.secret, at(13).now) }, at(13))).ok);
+  const { result } = await roundTrip(address, { seconds: 100 });
+  assert.ok(result.ok && result.kind === "second_factor", JSON.stringify(result));
+  const done = await finishSignInWithSecondFactor({ pendingToken: result.pendingToken, code: totpCodeAt(setup.secret, at(130).now) }, at(130));
+  assert.ok(done.ok);
+  const session = await db.session.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "desc" } });
+  assert.equal(session.amr, "fed,otp,mfa");
+});
+
+it("connect from the account (a fresh sign-in), then the last way in is never removed; confirming it's you through the provider renews the tokens", async () => {
+  const { address, actor, signedUp } = await accountWithApp(at, { email: email(), password: PASSWORD });
+  const connected = await roundTrip(`elsewhere-${address}`, { purpose: "connect", actor, seconds: 20 });
+  assert.ok(connected.result.ok && connected.result.kind === "connected", JSON.stringify(connected.result));
+  const identity = await db.providerIdentity.findFirstOrThrow({ where: { userId: actor.userId } });
+  assert.equal(identity.email, `elsewhere-${address}`, "its own address, whatever the account's");
+  // Removing the password leaves the provider; removing the provider then would leave nothing.
+  assert.deepEqual(await removePassword(actor, at(30)), { ok: true });
+  assert.deepEqual(await disconnectProvider(actor, { id: identity.id }, at(31)), { ok: false, code: "last_way_in" });
+  // A stale session confirms through the provider: fresh again, with new cookies.
+  assert.deepEqual(await needsFreshSignIn(actor, at(700)), { ok: false, code: "reauthentication_required" });
+  const confirmed = await roundTrip(`elsewhere-${address}`, { purpose: "reauthenticate", actor, seconds: 700, held: { refreshToken: cookieFrom(signedUp, "kc_refresh") } });
+  assert.ok(confirmed.result.ok && confirmed.result.kind === "reauthenticated", JSON.stringify(confirmed.result));
+  assert.equal(await needsFreshSignIn(actor, at(702)), null);
+  // Another account at the provider cannot confirm this one.
+  const wrong = await roundTrip(`someone-else-${address}`, { purpose: "reauthenticate", actor, seconds: 710, held: { refreshToken: cookieFrom(confirmed.result as { tokens: { cookies: { name: string; value: string }[] } }, "kc_refresh") } });
+  assert.equal(!wrong.result.ok && wrong.result.code, "provider_refused");
+
+});
+
+it("an identity connected to one account cannot be connected to another", async () => {
+  const address = email();
+  assert.ok((await roundTrip(address)).result.ok);
+  const other = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, at(30));
+  const actor = { userId: other.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: other.user.id } })).id };
+  const { result } = await roundTrip(address, { purpose: "connect", actor, seconds: 40 });
+  assert.equal(!result.ok && result.code, "provider_refused");
+  assert.equal(await db.providerIdentity.count({ where: { userId: other.user.id } }), 0);
+});
