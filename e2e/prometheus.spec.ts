@@ -3,9 +3,9 @@
 // scraping a test server with the bearer token reads back a refresh it just saw happen.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../scripts/free-port.mjs";
 import { findPrometheus, HOW_TO_GET_IT } from "../scripts/prometheus.cjs";
 import { expect, test } from "./fixtures";
 import { PASSWORD, uniqueEmail, createAccount } from "./helpers";
@@ -78,12 +78,3 @@ test("a real Prometheus scrapes a test server with the token and reads back a re
   }
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}

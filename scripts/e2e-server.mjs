@@ -8,6 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
 import { startMailCatcher } from "./mail-catcher.mjs";
+import { startOpenIdProvider } from "./oidc-provider.mjs";
+import { startGitHubStandIn } from "./github-stand-in.mjs";
 import { generateSecrets, generateSigningKey, verifyingKeysFor } from "./secrets.mjs";
 import { createThrowawayDatabase } from "./throwaway-postgres.mjs";
 import { waitForServer } from "./wait-for-server.mjs";
@@ -40,6 +42,27 @@ fs.writeFileSync(
   JSON.stringify({ smtpPort: mailCatcher.smtpPort, controlPort: mailCatcher.controlPort }),
 );
 
+// A real OpenID provider and a GitHub stand-in, each with this run's client for every instance
+// (redirect URIs on each instance's origin); e2e/providers.ts reads where they are.
+const instanceOrigins = Object.values(settings.instances).map((i) => `http://localhost:${i.port}`);
+const clientSecret = generateSecrets().REFRESH_TOKEN_KEY;
+const openIdProvider = await startOpenIdProvider({
+  port: settings.oidcProviderPort,
+  clients: [{ client_id: "keycard-e2e", client_secret: clientSecret, redirect_uris: instanceOrigins.map((o) => `${o}/api/auth/oauth/corp/callback`) }],
+});
+const github = await startGitHubStandIn({ port: settings.githubStandInPort, clientId: "keycard-e2e-github", clientSecret });
+const providerEnv = {
+  AUTH_PROVIDERS: "corp,github",
+  AUTH_PROVIDER_CORP_ISSUER: openIdProvider.issuer,
+  AUTH_PROVIDER_CORP_CLIENT_ID: "keycard-e2e",
+  AUTH_PROVIDER_CORP_CLIENT_SECRET: clientSecret,
+  AUTH_PROVIDER_CORP_NAME: "Corp",
+  AUTH_PROVIDER_GITHUB_URL: github.url,
+  AUTH_PROVIDER_GITHUB_CLIENT_ID: "keycard-e2e-github",
+  AUTH_PROVIDER_GITHUB_CLIENT_SECRET: clientSecret,
+};
+fs.writeFileSync(path.join(root, settings.providersFile), JSON.stringify({ corp: openIdProvider.issuer, github: github.url }));
+
 // The server `npm start` runs (scripts/server.mjs), not bare `next start`.
 const serverScript = path.join(root, "scripts", "server.mjs");
 const servers = [];
@@ -50,6 +73,7 @@ async function stop(code) {
   servers.forEach((s) => s.kill("SIGTERM"));
   await Promise.all(servers.map((s) => (s.exitCode === null ? new Promise((resolve) => s.once("exit", resolve)) : null)));
   await mailCatcher.close().catch((error) => console.error(`could not close the mail catcher: ${error.message}`));
+  await Promise.all([openIdProvider.close(), github.close()]).catch((error) => console.error(`could not close the providers: ${error.message}`));
   await throwaway?.drop().catch((error) => console.error(`could not drop ${throwaway.name}: ${error.message}`));
   process.exit(code);
 }
@@ -66,6 +90,9 @@ function instanceEnv({ port, keys: keyNames, env }) {
     APP_ORIGIN: `http://localhost:${port}`,
     // Short, so a test that takes the mail server away and brings it back sees the retry soon.
     MAIL_RETRY_BASE_SECONDS: "1",
+    ...providerEnv,
+    // A developer's machine, not a server people use: the test providers run on http://localhost.
+    KEYCARD_DEVELOPMENT_START: "true",
     ...env,
     AUTH_SIGNING_KEYS: JSON.stringify(keyNames.map((name) => keys[name])),
     AUTH_VERIFYING_KEYS: verifyingKeysFor(keyNames.map((name) => keys[name])),

@@ -48,8 +48,9 @@ export async function startOpenIdProvider({ port, clients, host = "localhost" })
     },
   });
   provider.proxy = false;
+  // Its sign-in page takes any login: it answers this machine only.
   const server = await new Promise((resolve, reject) => {
-    const listening = provider.listen(port, host === "localhost" ? undefined : host, () => resolve(listening));
+    const listening = provider.listen(port, host === "localhost" ? "127.0.0.1" : host, () => resolve(listening));
     listening.on("error", reject);
   });
   return { issuer, close: () => new Promise((resolve) => server.close(() => resolve())) };

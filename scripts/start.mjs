@@ -3,14 +3,19 @@
 //      secrets stop the start with a message naming them);
 //   2. the database, migrated;
 //   3. a production build, if the sources changed since the last one;
-//   4. the production server around Next (scripts/server.mjs), or next dev, on $PORT, default 3000.
+//   4. on a developer's machine with no provider configured, a local OpenID provider (so the
+//      "Continue with" button works for a newcomer; production never runs it);
+//   5. the production server around Next (scripts/server.mjs), or next dev, on $PORT, default 3000.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 import { redacted } from "./database-url.mjs";
+import { freePort } from "./free-port.mjs";
 import { migrate } from "./migrate.mjs";
+import { startOpenIdProvider } from "./oidc-provider.mjs";
 import { DEVELOPMENT_START } from "./setting-rules.mjs";
 import { generateSecrets, localDefaults, missingSecrets, refusalMessage, settingProblems, verifyingKeysFor } from "./secrets.mjs";
 
@@ -63,6 +68,7 @@ const local = production ? {} : { ...localDefaults({ ...readEnvFile(), ...proces
 if (local.MAIL_LOCAL_MAILBOX) {
   console.log(`No SMTP_URL: mail goes to the local mailbox, http://localhost:${port}/dev/mailbox (served to this machine only)`);
 }
+if (!production && !readEnvFile().AUTH_PROVIDERS && !process.env.AUTH_PROVIDERS) Object.assign(local, await startLocalProvider());
 const env = { ...readEnvFile(), ...process.env, ...local };
 // Judged as the server will run: NODE_ENV=production (so a production start refuses the mailbox).
 const problems = settingProblems({ ...env, NODE_ENV: "production" });
@@ -81,6 +87,25 @@ try {
 }
 
 if (!dev) buildIfNeeded();
+
+// The provider lives in this process, beside the server it serves: it stops when `npm start` does.
+async function startLocalProvider() {
+  const providerPort = await freePort(Number(port) + 1);
+  const appOrigin = local.APP_ORIGIN ?? readEnvFile().APP_ORIGIN ?? process.env.APP_ORIGIN;
+  const clientSecret = randomBytes(24).toString("base64url");
+  const provider = await startOpenIdProvider({
+    port: providerPort,
+    clients: [{ client_id: "keycard-local", client_secret: clientSecret, redirect_uris: [`${appOrigin}/api/auth/oauth/local/callback`] }],
+  });
+  console.log(`No AUTH_PROVIDERS: "Continue with Local test provider" signs in through ${provider.issuer} (any login, any password; this machine only)`);
+  return {
+    AUTH_PROVIDERS: "local",
+    AUTH_PROVIDER_LOCAL_ISSUER: provider.issuer,
+    AUTH_PROVIDER_LOCAL_CLIENT_ID: "keycard-local",
+    AUTH_PROVIDER_LOCAL_CLIENT_SECRET: clientSecret,
+    AUTH_PROVIDER_LOCAL_NAME: "Local test provider",
+  };
+}
 
 // `next dev` for development; otherwise the production server around Next's handler, which knows
 // the client's address (scripts/server.mjs).

@@ -2,7 +2,6 @@
 // port) and a real database: accounts made, identities known, never connected silently, the second
 // step still asked, connect, disconnect, confirm it's you.
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { after, before, it } from "node:test";
 import type { Config } from "@/lib/env";
 import { totpCodeAt } from "@/lib/server/totp";
@@ -12,6 +11,7 @@ import { signInAtProvider } from "@/lib/testing/provider-browser";
 import { testConfig } from "@/lib/testing/settings";
 import { codeMailedTo, signUpThroughMail } from "@/lib/testing/sign-up";
 import { accountWithApp } from "@/lib/testing/two-factor";
+import { freePort } from "@/scripts/free-port.mjs";
 import { startOpenIdProvider } from "@/scripts/oidc-provider.mjs";
 import { needsFreshSignIn } from "./fresh-sign-in";
 import { confirmPendingLink, disconnectProvider, finishProviderCallback, pendingLinkFor, startAtProvider, type ProviderPurpose } from "./providers";
@@ -19,14 +19,6 @@ import { removePassword } from "./change-password";
 import { signIn } from "./sign-in";
 import { finishSignUp } from "./sign-up";
 import { finishSignInWithSecondFactor } from "./two-factor";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const { db, ctx, email, PASSWORD } = useActionTests({ label: "fed", client: { ip: "198.51.100.30", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" } });
 let provider: { issuer: string; close: () => Promise<void> };
@@ -104,6 +96,21 @@ it("a new identity whose address already has an account is never connected silen
   // Now the identity signs the owner in.
   const next = await roundTrip(address, { seconds: 800 });
   assert.ok(next.result.ok && next.result.kind === "signed_in");
+});
+
+it("an address the provider does not vouch for, that has an account here, connects nothing and signs nobody in (nOAuth)", async () => {
+  const address = email();
+  const owner = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, at());
+  // Someone made a provider account under the owner's address, unproved there.
+  const { result, browserValue } = await roundTrip(`unverified:${address}`, { seconds: 700 });
+  assert.ok(result.ok && result.kind === "link" && result.signedInAs === null, JSON.stringify(result));
+  assert.equal(await db.providerIdentity.count({ where: { userId: owner.user.id } }), 0);
+  assert.equal(await db.session.count({ where: { userId: owner.user.id, createdAt: { gt: at(600).now } } }), 0);
+  // Their own session (any account but the owner's) cannot confirm it.
+  const stranger = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, at(700));
+  const strangerActor = { userId: stranger.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: stranger.user.id } })).id };
+  assert.deepEqual(await confirmPendingLink(strangerActor, browserValue, at(701)), { ok: false, code: "link_expired" });
+  assert.equal(await db.providerIdentity.count({ where: { subject: `unverified:${address}` } }), 0);
 });
 
 it("the callback belongs to the browser that started it (login CSRF) and works once (replay)", async () => {

@@ -1,21 +1,13 @@
 // The protocol against a real OpenID provider (oidc-provider, started here on a free port): the
 // authorization request, the callback's checks, the code exchange, the ID token verified with jose.
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { after, before, it } from "node:test";
 import type { ProviderSettings } from "@/lib/env";
 import { signInAtProvider } from "@/lib/testing/provider-browser";
+import { freePort } from "@/scripts/free-port.mjs";
 import { startOpenIdProvider } from "@/scripts/oidc-provider.mjs";
 import { startGitHubStandIn } from "@/scripts/github-stand-in.mjs";
 import { authorizationUrl, finishAtProvider, newAttemptSecrets } from "./protocol";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const redirectUri = "http://localhost:3999/api/auth/oauth/corp/callback";
 let provider: { issuer: string; close: () => Promise<void> };

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { answerFailure, answerRefusal, CONFIRM_FORM, failWith, json, seeOther, withCookies } from "@/lib/edge/answer";
+import { NextResponse } from "next/server";
+import { answerFailure, answerRefusal, CONFIRM_FORM, failWith, json, NO_STORE, seeOther, withCookies } from "@/lib/edge/answer";
+import { PLAIN_PAGE_CSP, plainPage } from "@/lib/edge/plain-page";
 import { providerCookie, providerCookieName } from "@/lib/edge/cookies";
 import { apiError } from "@/lib/edge/errors";
 import { safeNextPath } from "@/lib/edge/next-path";
@@ -31,9 +33,10 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   const current = purpose === "sign_in" ? null : await getCurrentSession();
   if (purpose !== "sign_in" && !current) return input.mode === "form" ? seeOther("/login?next=%2Faccount") : failWith("unauthenticated");
   const next = safeNextPath(input.data.next ?? (purpose === "sign_in" ? undefined : "/account"));
+  const providerId = (await params).provider;
   const started = await startAtProvider(
     {
-      providerId: (await params).provider,
+      providerId,
       purpose,
       next,
       remember,
@@ -44,6 +47,15 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   );
   if (!started.ok) {
     if (started.code === "reauthentication_required") return answerRefusal(input.mode, started, CONFIRM_FORM);
+    if (started.code === "provider_unreachable") {
+      const name = ctx.config.providers.find((p) => p.id === providerId)?.name ?? "the provider";
+      const message = `We couldn’t reach ${name} just now. Nothing was changed; please try again in a moment.`;
+      if (input.mode === "json") return answerFailure("json", apiError("provider_unreachable", { message }), back, { "retry-after": "5" });
+      return new NextResponse(plainPage({ title: `We couldn’t reach ${name}`, paragraphs: [message], link: { href: purpose === "sign_in" ? "/login" : "/account", label: "Try again" } }), {
+        status: 503,
+        headers: { "content-type": "text/html; charset=utf-8", "cache-control": NO_STORE, "content-security-policy": PLAIN_PAGE_CSP, "retry-after": "5" },
+      });
+    }
     if (started.code === "provider_cancelled" || started.code === "provider_refused") return answerFailure(input.mode, apiError("provider_refused"), back);
     return answerRefusal(input.mode, started, purpose === "sign_in" ? back : { page: "/account", fragment: "ways-section" });
   }

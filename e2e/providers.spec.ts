@@ -1,0 +1,193 @@
+// Signing in through other providers in Chromium: a real OpenID provider (oidc-provider, "Corp")
+// and a GitHub stand-in, both started by the test servers (scripts/e2e-server.mjs). The provider's
+// sign-in page takes any login: the login is the address it vouches for, unless it starts with
+// "unverified:".
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { codeFor, turnOnApp } from "./factors";
+import { createAccount, PASSWORD, signInWithForm, uniqueEmail } from "./helpers";
+import { codeIn, lastMailId, waitForMail } from "./mail";
+import { E2E } from "./settings";
+
+/** At the provider's sign-in page (Corp's or the GitHub stand-in's): sign in as `login`. */
+async function signInThere(page: Page, login: string) {
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("anything at all");
+  await page.locator('button[type="submit"]').first().click();
+}
+
+test("sign up with Corp from /register: back signed in, the account proved, with no password until one is set", async ({ page }) => {
+  const email = uniqueEmail("corp-new");
+  await page.goto("/register");
+  await page.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/account");
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Set a password" })).toBeVisible();
+  await expect(page.getByTestId("provider-row")).toContainText("Corp");
+  await expect(page.getByTestId("provider-row")).toContainText("Your only way in");
+  // The next time, the same identity signs in (a new browser: the provider asks again).
+  const other = await page.context().browser()!.newContext({ baseURL: E2E.baseURL });
+  const again = await other.newPage();
+  await again.goto("/login");
+  await again.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(again, email);
+  await expect(again).toHaveURL(/\/dashboard$/);
+  await other.close();
+});
+
+test("an address Corp does not vouch for is proved by the mailed code first", async ({ page }) => {
+  const email = uniqueEmail("corp-unverified");
+  const after = await lastMailId();
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(page, `unverified:${email}`);
+  await expect(page).toHaveURL(/\/register\/verify\?via=provider$/);
+  await expect(page.getByText("did not confirm your address")).toBeVisible();
+  await page.getByLabel("Code").fill(codeIn(await waitForMail(email, { subject: "sign-up code", after })));
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("an address that already has an account is never connected silently: the owner signs in with the password, then confirms", async ({ page, browser }) => {
+  const email = uniqueEmail("corp-link");
+  const owner = await browser.newContext({ baseURL: E2E.baseURL });
+  expect((await createAccount(owner.request, email)).status()).toBe(201);
+  await owner.close();
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(page, email);
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount%2Fconnect&link=1$/);
+  await expect(page.getByText("An account with your address already exists")).toBeVisible();
+  expect((await page.request.get("/api/auth/session")).status(), "not signed in by the provider alone").toBe(401);
+  const after = await lastMailId();
+  await signInWithForm(page, email);
+  await expect(page).toHaveURL(/\/account\/connect$/);
+  await expect(page.getByRole("heading", { name: "Connect Corp?" })).toBeVisible();
+  await page.getByRole("button", { name: "Connect Corp" }).click();
+  await expect(page).toHaveURL(/notice=provider_connected/);
+  await expect(page.getByTestId("provider-row")).toContainText(email);
+  await waitForMail(email, { subject: "Corp can now sign you in", after });
+});
+
+test("GitHub: sign up with the verified primary address; a cancel at GitHub comes back to sign in, saying so", async ({ page }) => {
+  const email = uniqueEmail("gh-new");
+  await page.goto("/register");
+  await page.getByRole("button", { name: "Continue with GitHub" }).click();
+  await signInThere(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  expect((await (await page.request.get("/api/auth/session")).json()).user.email).toBe(email);
+
+  const other = await page.context().browser()!.newContext({ baseURL: E2E.baseURL });
+  const cancelling = await other.newPage();
+  await cancelling.goto("/login");
+  await cancelling.getByRole("button", { name: "Continue with GitHub" }).click();
+  await cancelling.getByRole("button", { name: "Cancel" }).click();
+  await expect(cancelling).toHaveURL(/\/login\?error=provider_cancelled$/);
+  await expect(cancelling.getByText("You cancelled at the provider")).toBeVisible();
+  await other.close();
+});
+
+test("with two-step sign-in on, a provider's sign-in still asks for the app's code", async ({ page, browser }) => {
+  const email = uniqueEmail("corp-2fa");
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const { secret } = await turnOnApp(page.context().request);
+  const other = await browser.newContext({ baseURL: E2E.baseURL });
+  const phone = await other.newPage();
+  await phone.goto("/login");
+  await phone.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(phone, email);
+  await expect(phone).toHaveURL(/\/login\/verify/);
+  expect((await phone.request.get("/api/auth/session")).status()).toBe(401);
+  await phone.getByLabel("Code").fill(codeFor(secret));
+  await phone.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(phone).toHaveURL(/\/dashboard$/);
+  await other.close();
+});
+
+test("connect GitHub from /account, then disconnect it; the last way in cannot be disconnected", async ({ page, db }) => {
+  const email = uniqueEmail("connect");
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  const connectGitHub = async () => {
+    await page.goto("/account");
+    await page.getByRole("button", { name: "Connect GitHub" }).click();
+    await signInThere(page, `gh-${email}`);
+    await expect(page).toHaveURL(/\/account\?notice=provider_connected/);
+  };
+  await connectGitHub();
+  const row = page.getByTestId("provider-row").filter({ hasText: "GitHub" });
+  await expect(row).toContainText(`gh-${email}`);
+  await row.getByRole("button", { name: "Disconnect GitHub" }).click();
+  await expect(page).toHaveURL(/notice=provider_disconnected/);
+  await expect(page.getByRole("button", { name: "Connect GitHub" })).toBeVisible();
+  // Connected again, and the password removed: GitHub is the last way in, and stays.
+  await connectGitHub();
+  expect((await page.request.post("/api/auth/password/remove")).status()).toBe(204);
+  await page.reload();
+  await expect(row).toContainText("Your only way in");
+  const [identity] = await db.query<{ id: string }>(`SELECT i."id" FROM "ProviderIdentity" i JOIN "User" u ON u."id" = i."userId" WHERE u."email" = ?`, email);
+  const refused = await page.request.post(`/api/auth/identities/${identity.id}/remove`);
+  expect(refused.status()).toBe(409);
+  expect((await refused.json()).error.code).toBe("last_way_in");
+});
+
+test("a callback this browser did not start is refused with a plain page, and nothing is created", async ({ page, browser }) => {
+  const email = uniqueEmail("csrf");
+  const attacker = await browser.newContext({ baseURL: E2E.baseURL });
+  const theirs = await attacker.newPage();
+  await theirs.goto("/login");
+  // The attacker stops at the callback's address and hands it to the person.
+  await theirs.route("**/api/auth/oauth/corp/callback**", (route) => route.abort());
+  const callback = theirs.waitForRequest("**/api/auth/oauth/corp/callback**");
+  await theirs.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(theirs, email);
+  const forged = (await callback).url();
+  await attacker.close();
+  const response = await page.goto(forged);
+  expect(response!.status()).toBe(400);
+  await expect(page.getByRole("heading", { name: "That sign-in didn’t work" })).toBeVisible();
+  expect((await page.request.get("/api/auth/session")).status()).toBe(401);
+  const exists = await page.request.post("/api/auth/login", { data: { email, password: PASSWORD } });
+  expect(exists.status()).toBe(401);
+});
+
+test("a provider that cannot be reached: 'We couldn’t reach Corp', 503, nobody signed out", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: E2E.brokenURL });
+  const page = await context.newPage();
+  await page.goto("/login");
+  const [response] = await Promise.all([page.waitForResponse("**/api/auth/oauth/corp/start"), page.getByRole("button", { name: "Continue with Corp" }).click()]);
+  expect(response.status()).toBe(503);
+  await expect(page.getByRole("heading", { name: "We couldn’t reach Corp" })).toBeVisible();
+  await context.close();
+});
+
+test.describe("on the instance where a sign-in stays fresh for 6 seconds", () => {
+  test.use({ baseURL: E2E.steadyURL });
+
+  test("an account without a password confirms it's itself through Corp (asked to sign in there again), then deletes itself", async ({ page }) => {
+    const email = uniqueEmail("corp-confirm");
+    await page.goto("/login");
+    await page.getByRole("button", { name: "Continue with Corp" }).click();
+    await signInThere(page, email);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.waitForTimeout(7000);
+    await page.goto("/account");
+    await page.locator("summary", { hasText: "Delete my account" }).click();
+    await page.getByLabel("Type your email address to confirm").fill(email);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page.getByText("Confirm it’s you.")).toBeVisible();
+    await expect(page.getByLabel("Password", { exact: true })).toHaveCount(0);
+    await page.getByRole("button", { name: "Continue with Corp" }).click();
+    // prompt=login: the provider asks again even though it has a session.
+    await signInThere(page, email);
+    await expect(page).toHaveURL(/\/account\?notice=reauthenticated/);
+    await page.locator("summary", { hasText: "Delete my account" }).click();
+    await page.getByLabel("Type your email address to confirm").fill(email);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page).toHaveURL(/\/login\?deleted=1$/);
+  });
+});
