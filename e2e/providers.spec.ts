@@ -190,4 +190,57 @@ test.describe("on the instance where a sign-in stays fresh for 6 seconds", () =>
     await page.getByRole("button", { name: "Delete my account" }).click();
     await expect(page).toHaveURL(/\/login\?deleted=1$/);
   });
+
+  test("with two-step sign-in on, confirming through Corp asks for the app's code too, before leaving", async ({ page }) => {
+    const email = uniqueEmail("corp-confirm-2fa");
+    await page.goto("/login");
+    await page.getByRole("button", { name: "Continue with Corp" }).click();
+    await signInThere(page, email);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    const { secret } = await turnOnApp(page.context().request);
+    await page.waitForTimeout(7000);
+    await page.goto("/account");
+    await page.locator("summary", { hasText: "Delete my account" }).click();
+    await page.getByLabel("Type your email address to confirm").fill(email);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page.getByText("The code from your authenticator app goes with it.")).toBeVisible();
+    const code = page.getByLabel("Code from your authenticator app");
+    // Without the code, or with a wrong one, nobody leaves for Corp.
+    await page.getByRole("button", { name: "Continue with Corp" }).click();
+    await expect(page.getByText("Enter the code from your authenticator app first.")).toBeVisible();
+    await expect(code).toBeFocused();
+    await code.fill("000000");
+    await page.getByRole("button", { name: "Continue with Corp" }).click();
+    await expect(code).toHaveAttribute("aria-invalid", "true");
+    await expect(page).toHaveURL(/\/account/);
+    await code.fill(codeFor(secret));
+    await page.getByRole("button", { name: "Continue with Corp" }).click();
+    await signInThere(page, email);
+    await expect(page).toHaveURL(/\/account\?notice=reauthenticated/);
+    await page.locator("summary", { hasText: "Delete my account" }).click();
+    await page.getByLabel("Type your email address to confirm").fill(email);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page).toHaveURL(/\/login\?deleted=1$/);
+  });
+});
+
+test("without JavaScript, confirming through Corp on an account with an app: the code field goes with the button", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: E2E.baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  const email = uniqueEmail("corp-confirm-nojs");
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Continue with Corp" }).click();
+  await signInThere(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const { secret } = await turnOnApp(context.request);
+  await page.goto("/account?form=confirm");
+  await page.getByRole("button", { name: "Confirm with Corp" }).click();
+  await expect(page).toHaveURL(/form=confirm-provider/);
+  const code = page.getByLabel("Code from your authenticator app");
+  await expect(code).toHaveAttribute("aria-invalid", "true");
+  await code.fill(codeFor(secret));
+  await page.getByRole("button", { name: "Confirm with Corp" }).click();
+  await signInThere(page, email);
+  await expect(page).toHaveURL(/\/account\?notice=reauthenticated/);
+  await context.close();
 });

@@ -19,6 +19,8 @@ it("the example file's secrets are refused at start, each named", () => {
   const names = settingProblems(exampleEnv()).map((p: { name: string }) => p.name);
   assert.ok(names.includes("REFRESH_TOKEN_KEY"), names.join(", "));
   assert.ok(names.includes("AUTH_SIGNING_KEYS"), names.join(", "));
+  assert.ok(names.includes("AUTH_PROVIDER_GOOGLE_CLIENT_SECRET"), names.join(", "));
+  assert.ok(names.includes("AUTH_PROVIDER_GITHUB_CLIENT_SECRET"), names.join(", "));
 });
 
 it("the app's own configuration refuses the example refresh key too, naming it", () => {
@@ -68,4 +70,29 @@ it("the local mailbox is refused too where links point anywhere but this machine
   assert.deepEqual(settingProblems({ ...base, APP_ORIGIN: "https://login.example.com" }).map((p: { name: string }) => p.name), ["MAIL_LOCAL_MAILBOX"]);
   assert.deepEqual(settingProblems({ ...base, APP_ORIGIN: "http://localhost:3000" }), []);
   assert.deepEqual(settingProblems({ ...base, APP_ORIGIN: "http://127.0.0.1:3000" }), []);
+});
+
+it("providers are checked at start, each problem named: a missing issuer or secret, an http:// issuer on a server, a bad or repeated id", () => {
+  const server = { ...generateSecrets(), NODE_ENV: "production", APP_ORIGIN: "https://login.example.com", SMTP_URL: "smtp://mail.example.com:587" };
+  const problems = settingProblems({
+    ...server,
+    AUTH_PROVIDERS: "corp,github,Bad_Id,corp,dev",
+    AUTH_PROVIDER_CORP_CLIENT_ID: "keycard",
+    AUTH_PROVIDER_GITHUB_CLIENT_ID: "Iv1.0123456789",
+    AUTH_PROVIDER_GITHUB_CLIENT_SECRET: "5d0c4b1fa8e2f7a3c6d9e0b4a1f2c3d4e5f60718",
+    AUTH_PROVIDER_DEV_ISSUER: "http://localhost:3001",
+    AUTH_PROVIDER_DEV_CLIENT_ID: "keycard",
+    AUTH_PROVIDER_DEV_CLIENT_SECRET: "Zr8yQ2mW5tK9pL3vN7xB4cH6",
+  });
+  const named = (name: string) => problems.find((p: { name: string }) => p.name === name)?.problem ?? "";
+  assert.match(named("AUTH_PROVIDER_CORP_ISSUER"), /is not set/);
+  assert.match(named("AUTH_PROVIDER_CORP_CLIENT_SECRET"), /is not set/);
+  assert.match(named("AUTH_PROVIDER_DEV_ISSUER"), /must be https:\/\//);
+  const ids = problems.filter((p: { name: string }) => p.name === "AUTH_PROVIDERS").map((p: { problem: string }) => p.problem);
+  assert.ok(ids.some((p: string) => p.includes('"Bad_Id"')) && ids.some((p: string) => p.includes("twice")), ids.join("; "));
+  assert.equal(problems.filter((p: { name: string }) => p.name.startsWith("AUTH_PROVIDER_GITHUB")).length, 0, "GitHub needs no issuer");
+  // The app's own configuration refuses the same, naming them.
+  assert.throws(() => parseConfig({ ...server, AUTH_PROVIDERS: "corp" }), /AUTH_PROVIDER_CORP_ISSUER is not set/);
+  // A developer's machine may use a provider on http://localhost.
+  assert.deepEqual(settingProblems({ ...server, NODE_ENV: "development", AUTH_PROVIDERS: "dev", AUTH_PROVIDER_DEV_ISSUER: "http://localhost:3001", AUTH_PROVIDER_DEV_CLIENT_ID: "k", AUTH_PROVIDER_DEV_CLIENT_SECRET: "Zr8yQ2mW5tK9pL3vN7xB4cH6" }), []);
 });

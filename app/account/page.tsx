@@ -15,6 +15,7 @@ import { StepForm } from "@/app/components/step-form";
 import { passkeysOf } from "@/lib/server/actions/passkeys";
 import { twoFactorStatus } from "@/lib/server/actions/two-factor";
 import { Passkeys } from "./passkeys";
+import { ConfirmWithProvider } from "./confirm-with-provider";
 import { ConnectButton } from "./connect-button";
 import { connectedProviders, providerButtons, waysInOf } from "@/lib/server/actions/providers";
 import { PasswordForm } from "./password-form";
@@ -191,37 +192,30 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
         ) : null}
       </section>
 
-      {query.error === "reauthentication_required" || query.form === "confirm" ? (
+      {query.error === "reauthentication_required" || query.form === "confirm" || query.form === "confirm-provider" ? (
         <section aria-labelledby="confirm-heading" id="confirm-section">
           <h2 id="confirm-heading">Confirm it’s you</h2>
           <p>
             It has been a while since you signed in.{" "}
-            {ways.password ? "Enter your password" : "Sign in again with a provider connected to your account"}, then do again what you started.
+            {ways.password ? "Enter your password" : "Sign in again with a provider connected to your account"}
+            {twoFactor.on ? " and the code from your authenticator app" : ""}, then do again what you started.
           </p>
           {ways.password ? (
-          <StepForm
-            action="/api/auth/reauthenticate"
-            fields={[
-              { name: "password", id: "confirm-password", label: "Password", type: "password", autoComplete: "current-password" },
-              ...(twoFactor.on
-                ? [{ name: "code", id: "confirm-code", label: "Code from your authenticator app", type: "text" as const, autoComplete: "one-time-code", inputMode: "numeric" as const }]
-                : []),
-            ]}
-            submit="Confirm"
-            pending="Checking…"
-            then="/account?notice=reauthenticated#danger-section"
-            {...formErrorsOf(query, "confirm")}
-          />
+            <StepForm
+              action="/api/auth/reauthenticate"
+              fields={[
+                { name: "password", id: "confirm-password", label: "Password", type: "password", autoComplete: "current-password" },
+                ...(twoFactor.on
+                  ? [{ name: "code", id: "confirm-code", label: "Code from your authenticator app", type: "text" as const, autoComplete: "one-time-code", inputMode: "numeric" as const }]
+                  : []),
+              ]}
+              submit="Confirm"
+              pending="Checking…"
+              then="/account?notice=reauthenticated#danger-section"
+              {...formErrorsOf(query, "confirm")}
+            />
           ) : null}
-          {[...new Map(providers.map((p) => [p.provider, p])).values()].map((p) => (
-            <form key={p.provider} method="post" action={`/api/auth/oauth/${p.provider}/start`} className="inline-form">
-              <input type="hidden" name="purpose" value="reauthenticate" />
-              <input type="hidden" name="next" value="/account" />
-              <button type="submit" className="button secondary">
-                Confirm with {p.name}
-              </button>
-            </form>
-          ))}
+          {providers.length > 0 ? <ConfirmWithProvider providers={providers} appCode={twoFactor.on} errors={formErrorsOf(query, "confirm-provider")} /> : null}
         </section>
       ) : null}
 

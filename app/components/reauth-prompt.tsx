@@ -6,30 +6,39 @@
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement, type RefObject } from "react";
 
-type Ways = { password: boolean; passkey: boolean; providers: { id: string; name: string }[] };
+type Ways = { password: boolean; appCode: boolean; passkey: boolean; providers: { id: string; name: string }[] };
 
 /** How this account can confirm it's you here: its password, a passkey (if this browser can use one), a connected provider. */
 async function waysToConfirm(): Promise<Ways> {
   const answer = await fetch("/api/auth/reauthenticate/ways", { headers: { accept: "application/json" } }).catch(() => null);
   const body = (await answer?.json().catch(() => null)) as Partial<Ways> | null;
   // Unknown: the password is what most accounts have.
-  if (!answer?.ok || !body) return { password: true, passkey: false, providers: [] };
-  return { password: body.password !== false, passkey: body.passkey === true && browserSupportsWebAuthn(), providers: Array.isArray(body.providers) ? body.providers : [] };
+  if (!answer?.ok || !body) return { password: true, appCode: false, passkey: false, providers: [] };
+  return {
+    password: body.password !== false,
+    appCode: body.appCode === true,
+    passkey: body.passkey === true && browserSupportsWebAuthn(),
+    providers: Array.isArray(body.providers) ? body.providers : [],
+  };
 }
 
-/** Leaves to confirm at a provider, coming back to this page; null once on the way, else what to tell the person. */
-async function confirmAtProvider(providerId: string): Promise<string | null> {
+/**
+ * Leaves to confirm at a provider (with the app's code, when it is on), coming back to this page;
+ * null once on the way, else what to tell the person — about the code, or in general.
+ */
+async function confirmAtProvider(providerId: string, code: string | null): Promise<{ code?: string; general?: string } | null> {
   const answer = await fetch(`/api/auth/oauth/${providerId}/start`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify({ purpose: "reauthenticate", next: window.location.pathname + window.location.search }),
+    body: JSON.stringify({ purpose: "reauthenticate", next: window.location.pathname + window.location.search, ...(code ? { code } : {}) }),
   }).catch(() => null);
-  const body = (await answer?.json().catch(() => null)) as { redirect?: string; error?: { message?: string } } | null;
+  const body = (await answer?.json().catch(() => null)) as { redirect?: string; error?: { message?: string; fields?: { code?: string } } } | null;
   if (answer?.ok && body?.redirect) {
     window.location.assign(body.redirect);
     return null;
   }
-  return body?.error?.message ?? "That didn’t work just now. Please try again.";
+  if (body?.error?.fields?.code) return { code: body.error.fields.code };
+  return { general: body?.error?.message ?? "That didn’t work just now. Please try again." };
 }
 
 const messageOf = async (answer: Response | null) =>
@@ -64,11 +73,14 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
   const [askCode, setAskCode] = useState(false);
   const [pending, setPending] = useState(false);
   // Offered once the server says the account has them.
-  const [ways, setWays] = useState<Ways>({ password: true, passkey: false, providers: [] });
+  const [ways, setWays] = useState<Ways>({ password: true, appCode: false, passkey: false, providers: [] });
   const passkeyOffered = ways.passkey;
   const [passkeyPending, setPasskeyPending] = useState(false);
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const passkeyButton = useRef<HTMLButtonElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const codeField = useRef<HTMLInputElement>(null);
+  const showCode = askCode || ways.appCode;
 
   useEffect(() => {
     let stopped = false;
@@ -91,9 +103,28 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
     passkeyButton.current?.focus();
   }
 
+  async function confirmByProvider(providerId: string) {
+    if (pending || passkeyPending) return;
+    setError(null);
+    setCodeError(null);
+    setPasskeyError(null);
+    const code = form.current ? new FormData(form.current).get("code") : null;
+    if (ways.appCode && !code) {
+      setCodeError("Enter the code from your authenticator app first.");
+      return codeField.current?.focus();
+    }
+    const failure = await confirmAtProvider(providerId, code === null ? null : String(code));
+    if (failure?.code) {
+      setCodeError(failure.code);
+      codeField.current?.focus();
+    } else if (failure?.general) setPasskeyError(failure.general);
+  }
+
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     event.stopPropagation();
+    // Enter in the code field of an account without a password: its provider, when it has one.
+    if (!ways.password) return ways.providers.length === 1 ? void confirmByProvider(ways.providers[0].id) : undefined;
     if (pending || passkeyPending) return;
     setPending(true);
     setError(null);
@@ -119,10 +150,11 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
 
   const others = [passkeyOffered ? "use a passkey" : null, ...ways.providers.map((p) => `continue with ${p.name}`)].filter(Boolean);
   const how = ways.password ? `enter your password${others.length ? ` or ${others.join(" or ")}` : ""}` : others.join(" or ") || "sign in again";
+  const codeNote = showCode ? ` The code from your authenticator app goes with it${passkeyOffered ? " (a passkey needs none)" : ""}.` : "";
   return (
-    <form className="card reauth" onSubmit={confirm} noValidate>
+    <form ref={form} className="card reauth" onSubmit={confirm} noValidate>
       <p>
-        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so {how} to go on.
+        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so {how} to go on.{codeNote}
       </p>
       {ways.password ? (
         <>
@@ -144,28 +176,29 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
               </p>
             ) : null}
           </div>
-          {askCode ? (
-            <div className="field">
-              <label htmlFor={`${id}-code`}>Code from your authenticator app</label>
-              <input
-                id={`${id}-code`}
-                name="code"
-                type="text"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                required
-                autoFocus
-                aria-invalid={codeError ? true : undefined}
-                aria-describedby={codeError ? `${id}-code-error` : undefined}
-              />
-              {codeError ? (
-                <p className="error" id={`${id}-code-error`} role="alert">
-                  {codeError}
-                </p>
-              ) : null}
-            </div>
-          ) : null}
         </>
+      ) : null}
+      {showCode ? (
+        <div className="field">
+          <label htmlFor={`${id}-code`}>Code from your authenticator app</label>
+          <input
+            ref={codeField}
+            id={`${id}-code`}
+            name="code"
+            type="text"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus={askCode || !ways.password}
+            aria-invalid={codeError ? true : undefined}
+            aria-describedby={codeError ? `${id}-code-error` : undefined}
+          />
+          {codeError ? (
+            <p className="error" id={`${id}-code-error`} role="alert">
+              {codeError}
+            </p>
+          ) : null}
+        </div>
       ) : null}
       <div className="actions">
         {ways.password ? (
@@ -197,11 +230,7 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
               key={p.id}
               type="button"
               className="button secondary block"
-              onClick={async () => {
-                setPasskeyError(null);
-                const failure = await confirmAtProvider(p.id);
-                if (failure) setPasskeyError(failure);
-              }}
+              onClick={() => void confirmByProvider(p.id)}
             >
               Continue with {p.name}
             </button>

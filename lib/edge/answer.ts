@@ -84,6 +84,8 @@ export function answerFailure(mode: InputMode, error: ApiError, form: FailedForm
 
 /** Where a plain form goes when the action needs a fresh sign-in first: the account page's confirm form. */
 export const CONFIRM_FORM: FailedForm = { page: "/account?form=confirm", fragment: "confirm-section" };
+/** The same section's form for confirming through a provider (its code field's errors are its own). */
+export const CONFIRM_WITH_PROVIDER_FORM: FailedForm = { page: "/account?form=confirm-provider", fragment: "confirm-section" };
 
 /** Where a failed form goes back to, and what it may carry back. */
 export type FailedForm = { page: string; echo?: unknown; fragment?: string; cookies?: CookieSettings };

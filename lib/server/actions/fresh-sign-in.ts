@@ -1,10 +1,11 @@
 // "Sudo mode": before something dangerous, a recent proof of who the person is. Node only.
 //
-// Whoever sits down at a signed-in laptop has the session, not the password. Deleting the account
-// and signing out everywhere need the person to have proved who they are in this session within
-// REAUTH_MAX_AGE_SECONDS (10 minutes): at sign-in, or again here (the password, with the app's
-// code when it is on; or a passkey: passkeys.ts). Changing the password or the address asks for
-// the current password in the same request, which is that proof.
+// Whoever sits down at a signed-in laptop has the session, not the password. Changing the address
+// or the password, adding or removing a way in, downloading the data, ending other sessions and
+// deleting the account need the person to have proved who they are in this session within
+// REAUTH_MAX_AGE_SECONDS (10 minutes): at sign-in, or again here — the password, with the app's
+// code when it is on; a passkey (passkeys.ts); or a connected provider, asked to sign the person in
+// again, with the app's code when it is on (providers.ts).
 import "server-only";
 import { getTotpFactor } from "@/lib/server/store/two-factor";
 import { checkCurrentPassword } from "./current-password";
@@ -88,6 +89,12 @@ export async function withRenewedTokens<R extends { ok: boolean }>(
 /** This session's proof is now (and the next access token's auth_time and amr say so). */
 export async function markSignInFresh(actor: Actor, amr: string, ctx: ActionContext): Promise<void> {
   await ctx.db.session.update({ where: { id: actor.sessionId }, data: { authenticatedAt: ctx.now, amr } });
-  const how = amr.includes("wk") ? "with a passkey" : amr.includes("otp") ? "with the password and the app's code" : "with the password";
-  await record(ctx, { ...actor, type: "reauthenticated", detail: how });
+  await record(ctx, { ...actor, type: "reauthenticated", detail: howProved(amr) });
+}
+
+/** The words the security activity shows for an `amr`. */
+function howProved(amr: string): string {
+  if (amr.includes("wk")) return "with a passkey";
+  const first = amr.includes("fed") ? "through a provider" : "with the password";
+  return amr.includes("otp") ? `${first} and the app's code` : first;
 }

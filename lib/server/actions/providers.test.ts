@@ -34,9 +34,9 @@ before(async () => {
 after(() => provider.close());
 
 /** A browser's round trip: start (its cookie), sign in at the provider as `login`, back to the callback. */
-async function roundTrip(login: string, options: { purpose?: ProviderPurpose; actor?: { userId: string; sessionId: string }; seconds?: number; browserValue?: string; held?: { refreshToken?: string; deviceId?: string } } = {}) {
+async function roundTrip(login: string, options: { purpose?: ProviderPurpose; actor?: { userId: string; sessionId: string }; seconds?: number; browserValue?: string; held?: { refreshToken?: string; deviceId?: string }; code?: string } = {}) {
   const seconds = options.seconds ?? 10;
-  const started = await startAtProvider({ providerId: "corp", purpose: options.purpose ?? "sign_in", next: "/dashboard", remember: true, actor: options.actor, browserValue: options.browserValue }, at(seconds));
+  const started = await startAtProvider({ providerId: "corp", purpose: options.purpose ?? "sign_in", next: "/dashboard", remember: true, actor: options.actor, browserValue: options.browserValue, code: options.code }, at(seconds));
   assert.ok(started.ok, JSON.stringify(started));
   const callback = await signInAtProvider(started.redirect, login);
   const result = await finishProviderCallback({ providerId: "corp", callback, browserValue: started.browserValue, browser: options.held ?? {} }, at(seconds + 1));
@@ -148,7 +148,7 @@ it("with two-step sign-in on, a provider's sign-in still asks for the code", asy
 });
 
 it("connect from the account (a fresh sign-in), then the last way in is never removed; confirming it's you through the provider renews the tokens", async () => {
-  const { address, actor, signedUp } = await accountWithApp(at, { email: email(), password: PASSWORD });
+  const { address, actor, signedUp, secret } = await accountWithApp(at, { email: email(), password: PASSWORD });
   const connected = await roundTrip(`elsewhere-${address}`, { purpose: "connect", actor, seconds: 20 });
   assert.ok(connected.result.ok && connected.result.kind === "connected", JSON.stringify(connected.result));
   const identity = await db.providerIdentity.findFirstOrThrow({ where: { userId: actor.userId } });
@@ -156,15 +156,23 @@ it("connect from the account (a fresh sign-in), then the last way in is never re
   // Removing the password leaves the provider; removing the provider then would leave nothing.
   assert.deepEqual(await removePassword(actor, at(30)), { ok: true });
   assert.deepEqual(await disconnectProvider(actor, { id: identity.id }, at(31)), { ok: false, code: "last_way_in" });
-  // A stale session confirms through the provider: fresh again, with new cookies.
+  // A stale session confirms through the provider — with the app on, its code too, asked before
+  // leaving (a borrowed laptop may hold the provider's session as well as this one).
   assert.deepEqual(await needsFreshSignIn(actor, at(700)), { ok: false, code: "reauthentication_required" });
-  const confirmed = await roundTrip(`elsewhere-${address}`, { purpose: "reauthenticate", actor, seconds: 700, held: { refreshToken: cookieFrom(signedUp, "kc_refresh") } });
+  const reauthenticate = (code?: string, seconds = 700) => startAtProvider({ providerId: "corp", purpose: "reauthenticate", next: "/account", remember: true, actor, code }, at(seconds));
+  assert.deepEqual(await reauthenticate(), { ok: false, code: "reauth_code_required" });
+  assert.deepEqual(await reauthenticate("000000"), { ok: false, code: "code_incorrect" });
+  const held = { refreshToken: cookieFrom(signedUp, "kc_refresh") };
+  const confirmed = await roundTrip(`elsewhere-${address}`, { purpose: "reauthenticate", actor, seconds: 700, held, code: totpCodeAt(secret, at(700).now) });
   assert.ok(confirmed.result.ok && confirmed.result.kind === "reauthenticated", JSON.stringify(confirmed.result));
   assert.equal(await needsFreshSignIn(actor, at(702)), null);
+  assert.equal((await db.session.findUniqueOrThrow({ where: { id: actor.sessionId } })).amr, "fed,otp,mfa");
+  const activity = await db.securityEvent.findMany({ where: { userId: actor.userId, type: { in: ["reauthenticated", "reauthentication_failed"] } }, orderBy: { createdAt: "asc" } });
+  assert.deepEqual(activity.map((e) => e.detail), ["wrong code", "through a provider and the app's code"]);
   // Another account at the provider cannot confirm this one.
-  const wrong = await roundTrip(`someone-else-${address}`, { purpose: "reauthenticate", actor, seconds: 710, held: { refreshToken: cookieFrom(confirmed.result as { tokens: { cookies: { name: string; value: string }[] } }, "kc_refresh") } });
+  const renewed = { refreshToken: cookieFrom(confirmed.result as { tokens: { cookies: { name: string; value: string }[] } }, "kc_refresh") };
+  const wrong = await roundTrip(`someone-else-${address}`, { purpose: "reauthenticate", actor, seconds: 760, held: renewed, code: totpCodeAt(secret, at(760).now) });
   assert.equal(!wrong.result.ok && wrong.result.code, "provider_refused");
-
 });
 
 it("an identity connected to one account cannot be connected to another", async () => {

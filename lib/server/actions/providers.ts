@@ -43,6 +43,7 @@ import { randomUUID } from "node:crypto";
 import type { IssuedTokens } from "@/lib/server/tokens";
 import { accountLocked, record, type AccountLocked, type ActionContext, type Actor, type RateLimited } from "./context";
 import { markSignInFresh, needsFreshSignIn, withRenewedTokens, type NeedsFreshSignIn } from "./fresh-sign-in";
+import { proveSecondFactor } from "./second-factor";
 import { circumstancesOf, queue, sendQueuedMail } from "./mail";
 import { signedInWith, type SignedIn } from "./sign-in";
 
@@ -62,7 +63,7 @@ export type StartResult =
   | { ok: true; redirect: URL; browserValue: string }
   | RateLimited
   | NeedsFreshSignIn
-  | { ok: false; code: "provider_not_found" | "provider_not_connected" }
+  | { ok: false; code: "provider_not_found" | "provider_not_connected" | "reauth_code_required" | "code_incorrect" }
   | ProviderFailure;
 
 /**
@@ -71,7 +72,7 @@ export type StartResult =
  * a fresh sign-in; confirming it's you needs an identity of that provider on the account.
  */
 export async function startAtProvider(
-  input: { providerId: string; purpose: ProviderPurpose; next: string; remember: boolean; browserValue?: string; actor?: Actor },
+  input: { providerId: string; purpose: ProviderPurpose; next: string; remember: boolean; browserValue?: string; actor?: Actor; code?: string },
   ctx: ActionContext,
 ): Promise<StartResult> {
   const provider = providerOf(ctx, input.providerId);
@@ -87,6 +88,12 @@ export async function startAtProvider(
   }
   const taken = await takeProviderStart(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  let secondFactorAt: Date | null = null;
+  if (input.purpose === "reauthenticate") {
+    const asked = await appCodeBeforeLeaving(input.actor!, input.code, ctx);
+    if (asked !== "not_needed" && !(asked instanceof Date)) return asked;
+    if (asked instanceof Date) secondFactorAt = asked;
+  }
   const secrets = await newAttemptSecrets();
   const redirect = await authorizationUrl(provider, { ...secrets, redirectUri: redirectUriOf(ctx, provider.id), reauthenticate: input.purpose === "reauthenticate" });
   if (!(redirect instanceof URL)) return redirect;
@@ -104,10 +111,28 @@ export async function startAtProvider(
       persistent: input.remember,
       userId: input.actor?.userId ?? null,
       sessionId: input.actor?.sessionId ?? null,
+      secondFactorAt,
     },
     ctx.now,
   );
   return { ok: true, redirect, browserValue };
+}
+
+/**
+ * Confirming it's you through a provider, on an account with an authenticator app: its code too,
+ * asked before leaving (the provider proves its own session, which a borrowed laptop may well
+ * hold; signing in through it asks for the code, so confirming through it does). Limited and
+ * recorded as when confirming with the password. When the code was right, that moment.
+ */
+async function appCodeBeforeLeaving(actor: Actor, code: string | undefined, ctx: ActionContext): Promise<"not_needed" | Date | RateLimited | { ok: false; code: "reauth_code_required" | "code_incorrect" }> {
+  const factor = await getTotpFactor(ctx.db, actor.userId);
+  if (!factor?.confirmedAt) return "not_needed";
+  if (!code) return { ok: false, code: "reauth_code_required" };
+  const proof = await proveSecondFactor(actor.userId, code, ctx, { sessionId: actor.sessionId });
+  if (proof === "proved") return ctx.now;
+  if (typeof proof === "object") return proof;
+  await record(ctx, { ...actor, type: "reauthentication_failed", detail: "wrong code" });
+  return { ok: false, code: "code_incorrect" };
 }
 
 export type CallbackResult =
@@ -283,8 +308,15 @@ async function confirmItsYou(provider: ProviderSettings, attempt: ProviderSignIn
     await record(ctx, { ...actor, type: "reauthentication_failed", detail: `${provider.name}: another account there` });
     return { ok: false, code: "provider_refused", why: `that ${provider.name} account is not the one connected to yours`, providerName: provider.name };
   }
+  // The app's code was asked at the start when the account had an app then; one added since
+  // (by this same session, freshly) is asked for next time.
+  const factor = await getTotpFactor(ctx.db, actor.userId);
+  if (factor?.confirmedAt && !attempt.secondFactorAt) {
+    await record(ctx, { ...actor, type: "reauthentication_failed", detail: `${provider.name}: the app's code was not given` });
+    return { ok: false, code: "provider_refused", why: "your authenticator app's code is needed too: please try again", providerName: provider.name };
+  }
   const renewed = await withRenewedTokens(actor, browser.refreshToken, ctx, async () => {
-    await markSignInFresh(actor, "fed", ctx);
+    await markSignInFresh(actor, attempt.secondFactorAt ? "fed,otp,mfa" : "fed", ctx);
     return { ok: true as const };
   });
   if (!renewed.ok) return { ok: false, code: "provider_refused", why: "this browser no longer holds the session that asked", providerName: provider.name };

@@ -51,6 +51,7 @@ export type ProviderSignInRow = {
   persistent: boolean;
   userId: string | null;
   sessionId: string | null;
+  secondFactorAt: Date | null;
 };
 
 export async function createProviderSignIn(
@@ -75,7 +76,7 @@ export async function takeProviderSignIn(db: Db, input: { state: string; browser
   if (count !== 1) return null;
   return db.providerSignIn.findUnique({
     where: { state: input.state },
-    select: { id: true, provider: true, purpose: true, state: true, nonce: true, codeVerifier: true, next: true, persistent: true, userId: true, sessionId: true },
+    select: { id: true, provider: true, purpose: true, state: true, nonce: true, codeVerifier: true, next: true, persistent: true, userId: true, sessionId: true, secondFactorAt: true },
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NextResponse } from "next/server";
-import { answerFailure, answerRefusal, CONFIRM_FORM, failWith, json, NO_STORE, seeOther, withCookies } from "@/lib/edge/answer";
+import { answerFailure, answerRefusal, CONFIRM_FORM, CONFIRM_WITH_PROVIDER_FORM, failWith, json, NO_STORE, seeOther, withCookies } from "@/lib/edge/answer";
 import { PLAIN_PAGE_CSP, plainPage } from "@/lib/edge/plain-page";
 import { providerCookie, providerCookieName } from "@/lib/edge/cookies";
 import { apiError } from "@/lib/edge/errors";
@@ -14,12 +14,15 @@ const startInput = z.strictObject({
   purpose: z.enum(["sign_in", "connect", "reauthenticate"]).default("sign_in"),
   next: z.string().max(2048).optional(),
   remember: z.boolean().default(true),
+  // Confirming it's you on an account with an authenticator app: its code, asked before leaving.
+  code: z.string().trim().max(64).optional(),
 });
 
 const fromForm = (form: URLSearchParams) => ({
   purpose: form.get("purpose") ?? undefined,
   next: form.get("next") ?? undefined,
   remember: ["on", "1", "true"].includes(form.get("remember") ?? "on"),
+  code: form.get("code") || undefined,
 });
 
 // Leaving for another provider: a plain form's post (it works without JavaScript) answered with a
@@ -29,7 +32,7 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   const input = await readInput(request, startInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fromForm });
   const back = { page: "/login" };
   if (!input.ok) return answerFailure(input.mode, input.error, back);
-  const { purpose, remember } = input.data;
+  const { purpose, remember, code } = input.data;
   const current = purpose === "sign_in" ? null : await getCurrentSession();
   if (purpose !== "sign_in" && !current) return input.mode === "form" ? seeOther("/login?next=%2Faccount") : failWith("unauthenticated");
   const next = safeNextPath(input.data.next ?? (purpose === "sign_in" ? undefined : "/account"));
@@ -40,6 +43,7 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
       purpose,
       next,
       remember,
+      code,
       browserValue: request.cookies.get(providerCookieName(ctx.config))?.value,
       actor: current ? { userId: current.user.id, sessionId: current.session.id, authenticatedAt: current.claims.authenticatedAt } : undefined,
     },
@@ -47,6 +51,7 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   );
   if (!started.ok) {
     if (started.code === "reauthentication_required") return answerRefusal(input.mode, started, CONFIRM_FORM);
+    if (started.code === "reauth_code_required" || started.code === "code_incorrect") return answerRefusal(input.mode, started, CONFIRM_WITH_PROVIDER_FORM, { [started.code]: "code" });
     if (started.code === "provider_unreachable") {
       const name = ctx.config.providers.find((p) => p.id === providerId)?.name ?? "the provider";
       const message = `We couldn’t reach ${name} just now. Nothing was changed; please try again in a moment.`;
@@ -57,7 +62,8 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
       });
     }
     if (started.code === "provider_cancelled" || started.code === "provider_refused") return answerFailure(input.mode, apiError("provider_refused"), back);
-    return answerRefusal(input.mode, started, purpose === "sign_in" ? back : { page: "/account", fragment: "ways-section" });
+    const form = purpose === "sign_in" ? back : purpose === "reauthenticate" ? CONFIRM_WITH_PROVIDER_FORM : { page: "/account", fragment: "ways-section" };
+    return answerRefusal(input.mode, started, form);
   }
   const answer = input.mode === "form" ? seeOther(started.redirect.toString()) : json({ redirect: started.redirect.toString() });
   return withCookies(answer, [providerCookie(started.browserValue, ctx.config)]);

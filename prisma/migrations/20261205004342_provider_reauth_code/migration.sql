@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ProviderSignIn" ADD COLUMN "secondFactorAt" DATETIME;
