@@ -112,3 +112,13 @@ test("forty passkey sign-in challenges asked from one address at the same moment
     expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
   }
 });
+
+test("forty starts of a provider sign-in from one address at once: five leave for the provider, thirty-five 429s, five attempts stored", async ({ db }) => {
+  const ip = address();
+  const before = await db.query<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS "n" FROM "ProviderSignIn"`);
+  const responses = await race({ method: "POST", path: "/api/auth/oauth/corp/start", headers: { "x-forwarded-for": ip }, body: { purpose: "sign_in" } });
+  expect(countStatuses(responses)).toEqual({ 200: LIMIT, 429: 40 - LIMIT });
+  expect(responses.filter((r) => r.status === 429).every((r) => Number(r.headers["retry-after"]) > 0)).toBe(true);
+  const after = await db.query<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS "n" FROM "ProviderSignIn"`);
+  expect(after[0].n - before[0].n).toBe(LIMIT);
+});

@@ -2,11 +2,13 @@
 // and a GitHub stand-in, both started by the test servers (scripts/e2e-server.mjs). The provider's
 // sign-in page takes any login: the login is the address it vouches for, unless it starts with
 // "unverified:".
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { signInAtProvider } from "../lib/testing/provider-browser";
 import { expect, test } from "./fixtures";
 import { codeFor, turnOnApp } from "./factors";
-import { createAccount, PASSWORD, signInWithForm, uniqueEmail } from "./helpers";
+import { COOKIE, createAccount, PASSWORD, signInWithForm, tokenCookies, uniqueEmail } from "./helpers";
 import { codeIn, lastMailId, waitForMail } from "./mail";
+import { countStatuses, sendManyTogether, sendTogether } from "./simultaneous";
 import { E2E } from "./settings";
 
 /** At the provider's sign-in page (Corp's or the GitHub stand-in's): sign in as `login`. */
@@ -14,6 +16,16 @@ async function signInThere(page: Page, login: string) {
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill("anything at all");
   await page.locator('button[type="submit"]').first().click();
+}
+
+/**
+ * Starts a sign-in with Corp from `client` (its cookie binds the attempt), signs in there as
+ * `login` and returns the callback address Corp sends the browser back to, unopened.
+ */
+async function callbackFor(client: APIRequestContext, login: string): Promise<URL> {
+  const started = await client.post("/api/auth/oauth/corp/start", { data: { purpose: "sign_in", next: "/dashboard" } });
+  expect(started.status()).toBe(200);
+  return signInAtProvider(new URL((await started.json()).redirect), login);
 }
 
 test("sign up with Corp from /register: back signed in, the account proved, with no password until one is set", async ({ page }) => {
@@ -135,24 +147,70 @@ test("connect GitHub from /account, then disconnect it; the last way in cannot b
   expect((await refused.json()).error.code).toBe("last_way_in");
 });
 
-test("a callback this browser did not start is refused with a plain page, and nothing is created", async ({ page, browser }) => {
+test("forty removals of the last three ways in, released together: two go, one stays, each refusal says why", async ({ page, db }) => {
+  const email = uniqueEmail("race-ways");
+  expect((await createAccount(page.context().request, email)).status()).toBe(201);
+  for (const [button, login] of [["Connect GitHub", `gh-${email}`], ["Connect Corp", `corp-${email}`]]) {
+    await page.goto("/account");
+    await page.getByRole("button", { name: button }).click();
+    await signInThere(page, login);
+    await expect(page).toHaveURL(/\/account\?notice=provider_connected/);
+  }
+  const identities = await db.query<{ id: string }>(`SELECT i."id" FROM "ProviderIdentity" i JOIN "User" u ON u."id" = i."userId" WHERE u."email" = ?`, email);
+  expect(identities).toHaveLength(2);
+  const { access } = await tokenCookies(page.context());
+  const headers = { cookie: `${COOKIE.access}=${access!.value}` };
+  const responses = await sendTogether(E2E.baseURL, [
+    ...Array.from({ length: 14 }, () => ({ method: "POST" as const, path: "/api/auth/password/remove", headers })),
+    ...identities.flatMap(({ id }) => Array.from({ length: 13 }, () => ({ method: "POST" as const, path: `/api/auth/identities/${id}/remove`, headers }))),
+  ]);
+  expect(responses).toHaveLength(40);
+  const codes = responses.filter((r) => r.status !== 204).map((r) => JSON.parse(r.body).error.code as string);
+  expect(countStatuses(responses)[204], "two of the three ways removed").toBe(2);
+  expect(new Set(codes)).toContain("last_way_in");
+  expect([...new Set(codes)].every((c) => ["last_way_in", "no_password", "identity_not_found"].includes(c)), codes.join(", ")).toBe(true);
+  const [left] = await db.query<{ identities: number; password: number }>(
+    `SELECT (SELECT CAST(count(*) AS INTEGER) FROM "ProviderIdentity" i WHERE i."userId" = u."id") AS "identities", CASE WHEN u."passwordHash" IS NULL THEN 0 ELSE 1 END AS "password" FROM "User" u WHERE u."email" = ?`,
+    email,
+  );
+  expect(left.identities + left.password, "one way in left").toBe(1);
+});
+
+test("a callback this browser did not start is refused with a plain page, and nothing is created; in the client that started it, it still works", async ({ page, playwright }) => {
   const email = uniqueEmail("csrf");
-  const attacker = await browser.newContext({ baseURL: E2E.baseURL });
-  const theirs = await attacker.newPage();
-  await theirs.goto("/login");
-  // The attacker stops at the callback's address and hands it to the person.
-  await theirs.route("**/api/auth/oauth/corp/callback**", (route) => route.abort());
-  const callback = theirs.waitForRequest("**/api/auth/oauth/corp/callback**");
-  await theirs.getByRole("button", { name: "Continue with Corp" }).click();
-  await signInThere(theirs, email);
-  const forged = (await callback).url();
-  await attacker.close();
-  const response = await page.goto(forged);
+  // The attacker starts a sign-in with their own provider account and stops at the callback's
+  // address (a browser cannot be stopped there: it follows the provider's redirect), then hands
+  // it to the person.
+  const attacker = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  const forged = await callbackFor(attacker, email);
+  const response = await page.goto(forged.toString());
   expect(response!.status()).toBe(400);
   await expect(page.getByRole("heading", { name: "That sign-in didn’t work" })).toBeVisible();
   expect((await page.request.get("/api/auth/session")).status()).toBe(401);
   const exists = await page.request.post("/api/auth/login", { data: { email, password: PASSWORD } });
   expect(exists.status()).toBe(401);
+  // Refused for the browser, not for being used: the attacker's own client can still finish it.
+  const own = await attacker.get(forged.pathname + forged.search, { maxRedirects: 0 });
+  expect(own.status()).toBe(303);
+  expect(own.headers().location).toMatch(/\/dashboard$/);
+  await attacker.dispose();
+});
+
+test("one callback sent forty times at once, from the client that started it: one sign-up, one session, thirty-nine refusals", async ({ playwright, db }) => {
+  const email = uniqueEmail("callback-race");
+  const client = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  const callback = await callbackFor(client, email);
+  const attempt = (await client.storageState()).cookies.find((c) => c.name.endsWith("kc_provider"))!;
+  const responses = await sendManyTogether(E2E.baseURL, { method: "GET", path: callback.pathname + callback.search, headers: { cookie: `${attempt.name}=${attempt.value}` } }, 40);
+  expect(countStatuses(responses)).toEqual({ 303: 1, 400: 39 });
+  expect(responses.find((r) => r.status === 303)!.headers.location).toMatch(/\/dashboard$/);
+  const [made] = await db.query<{ users: number; sessions: number }>(
+    `SELECT (SELECT CAST(count(*) AS INTEGER) FROM "User" WHERE "email" = ?) AS "users", (SELECT CAST(count(*) AS INTEGER) FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE u."email" = ?) AS "sessions"`,
+    email,
+    email,
+  );
+  expect(made).toEqual({ users: 1, sessions: 1 });
+  await client.dispose();
 });
 
 test("a provider that cannot be reached: 'We couldn’t reach Corp', 503, nobody signed out", async ({ browser }) => {

@@ -9,6 +9,7 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { ProviderSettings } from "@/lib/env";
+import { log } from "@/lib/server/log";
 
 /** Every request to a provider gives up after this: a slow provider is an outage, not a hang. */
 const TIMEOUT_MS = 5000;
@@ -71,7 +72,10 @@ export async function authorizationUrl(p: ProviderSettings, request: Authorizati
   let server: oauth.AuthorizationServer;
   try {
     server = await serverOf(p);
-  } catch {
+  } catch (error) {
+    // To the person, the provider could not be reached; to the operator, why (a wrong issuer
+    // answers with metadata that names another one).
+    log().warn({ provider: p.id, fault: error instanceof Error ? error.message : String(error) }, "provider discovery failed");
     return { ok: false, code: "provider_unreachable" };
   }
   const url = new URL(server.authorization_endpoint!);

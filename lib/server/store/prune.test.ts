@@ -61,3 +61,32 @@ it("removes ended sessions with their tokens and old events, and keeps what reus
   // Nothing left to do a second time.
   assert.deepEqual(await pruneAuthRecords(db, now), { sessions: 0, refreshTokens: 0, securityEvents: 0, rateLimits: 0, challenges: 0, pendingSignIns: 0, webAuthnChallenges: 0, providerSignIns: 0, mails: 0, slowestBatchMs: 0 });
 });
+
+it("removes provider sign-in attempts a day after they expired (the callback's and the waiting link's), and keeps the rest", async () => {
+  const attempt = (id: string, expiresAt: Date, linkExpiresAt: Date | null = null) => ({
+    id,
+    browser: `hash-${id}`,
+    provider: "corp",
+    purpose: "sign_in",
+    state: `state-${id}-0123456789abcdef`,
+    nonce: "n",
+    codeVerifier: "v",
+    next: "/dashboard",
+    persistent: true,
+    createdAt: new Date(expiresAt.getTime() - 600_000),
+    expiresAt,
+    linkExpiresAt,
+  });
+  const now = at(10 * DAY);
+  await db.providerSignIn.createMany({
+    data: [
+      attempt("old", at(8 * DAY)),
+      attempt("recent", at(10 * DAY - 3600)),
+      attempt("old-link-live", at(8 * DAY), at(10 * DAY + 600)),
+      attempt("live", at(10 * DAY + 600)),
+    ],
+  });
+  const removed = await pruneAuthRecords(db, now);
+  assert.equal(removed.providerSignIns, 1);
+  assert.deepEqual((await db.providerSignIn.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id), ["live", "old-link-live", "recent"]);
+});
