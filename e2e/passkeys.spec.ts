@@ -141,11 +141,11 @@ test("a stale sign-in is confirmed with a passkey instead of the password, once,
 
   await new Promise((resolve) => setTimeout(resolve, (Number(E2E.instances.steady.env.REAUTH_MAX_AGE_SECONDS) + 1) * 1000));
   const sent = page.waitForRequest((r) => r.url().endsWith("/api/auth/reauthenticate/passkey") && r.method() === "POST");
-  await page.getByRole("button", { name: /^Remove / }).click();
+  await page.getByTestId("passkey-row").getByRole("button", { name: /^Remove / }).click();
   await expect(page.getByText("Confirm it’s you.")).toBeVisible();
   // Cancelled, the prompt gives focus back to the button it stood in for.
   await page.getByRole("button", { name: "Cancel" }).click();
-  await expect(page.getByRole("button", { name: /^Remove / })).toBeFocused();
+  await expect(page.getByTestId("passkey-row").getByRole("button", { name: /^Remove / })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByText("Confirm it’s you.")).toBeVisible();
   await page.getByRole("button", { name: "Use a passkey" }).click();

@@ -138,8 +138,14 @@ test("connect GitHub from /account, then disconnect it; the last way in cannot b
   await expect(page.getByRole("button", { name: "Connect GitHub" })).toBeVisible();
   // Connected again, and the password removed: GitHub is the last way in, and stays.
   await connectGitHub();
-  expect((await page.request.post("/api/auth/password/remove")).status()).toBe(204);
-  await page.reload();
+  await page.locator("summary", { hasText: "Remove my password" }).click();
+  const current = page.locator(".remove-password").getByLabel("Current password");
+  await current.fill("not my password");
+  await page.getByRole("button", { name: "Remove my password" }).click();
+  await expect(current).toHaveAttribute("aria-invalid", "true");
+  await current.fill(PASSWORD);
+  await page.getByRole("button", { name: "Remove my password" }).click();
+  await expect(page).toHaveURL(/notice=password_removed/);
   await expect(row).toContainText("Your only way in");
   const [identity] = await db.query<{ id: string }>(`SELECT i."id" FROM "ProviderIdentity" i JOIN "User" u ON u."id" = i."userId" WHERE u."email" = ?`, email);
   const refused = await page.request.post(`/api/auth/identities/${identity.id}/remove`);
@@ -161,8 +167,9 @@ test("forty removals of the last three ways in, released together: two go, one s
   const { access } = await tokenCookies(page.context());
   const headers = { cookie: `${COOKIE.access}=${access!.value}` };
   const responses = await sendTogether(E2E.baseURL, [
-    ...Array.from({ length: 14 }, () => ({ method: "POST" as const, path: "/api/auth/password/remove", headers })),
-    ...identities.flatMap(({ id }) => Array.from({ length: 13 }, () => ({ method: "POST" as const, path: `/api/auth/identities/${id}/remove`, headers }))),
+    // Four: each checks the password, five checks per account per quarter-hour.
+    ...Array.from({ length: 4 }, () => ({ method: "POST" as const, path: "/api/auth/password/remove", headers, body: { currentPassword: PASSWORD } })),
+    ...identities.flatMap(({ id }) => Array.from({ length: 18 }, () => ({ method: "POST" as const, path: `/api/auth/identities/${id}/remove`, headers }))),
   ]);
   expect(responses).toHaveLength(40);
   const codes = responses.filter((r) => r.status !== 204).map((r) => JSON.parse(r.body).error.code as string);
@@ -213,6 +220,17 @@ test("one callback sent forty times at once, from the client that started it: on
   await client.dispose();
 });
 
+test("signing out clears a provider sign-in waiting in this browser (the next person at it must not find it)", async ({ playwright }) => {
+  const client = await playwright.request.newContext({ baseURL: E2E.baseURL });
+  expect((await createAccount(client, uniqueEmail("signout-provider"))).status()).toBe(201);
+  await callbackFor(client, uniqueEmail("someone-at-corp"));
+  const held = async () => (await client.storageState()).cookies.some((c) => c.name.endsWith("kc_provider"));
+  expect(await held()).toBe(true);
+  expect((await client.post("/api/auth/logout")).status()).toBe(204);
+  expect(await held()).toBe(false);
+  await client.dispose();
+});
+
 test("a provider that cannot be reached: 'We couldn’t reach Corp', 503, nobody signed out", async ({ browser }) => {
   const context = await browser.newContext({ baseURL: E2E.brokenURL });
   const page = await context.newPage();
@@ -249,7 +267,7 @@ test.describe("on the instance where a sign-in stays fresh for 6 seconds", () =>
     await expect(page).toHaveURL(/\/login\?deleted=1$/);
   });
 
-  test("with two-step sign-in on, confirming through Corp asks for the app's code too, before leaving", async ({ page }) => {
+  test("with two-step sign-in on, confirming through Corp asks for the app's code after it, as at sign-in", async ({ page }) => {
     const email = uniqueEmail("corp-confirm-2fa");
     await page.goto("/login");
     await page.getByRole("button", { name: "Continue with Corp" }).click();
@@ -261,19 +279,18 @@ test.describe("on the instance where a sign-in stays fresh for 6 seconds", () =>
     await page.locator("summary", { hasText: "Delete my account" }).click();
     await page.getByLabel("Type your email address to confirm").fill(email);
     await page.getByRole("button", { name: "Delete my account" }).click();
-    await expect(page.getByText("The code from your authenticator app goes with it.")).toBeVisible();
-    const code = page.getByLabel("Code from your authenticator app");
-    // Without the code, or with a wrong one, nobody leaves for Corp.
-    await page.getByRole("button", { name: "Continue with Corp" }).click();
-    await expect(page.getByText("Enter the code from your authenticator app first.")).toBeVisible();
-    await expect(code).toBeFocused();
-    await code.fill("000000");
-    await page.getByRole("button", { name: "Continue with Corp" }).click();
-    await expect(code).toHaveAttribute("aria-invalid", "true");
-    await expect(page).toHaveURL(/\/account/);
-    await code.fill(codeFor(secret));
+    await expect(page.getByText("The code from your authenticator app is asked too (after the provider).")).toBeVisible();
     await page.getByRole("button", { name: "Continue with Corp" }).click();
     await signInThere(page, email);
+    await expect(page).toHaveURL(/\/account\/confirm-code$/);
+    await expect(page.getByRole("heading", { name: "One more step" })).toBeVisible();
+    // Corp alone is not enough: the session is not fresh until the code.
+    expect((await page.request.get("/api/auth/account/export")).status()).toBe(403);
+    await page.getByLabel("Code").fill("000000");
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await expect(page.getByLabel("Code")).toHaveAttribute("aria-invalid", "true");
+    await page.getByLabel("Code").fill(codeFor(secret));
+    await page.getByRole("button", { name: "Confirm" }).click();
     await expect(page).toHaveURL(/\/account\?notice=reauthenticated/);
     await page.locator("summary", { hasText: "Delete my account" }).click();
     await page.getByLabel("Type your email address to confirm").fill(email);
@@ -282,7 +299,7 @@ test.describe("on the instance where a sign-in stays fresh for 6 seconds", () =>
   });
 });
 
-test("without JavaScript, confirming through Corp on an account with an app: the code field goes with the button", async ({ browser }) => {
+test("without JavaScript, confirming through Corp on an account with an app: Corp, then the code", async ({ browser }) => {
   const context = await browser.newContext({ baseURL: E2E.baseURL, javaScriptEnabled: false });
   const page = await context.newPage();
   const email = uniqueEmail("corp-confirm-nojs");
@@ -293,12 +310,14 @@ test("without JavaScript, confirming through Corp on an account with an app: the
   const { secret } = await turnOnApp(context.request);
   await page.goto("/account?form=confirm");
   await page.getByRole("button", { name: "Confirm with Corp" }).click();
-  await expect(page).toHaveURL(/form=confirm-provider/);
-  const code = page.getByLabel("Code from your authenticator app");
-  await expect(code).toHaveAttribute("aria-invalid", "true");
-  await code.fill(codeFor(secret));
-  await page.getByRole("button", { name: "Confirm with Corp" }).click();
   await signInThere(page, email);
+  await expect(page).toHaveURL(/\/account\/confirm-code$/);
+  await page.getByLabel("Code").fill("000000");
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/\/account\/confirm-code\?/);
+  await expect(page.getByLabel("Code")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Code").fill(codeFor(secret));
+  await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\?notice=reauthenticated/);
   await context.close();
 });

@@ -137,9 +137,19 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
           {ways.password ? null : <p>Your account has no password: you sign in with a passkey or another provider. Set one to sign in with your address too.</p>}
           <PasswordForm email={user.email} hasPassword={ways.password} initialErrors={passwordErrors} />
           {ways.password && ways.total > 1 ? (
-            <div className="actions">
-              <ActionButton action="/api/auth/password/remove" label="Remove my password" notice="password_removed" variant="link" />
-            </div>
+            <details className="remove-password" open={query.form === "remove-password" ? true : undefined}>
+              <summary>Remove my password</summary>
+              <p>You will sign in with a passkey or another provider instead. Your other sessions will be signed out.</p>
+              <StepForm
+                action="/api/auth/password/remove"
+                fields={[{ name: "currentPassword", id: "remove-current-password", label: "Current password", type: "password", autoComplete: "current-password" }]}
+                submit="Remove my password"
+                pending="Removing…"
+                then="/account?notice=password_removed"
+                danger
+                {...formErrorsOf(query, "remove-password")}
+              />
+            </details>
           ) : null}
         </div>
         <div id="passkeys-section">
@@ -198,7 +208,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
           <p>
             It has been a while since you signed in.{" "}
             {ways.password ? "Enter your password" : "Sign in again with a provider connected to your account"}
-            {twoFactor.on ? " and the code from your authenticator app" : ""}, then do again what you started.
+            {twoFactor.on ? " and then the code from your authenticator app" : ""}, then do again what you started.
           </p>
           {ways.password ? (
             <StepForm
@@ -215,7 +225,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
               {...formErrorsOf(query, "confirm")}
             />
           ) : null}
-          {providers.length > 0 ? <ConfirmWithProvider providers={providers} appCode={twoFactor.on} errors={formErrorsOf(query, "confirm-provider")} /> : null}
+          {providers.length > 0 ? <ConfirmWithProvider providers={providers} errors={formErrorsOf(query, "confirm-provider")} /> : null}
         </section>
       ) : null}
 

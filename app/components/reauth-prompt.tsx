@@ -23,22 +23,21 @@ async function waysToConfirm(): Promise<Ways> {
 }
 
 /**
- * Leaves to confirm at a provider (with the app's code, when it is on), coming back to this page;
- * null once on the way, else what to tell the person — about the code, or in general.
+ * Leaves to confirm at a provider, coming back to this page (through the app's code, when it is
+ * on); null once on the way, else what to tell the person.
  */
-async function confirmAtProvider(providerId: string, code: string | null): Promise<{ code?: string; general?: string } | null> {
+async function confirmAtProvider(providerId: string): Promise<string | null> {
   const answer = await fetch(`/api/auth/oauth/${providerId}/start`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify({ purpose: "reauthenticate", next: window.location.pathname + window.location.search, ...(code ? { code } : {}) }),
+    body: JSON.stringify({ purpose: "reauthenticate", next: window.location.pathname + window.location.search }),
   }).catch(() => null);
-  const body = (await answer?.json().catch(() => null)) as { redirect?: string; error?: { message?: string; fields?: { code?: string } } } | null;
+  const body = (await answer?.json().catch(() => null)) as { redirect?: string; error?: { message?: string } } | null;
   if (answer?.ok && body?.redirect) {
     window.location.assign(body.redirect);
     return null;
   }
-  if (body?.error?.fields?.code) return { code: body.error.fields.code };
-  return { general: body?.error?.message ?? "That didn’t work just now. Please try again." };
+  return body?.error?.message ?? "That didn’t work just now. Please try again.";
 }
 
 const messageOf = async (answer: Response | null) =>
@@ -78,9 +77,8 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
   const [passkeyPending, setPasskeyPending] = useState(false);
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const passkeyButton = useRef<HTMLButtonElement>(null);
-  const form = useRef<HTMLFormElement>(null);
-  const codeField = useRef<HTMLInputElement>(null);
-  const showCode = askCode || ways.appCode;
+  // With the password: shown at once when the server says the account has an app.
+  const showCode = ways.password && (askCode || ways.appCode);
 
   useEffect(() => {
     let stopped = false;
@@ -108,23 +106,14 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
     setError(null);
     setCodeError(null);
     setPasskeyError(null);
-    const code = form.current ? new FormData(form.current).get("code") : null;
-    if (ways.appCode && !code) {
-      setCodeError("Enter the code from your authenticator app first.");
-      return codeField.current?.focus();
-    }
-    const failure = await confirmAtProvider(providerId, code === null ? null : String(code));
-    if (failure?.code) {
-      setCodeError(failure.code);
-      codeField.current?.focus();
-    } else if (failure?.general) setPasskeyError(failure.general);
+    const failure = await confirmAtProvider(providerId);
+    if (failure) setPasskeyError(failure);
   }
 
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     event.stopPropagation();
-    // Enter in the code field of an account without a password: its provider, when it has one.
-    if (!ways.password) return ways.providers.length === 1 ? void confirmByProvider(ways.providers[0].id) : undefined;
+    if (!ways.password) return;
     if (pending || passkeyPending) return;
     setPending(true);
     setError(null);
@@ -150,9 +139,11 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
 
   const others = [passkeyOffered ? "use a passkey" : null, ...ways.providers.map((p) => `continue with ${p.name}`)].filter(Boolean);
   const how = ways.password ? `enter your password${others.length ? ` or ${others.join(" or ")}` : ""}` : others.join(" or ") || "sign in again";
-  const codeNote = showCode ? ` The code from your authenticator app goes with it${passkeyOffered ? " (a passkey needs none)" : ""}.` : "";
+  const codeNote = ways.appCode
+    ? ` The code from your authenticator app is asked too${ways.providers.length > 0 ? " (after the provider)" : ""}${passkeyOffered ? "; a passkey needs none" : ""}.`
+    : "";
   return (
-    <form ref={form} className="card reauth" onSubmit={confirm} noValidate>
+    <form className="card reauth" onSubmit={confirm} noValidate>
       <p>
         <strong>Confirm it’s you.</strong> It has been a while since you signed in, so {how} to go on.{codeNote}
       </p>
@@ -182,14 +173,13 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
         <div className="field">
           <label htmlFor={`${id}-code`}>Code from your authenticator app</label>
           <input
-            ref={codeField}
             id={`${id}-code`}
             name="code"
             type="text"
             inputMode="numeric"
             autoComplete="one-time-code"
             required
-            autoFocus={askCode || !ways.password}
+            autoFocus={askCode}
             aria-invalid={codeError ? true : undefined}
             aria-describedby={codeError ? `${id}-code-error` : undefined}
           />

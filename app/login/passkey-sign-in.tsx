@@ -7,8 +7,19 @@ import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthenti
 import { useEffect, useState } from "react";
 import { announceAuthChange } from "@/app/components/auth-channel";
 
+// One options request at a time: the first answer sets the browser's passkey cookie, and a second
+// request sent before it arrived would get a cookie of its own, orphaning the first's challenge
+// (the button pressed while the autofill's request is still on its way: "This sign-in expired").
+let optionsInFlight: Promise<unknown> = Promise.resolve();
+
+function askForOptions(): Promise<Response | null> {
+  const asked = optionsInFlight.then(() => fetch("/api/auth/passkeys/sign-in/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null));
+  optionsInFlight = asked;
+  return asked;
+}
+
 async function signInWithPasskey(next: string, autofill: boolean): Promise<string | null> {
-  const started = await fetch("/api/auth/passkeys/sign-in/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
+  const started = await askForOptions();
   // The autofill's own request stays quiet: a refusal here is no news to someone typing a password.
   if (!started?.ok) return autofill ? null : ((await messageOf(started)) ?? "Passkey sign-in is unavailable just now. Please try again.");
   const { options } = await started.json();

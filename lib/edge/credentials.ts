@@ -89,6 +89,11 @@ export function messageFor(code: string | null | undefined): string | undefined 
 
 // No current password when the account has none yet (made through another provider): the action decides.
 export const changePasswordInput = z.strictObject({ currentPassword: passwordString.optional(), newPassword });
+export const removePasswordInput = z.strictObject({ currentPassword: passwordString });
+
+export function removePasswordFromForm(form: URLSearchParams): Record<string, unknown> {
+  return { currentPassword: form.get("currentPassword") ?? undefined };
+}
 
 export function changePasswordFromForm(form: URLSearchParams): Record<string, unknown> {
   return {
@@ -131,3 +136,5 @@ export const secondFactorInput = z.strictObject({
   next: z.string({ error: code("next_invalid") }).max(2048, code("next_invalid")).optional(),
 });
 export const totpCodeInput = z.strictObject({ code: mailedCode });
+// Confirming it's you through a provider, then the app's code (or a recovery code).
+export const confirmationCodeInput = z.strictObject({ code: secondFactorInput.shape.code });

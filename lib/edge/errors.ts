@@ -84,6 +84,7 @@ export const ERRORS = {
   },
   password_mismatch: { status: 400, message: "That isn’t the password chosen when this sign-up started." },
   link_expired: { status: 400, message: "This link has expired or was already used. Ask for a new one." },
+  confirmation_expired: { status: 400, message: "That confirmation expired (five minutes) or was finished already. Confirm it’s you again." },
   // Refresh
   missing: { status: 401, message: "No refresh token was sent. Please sign in." },
   invalid: { status: 401, message: "The refresh token is not valid. Please sign in." },

@@ -199,7 +199,7 @@ export async function undoEmailChange(input: { token: string }, ctx: ActionConte
 
 /**
  * Removes what was enrolled after `since` — whoever moved the address may have added their own way
- * back in — and keeps what the owner had before. Says what went, for the activity entry.
+ * back in (a passkey, an app, a provider account of theirs) — and keeps what the owner had before. Says what went, for the activity entry.
  */
 async function removeAddedSince(tx: DbOrTx, userId: string, since: Date): Promise<string | null> {
   const after = { gt: since };
@@ -208,11 +208,13 @@ async function removeAddedSince(tx: DbOrTx, userId: string, since: Date): Promis
   // Recovery codes belong to the app: if it went, they go; otherwise only codes made since.
   const codes = await tx.recoveryCode.deleteMany({ where: { userId, ...(totp.count > 0 ? {} : { createdAt: after }) } });
   const browsers = await tx.knownDevice.deleteMany({ where: { userId, firstSeenAt: after } });
+  const providers = await tx.providerIdentity.deleteMany({ where: { userId, createdAt: after } });
   const parts = [
     passkeys.count > 0 ? `${passkeys.count} passkey${passkeys.count === 1 ? "" : "s"}` : null,
     totp.count > 0 ? "the authenticator app" : null,
     codes.count > 0 && totp.count === 0 ? "recovery codes" : null,
     browsers.count > 0 ? `${browsers.count} browser${browsers.count === 1 ? "" : "s"}` : null,
+    providers.count > 0 ? `${providers.count} connected provider${providers.count === 1 ? "" : "s"}` : null,
   ].filter(Boolean);
   return parts.length > 0 ? `Removed what was added since the change: ${parts.join(", ")}` : null;
 }

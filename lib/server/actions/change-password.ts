@@ -51,12 +51,22 @@ export async function changePassword(
 }
 
 /**
- * Removing the password (a passkey or another provider signs in instead): a fresh sign-in, never
- * the last way in; every other session ends, as at a change; mailed and recorded.
+ * Removing the password (a passkey or another provider signs in instead): a fresh sign-in and the
+ * password itself (else removing it and setting another would change it without knowing it),
+ * never the last way in; every other session ends, as at a change; mailed and recorded.
  */
-export async function removePassword(actor: Actor, ctx: ActionContext): Promise<{ ok: true } | NeedsFreshSignIn | { ok: false; code: "last_way_in" | "no_password" }> {
+export async function removePassword(
+  actor: Actor,
+  input: { currentPassword: string },
+  ctx: ActionContext,
+): Promise<{ ok: true } | NeedsFreshSignIn | RateLimited | { ok: false; code: "last_way_in" | "no_password" | "wrong_password" }> {
   const stale = await needsFreshSignIn(actor, ctx);
   if (stale) return stale;
+  const ways = await waysIn(ctx.db, actor.userId);
+  if (!ways.password) return { ok: false, code: "no_password" };
+  if (ways.total <= 1) return { ok: false, code: "last_way_in" };
+  const checked = await checkCurrentPassword(actor, input.currentPassword, ctx, { type: "password_change_failed", detail: "wrong password when removing it" });
+  if (!checked.ok) return checked;
   const outcome = await ctx.db.$transaction(async (tx) => {
     await holdAccount(tx, actor.userId);
     const ways = await waysIn(tx, actor.userId);

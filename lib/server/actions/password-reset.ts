@@ -116,6 +116,7 @@ export async function applyNewPassword(
     await tx.totpFactor.deleteMany({ where: { userId } });
     await tx.recoveryCode.deleteMany({ where: { userId } });
     await tx.knownDevice.deleteMany({ where: { userId } });
+    await tx.providerIdentity.deleteMany({ where: { userId } });
     await tx.pendingSignIn.deleteMany({ where: { userId } });
   }
   await queue(tx, mails.passwordChanged(user.email, circumstancesOf(ctx), ctx.config.appOrigin), ctx);

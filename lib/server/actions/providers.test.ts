@@ -14,7 +14,7 @@ import { accountWithApp } from "@/lib/testing/two-factor";
 import { freePort } from "@/scripts/free-port.mjs";
 import { startOpenIdProvider } from "@/scripts/oidc-provider.mjs";
 import { needsFreshSignIn } from "./fresh-sign-in";
-import { confirmPendingLink, disconnectProvider, finishProviderCallback, pendingLinkFor, startAtProvider, type ProviderPurpose } from "./providers";
+import { confirmPendingLink, disconnectProvider, finishConfirmationWithCode, finishProviderCallback, pendingLinkFor, startAtProvider, type ProviderPurpose } from "./providers";
 import { removePassword } from "./change-password";
 import { signIn } from "./sign-in";
 import { finishSignUp } from "./sign-up";
@@ -34,9 +34,9 @@ before(async () => {
 after(() => provider.close());
 
 /** A browser's round trip: start (its cookie), sign in at the provider as `login`, back to the callback. */
-async function roundTrip(login: string, options: { purpose?: ProviderPurpose; actor?: { userId: string; sessionId: string }; seconds?: number; browserValue?: string; held?: { refreshToken?: string; deviceId?: string }; code?: string } = {}) {
+async function roundTrip(login: string, options: { purpose?: ProviderPurpose; actor?: { userId: string; sessionId: string }; seconds?: number; browserValue?: string; held?: { refreshToken?: string; deviceId?: string } } = {}) {
   const seconds = options.seconds ?? 10;
-  const started = await startAtProvider({ providerId: "corp", purpose: options.purpose ?? "sign_in", next: "/dashboard", remember: true, actor: options.actor, browserValue: options.browserValue, code: options.code }, at(seconds));
+  const started = await startAtProvider({ providerId: "corp", purpose: options.purpose ?? "sign_in", next: "/dashboard", remember: true, actor: options.actor, browserValue: options.browserValue }, at(seconds));
   assert.ok(started.ok, JSON.stringify(started));
   const callback = await signInAtProvider(started.redirect, login);
   const result = await finishProviderCallback({ providerId: "corp", callback, browserValue: started.browserValue, browser: options.held ?? {} }, at(seconds + 1));
@@ -98,18 +98,20 @@ it("a new identity whose address already has an account is never connected silen
   assert.ok(next.result.ok && next.result.kind === "signed_in");
 });
 
-it("an address the provider does not vouch for, that has an account here, connects nothing and signs nobody in (nOAuth)", async () => {
+it("an address the provider does not vouch for, that has an account here, is refused: nothing held, nothing connected, nobody signed in (nOAuth)", async () => {
   const address = email();
   const owner = await signUpThroughMail({ email: address, password: PASSWORD, remember: true }, at());
   // Someone made a provider account under the owner's address, unproved there.
   const { result, browserValue } = await roundTrip(`unverified:${address}`, { seconds: 700 });
-  assert.ok(result.ok && result.kind === "link" && result.signedInAs === null, JSON.stringify(result));
+  assert.ok(!result.ok && result.code === "provider_refused" && /did not confirm that this address is yours/.test(result.why), JSON.stringify(result));
   assert.equal(await db.providerIdentity.count({ where: { userId: owner.user.id } }), 0);
   assert.equal(await db.session.count({ where: { userId: owner.user.id, createdAt: { gt: at(600).now } } }), 0);
-  // Their own session (any account but the owner's) cannot confirm it.
-  const stranger = await signUpThroughMail({ email: email(), password: PASSWORD, remember: true }, at(700));
-  const strangerActor = { userId: stranger.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: stranger.user.id } })).id };
-  assert.deepEqual(await confirmPendingLink(strangerActor, browserValue, at(701)), { ok: false, code: "link_expired" });
+  // Nothing waits in that browser for the owner to confirm, should they sign in there later.
+  const signedIn = await signIn({ email: address, password: PASSWORD, remember: true }, at(710));
+  assert.ok(signedIn.ok);
+  const actor = { userId: owner.user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: owner.user.id }, orderBy: { createdAt: "desc" } })).id };
+  assert.equal(await pendingLinkFor(actor, browserValue, at(711)), null);
+  assert.deepEqual(await confirmPendingLink(actor, browserValue, at(712)), { ok: false, code: "link_expired" });
   assert.equal(await db.providerIdentity.count({ where: { subject: `unverified:${address}` } }), 0);
 });
 
@@ -147,6 +149,39 @@ it("with two-step sign-in on, a provider's sign-in still asks for the code", asy
   assert.equal(session.amr, "fed,otp,mfa");
 });
 
+it("wrong codes after a provider's sign-in, on an account without a password: at the ceiling nothing is switched off (no password appears) and the owner is told which door is open", async () => {
+  const address = email();
+  assert.ok((await roundTrip(address)).result.ok);
+  const user = await db.user.findUniqueOrThrow({ where: { email: address } });
+  const actor = { userId: user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: user.id } })).id };
+  const { startTotpSetup, confirmTotpSetup } = await import("./two-factor");
+  const setup = await startTotpSetup(actor, at(12));
+  assert.ok(setup.ok);
+  assert.ok((await confirmTotpSetup(actor, { code: totpCodeAt(setup.secret, at(13).now) }, at(13))).ok);
+  await db.user.update({ where: { id: user.id }, data: { secondFactorFailures: config.secondFactorMaxFailures - 1 } });
+  const { result } = await roundTrip(address, { seconds: 100 });
+  assert.ok(result.ok && result.kind === "second_factor");
+  const wrong = totpCodeAt(setup.secret, at(130).now) === "000000" ? "111111" : "000000";
+  const refused = await finishSignInWithSecondFactor({ pendingToken: result.pendingToken, code: wrong }, at(130));
+  assert.equal(refused.ok, false);
+  const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  assert.equal(after.passwordHash, null, "no password nobody knows");
+  assert.equal(after.secondFactorFailures, 0);
+  assert.equal((await outboxOf(db, config).mailsTo(address, "codes_guessed")).length, 1);
+  assert.equal((await outboxOf(db, config).mailsTo(address, "password_stopped")).length, 0);
+});
+
+it("an account with a password and the app signs in through its provider with the app's code (no password was checked to guard)", async () => {
+  const { address, actor, secret } = await accountWithApp(at, { email: email(), password: PASSWORD });
+  const connected = await roundTrip(`corp-${address}`, { purpose: "connect", actor, seconds: 20 });
+  assert.ok(connected.result.ok && connected.result.kind === "connected", JSON.stringify(connected.result));
+  const { result } = await roundTrip(`corp-${address}`, { seconds: 100 });
+  assert.ok(result.ok && result.kind === "second_factor", JSON.stringify(result));
+  const done = await finishSignInWithSecondFactor({ pendingToken: result.pendingToken, code: totpCodeAt(secret, at(130).now) }, at(130));
+  assert.ok(done.ok, JSON.stringify(done));
+  assert.equal((await db.session.findFirstOrThrow({ where: { userId: actor.userId }, orderBy: { createdAt: "desc" } })).amr, "fed,otp,mfa");
+});
+
 it("connect from the account (a fresh sign-in), then the last way in is never removed; confirming it's you through the provider renews the tokens", async () => {
   const { address, actor, signedUp, secret } = await accountWithApp(at, { email: email(), password: PASSWORD });
   const connected = await roundTrip(`elsewhere-${address}`, { purpose: "connect", actor, seconds: 20 });
@@ -154,25 +189,55 @@ it("connect from the account (a fresh sign-in), then the last way in is never re
   const identity = await db.providerIdentity.findFirstOrThrow({ where: { userId: actor.userId } });
   assert.equal(identity.email, `elsewhere-${address}`, "its own address, whatever the account's");
   // Removing the password leaves the provider; removing the provider then would leave nothing.
-  assert.deepEqual(await removePassword(actor, at(30)), { ok: true });
+  // The password itself is asked (else removing it and setting another would change it unknown).
+  assert.deepEqual(await removePassword(actor, { currentPassword: "a guess at it" }, at(30)), { ok: false, code: "wrong_password" });
+  assert.deepEqual(await removePassword(actor, { currentPassword: PASSWORD }, at(30)), { ok: true });
   assert.deepEqual(await disconnectProvider(actor, { id: identity.id }, at(31)), { ok: false, code: "last_way_in" });
-  // A stale session confirms through the provider — with the app on, its code too, asked before
-  // leaving (a borrowed laptop may hold the provider's session as well as this one).
+  // A stale session confirms through the provider, which signs the person in again — and with the
+  // app on, its code is asked after it, as at sign-in (a borrowed laptop may hold the provider's
+  // session; the code is never guessed from a session alone).
   assert.deepEqual(await needsFreshSignIn(actor, at(700)), { ok: false, code: "reauthentication_required" });
-  const reauthenticate = (code?: string, seconds = 700) => startAtProvider({ providerId: "corp", purpose: "reauthenticate", next: "/account", remember: true, actor, code }, at(seconds));
-  assert.deepEqual(await reauthenticate(), { ok: false, code: "reauth_code_required" });
-  assert.deepEqual(await reauthenticate("000000"), { ok: false, code: "code_incorrect" });
   const held = { refreshToken: cookieFrom(signedUp, "kc_refresh") };
-  const confirmed = await roundTrip(`elsewhere-${address}`, { purpose: "reauthenticate", actor, seconds: 700, held, code: totpCodeAt(secret, at(700).now) });
-  assert.ok(confirmed.result.ok && confirmed.result.kind === "reauthenticated", JSON.stringify(confirmed.result));
-  assert.equal(await needsFreshSignIn(actor, at(702)), null);
+  const there = await roundTrip(`elsewhere-${address}`, { purpose: "reauthenticate", actor, seconds: 700, held });
+  assert.deepEqual(there.result, { ok: true, kind: "reauth_code" });
+  assert.deepEqual(await needsFreshSignIn(actor, at(702)), { ok: false, code: "reauthentication_required" }, "not yet: the code");
+  const withCode = (code: string, seconds: number, browserValue = there.browserValue, refreshToken = held.refreshToken) =>
+    finishConfirmationWithCode(actor, { browserValue, code, refreshToken }, at(seconds));
+  assert.deepEqual(await withCode("000000", 703), { ok: false, code: "code_incorrect" });
+  assert.deepEqual(await withCode(totpCodeAt(secret, at(704).now), 704, "another-browser-value-0123456789abcdefghijkl"), { ok: false, code: "confirmation_expired" });
+  const confirmed = await withCode(totpCodeAt(secret, at(705).now), 705);
+  assert.ok(confirmed.ok && confirmed.next === "/dashboard", JSON.stringify(confirmed.ok));
+  assert.equal(await needsFreshSignIn(actor, at(706)), null);
   assert.equal((await db.session.findUniqueOrThrow({ where: { id: actor.sessionId } })).amr, "fed,otp,mfa");
   const activity = await db.securityEvent.findMany({ where: { userId: actor.userId, type: { in: ["reauthenticated", "reauthentication_failed"] } }, orderBy: { createdAt: "asc" } });
   assert.deepEqual(activity.map((e) => e.detail), ["wrong code", "through a provider and the app's code"]);
+  const renewed = cookieFrom(confirmed as { tokens: { cookies: { name: string; value: string }[] } }, "kc_refresh");
+  assert.deepEqual(await withCode(totpCodeAt(secret, at(740).now), 740, there.browserValue, renewed), { ok: false, code: "confirmation_expired" }, "once");
   // Another account at the provider cannot confirm this one.
-  const renewed = { refreshToken: cookieFrom(confirmed.result as { tokens: { cookies: { name: string; value: string }[] } }, "kc_refresh") };
-  const wrong = await roundTrip(`someone-else-${address}`, { purpose: "reauthenticate", actor, seconds: 760, held: renewed, code: totpCodeAt(secret, at(760).now) });
+  const wrong = await roundTrip(`someone-else-${address}`, { purpose: "reauthenticate", actor, seconds: 760, held: { refreshToken: renewed } });
   assert.equal(!wrong.result.ok && wrong.result.code, "provider_refused");
+});
+
+it("a sign-in through the provider is only as fresh as the person's sign-in there (a browser holding the provider's session proves no one)", async () => {
+  const address = email();
+  // The provider's clock is the real one; these contexts are set from it.
+  const realNow = Math.ceil((Date.now() - at(0).now.getTime()) / 1000);
+  const made = await roundTrip(address, { seconds: realNow });
+  assert.ok(made.result.ok && made.result.kind === "signed_in");
+  const user = await db.user.findUniqueOrThrow({ where: { email: address } });
+  const first = { userId: user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: user.id } })).id };
+  assert.equal(await needsFreshSignIn(first, at(realNow + 2)), null, "signed in there just now: fresh here");
+  // The same sign-in there, used here eleven minutes later (the provider did not ask again).
+  const started = await startAtProvider({ providerId: "corp", purpose: "sign_in", next: "/dashboard", remember: true }, at(realNow + 11 * 60 - 5));
+  assert.ok(started.ok);
+  assert.equal(started.redirect.searchParams.get("max_age"), "2592000", "asked for auth_time");
+  const callback = await signInAtProvider(started.redirect, address);
+  const later = await finishProviderCallback({ providerId: "corp", callback, browserValue: started.browserValue, browser: {} }, at(realNow + 11 * 60));
+  assert.ok(later.ok && later.kind === "signed_in", JSON.stringify(later));
+  const second = await db.session.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "desc" } });
+  assert.notEqual(second.id, first.sessionId);
+  assert.ok(second.authenticatedAt! < new Date(Date.now() + 5000), "the provider's auth_time, not this sign-in's time");
+  assert.deepEqual(await needsFreshSignIn({ userId: user.id, sessionId: second.id }, at(realNow + 11 * 60 + 1)), { ok: false, code: "reauthentication_required" });
 });
 
 it("an identity connected to one account cannot be connected to another", async () => {

@@ -24,6 +24,9 @@ import {
   createIdentityStatement,
   createProviderSignIn,
   findIdentity,
+  findWaitingForCode,
+  finishWaitingForCode,
+  holdForCode,
   findPendingLink,
   hashBrowserValue,
   holdLink,
@@ -35,7 +38,7 @@ import {
   waysIn,
   type ProviderSignInRow,
 } from "@/lib/server/store/identities";
-import { createSessionIfUnlocked } from "@/lib/server/store/sessions";
+import { createSessionIfUnlocked, getLiveSession } from "@/lib/server/store/sessions";
 import { holdAccount } from "@/lib/server/store/users";
 import type { DbOrTx } from "@/lib/db";
 import { createPendingSignIn, getTotpFactor } from "@/lib/server/store/two-factor";
@@ -63,7 +66,7 @@ export type StartResult =
   | { ok: true; redirect: URL; browserValue: string }
   | RateLimited
   | NeedsFreshSignIn
-  | { ok: false; code: "provider_not_found" | "provider_not_connected" | "reauth_code_required" | "code_incorrect" }
+  | { ok: false; code: "provider_not_found" | "provider_not_connected" }
   | ProviderFailure;
 
 /**
@@ -72,7 +75,7 @@ export type StartResult =
  * a fresh sign-in; confirming it's you needs an identity of that provider on the account.
  */
 export async function startAtProvider(
-  input: { providerId: string; purpose: ProviderPurpose; next: string; remember: boolean; browserValue?: string; actor?: Actor; code?: string },
+  input: { providerId: string; purpose: ProviderPurpose; next: string; remember: boolean; browserValue?: string; actor?: Actor },
   ctx: ActionContext,
 ): Promise<StartResult> {
   const provider = providerOf(ctx, input.providerId);
@@ -88,12 +91,6 @@ export async function startAtProvider(
   }
   const taken = await takeProviderStart(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
-  let secondFactorAt: Date | null = null;
-  if (input.purpose === "reauthenticate") {
-    const asked = await appCodeBeforeLeaving(input.actor!, input.code, ctx);
-    if (asked !== "not_needed" && !(asked instanceof Date)) return asked;
-    if (asked instanceof Date) secondFactorAt = asked;
-  }
   const secrets = await newAttemptSecrets();
   const redirect = await authorizationUrl(provider, { ...secrets, redirectUri: redirectUriOf(ctx, provider.id), reauthenticate: input.purpose === "reauthenticate" });
   if (!(redirect instanceof URL)) return redirect;
@@ -111,28 +108,10 @@ export async function startAtProvider(
       persistent: input.remember,
       userId: input.actor?.userId ?? null,
       sessionId: input.actor?.sessionId ?? null,
-      secondFactorAt,
     },
     ctx.now,
   );
   return { ok: true, redirect, browserValue };
-}
-
-/**
- * Confirming it's you through a provider, on an account with an authenticator app: its code too,
- * asked before leaving (the provider proves its own session, which a borrowed laptop may well
- * hold; signing in through it asks for the code, so confirming through it does). Limited and
- * recorded as when confirming with the password. When the code was right, that moment.
- */
-async function appCodeBeforeLeaving(actor: Actor, code: string | undefined, ctx: ActionContext): Promise<"not_needed" | Date | RateLimited | { ok: false; code: "reauth_code_required" | "code_incorrect" }> {
-  const factor = await getTotpFactor(ctx.db, actor.userId);
-  if (!factor?.confirmedAt) return "not_needed";
-  if (!code) return { ok: false, code: "reauth_code_required" };
-  const proof = await proveSecondFactor(actor.userId, code, ctx, { sessionId: actor.sessionId });
-  if (proof === "proved") return ctx.now;
-  if (typeof proof === "object") return proof;
-  await record(ctx, { ...actor, type: "reauthentication_failed", detail: "wrong code" });
-  return { ok: false, code: "code_incorrect" };
 }
 
 export type CallbackResult =
@@ -142,6 +121,7 @@ export type CallbackResult =
   | { ok: true; kind: "link"; email: string; providerName: string; signedInAs: string | null }
   | { ok: true; kind: "connected"; next: string }
   | { ok: true; kind: "reauthenticated"; tokens: IssuedTokens; next: string }
+  | { ok: true; kind: "reauth_code" }
   | { ok: false; code: "provider_cancelled"; providerName: string }
   | { ok: false; code: "provider_unreachable"; providerName: string }
   | { ok: false; code: "provider_refused"; why: string; providerName: string }
@@ -196,13 +176,18 @@ async function signInWith(
   const known = await findIdentity(db, provider.id, profile.subject);
   if (known) {
     await touchIdentity(db, known.id, now);
-    return startSignedIn(known.userId, attempt, browser, ctx);
+    return startSignedIn(known.userId, attempt, browser, ctx, { provedAt: provedAt(provider, profile, ctx) });
   }
   if (!profile.email) {
     const why = provider.kind === "github" ? "your GitHub account has no verified primary address" : `${provider.name} did not give an address`;
     return { ok: false, code: "provider_refused", why, providerName: provider.name };
   }
   const owner = await db.user.findUnique({ where: { email: profile.email }, select: { id: true } });
+  if (owner && !profile.emailVerified) {
+    // Anyone can type any address at such a provider: nothing is held for this account (a shared
+    // browser left at the confirm page would offer the owner someone else's identity).
+    return { ok: false, code: "provider_refused", why: `${provider.name} did not confirm that this address is yours, and an account here has it — sign in to that account, then connect ${provider.name} from your account page`, providerName: provider.name };
+  }
   if (owner) {
     // Never connected silently: the account's owner proves it first, then confirms.
     await holdLink(db, attempt.id, { subject: profile.subject, email: profile.email, linkUserId: owner.id }, now);
@@ -223,11 +208,28 @@ async function signInWith(
     if (isPrismaError(error, "P2002")) return { ok: false, code: "provider_refused", why: "an account for this address was just made: sign in again", providerName: provider.name };
     throw error;
   }
-  return startSignedIn(userId, attempt, browser, ctx, { newAccount: true });
+  return startSignedIn(userId, attempt, browser, ctx, { newAccount: true, provedAt: provedAt(provider, profile, ctx) });
 }
 
 /** A session — or, with two-step sign-in on, the pending sign-in its code finishes — for a proved identity. */
-async function startSignedIn(userId: string, attempt: ProviderSignInRow, browser: HeldByBrowser, ctx: ActionContext, how: { newAccount?: boolean } = {}): Promise<CallbackResult> {
+/**
+ * When the person proved who they are, for the session's freshness ("sudo mode"): the provider's
+ * own sign-in (`auth_time`), which may be weeks old — a browser that holds the provider's session
+ * is not proof of the person. An OpenID provider that does not say is taken as not recent. GitHub
+ * cannot say, nor be asked again: its sign-in counts as now (docs/security.md, Known limits).
+ */
+function provedAt(provider: ProviderSettings, profile: ProviderProfile, ctx: ActionContext): Date {
+  if (provider.kind === "github") return ctx.now;
+  return profile.authTime ?? new Date(ctx.now.getTime() - (ctx.config.reauthMaxAgeSeconds + 1) * 1000);
+}
+
+async function startSignedIn(
+  userId: string,
+  attempt: ProviderSignInRow,
+  browser: HeldByBrowser,
+  ctx: ActionContext,
+  how: { newAccount?: boolean; provedAt: Date },
+): Promise<CallbackResult> {
   const { db, config, now } = ctx;
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, lockedAt: true } });
   if (user.lockedAt) return accountLocked(config);
@@ -236,7 +238,7 @@ async function startSignedIn(userId: string, attempt: ProviderSignInRow, browser
     const pending = await createPendingSignIn(db, { userId, persistent: attempt.persistent, passwordHash: null, ...ctx.client }, now);
     return { ok: true, kind: "second_factor", pendingToken: pending.token, next: attempt.next };
   }
-  const issued = await createSessionIfUnlocked(db, { userId, persistent: attempt.persistent, amr: "fed", ...ctx.client }, config, now);
+  const issued = await createSessionIfUnlocked(db, { userId, persistent: attempt.persistent, amr: "fed", authenticatedAt: how.provedAt, ...ctx.client }, config, now);
   if (!issued) return accountLocked(config);
   const signedIn = await signedInWith({ id: user.id, email: user.email }, issued, ctx, { browser, mailIfNew: !how.newAccount });
   return { ok: true, kind: "signed_in", signedIn, next: attempt.next };
@@ -262,6 +264,10 @@ async function verifyAddressFirst(provider: ProviderSettings, attempt: ProviderS
 /** Connecting the provider to the signed-in account that started it (a fresh sign-in, checked at the start). */
 async function connect(provider: ProviderSettings, attempt: ProviderSignInRow, profile: ProviderProfile, ctx: ActionContext): Promise<CallbackResult> {
   const userId = attempt.userId!;
+  // The session that started it must still be live (not signed out, ended elsewhere, or its
+  // account locked or deleted meanwhile).
+  const live = attempt.sessionId ? await getLiveSession(ctx.db, attempt.sessionId, ctx.now) : null;
+  if (!live || live.userId !== userId) return { ok: false, code: "provider_refused", why: "the session that asked for it has ended: sign in and connect again", providerName: provider.name };
   const existing = await findIdentity(ctx.db, provider.id, profile.subject);
   if (existing && existing.userId !== userId) {
     await record(ctx, { userId, type: "provider_refused", detail: `${provider.name}: that account is connected to another Keycard account` });
@@ -308,19 +314,50 @@ async function confirmItsYou(provider: ProviderSettings, attempt: ProviderSignIn
     await record(ctx, { ...actor, type: "reauthentication_failed", detail: `${provider.name}: another account there` });
     return { ok: false, code: "provider_refused", why: `that ${provider.name} account is not the one connected to yours`, providerName: provider.name };
   }
-  // The app's code was asked at the start when the account had an app then; one added since
-  // (by this same session, freshly) is asked for next time.
+  // With the app on, the provider was the first step: its code finishes it (finishConfirmationWithCode).
   const factor = await getTotpFactor(ctx.db, actor.userId);
-  if (factor?.confirmedAt && !attempt.secondFactorAt) {
-    await record(ctx, { ...actor, type: "reauthentication_failed", detail: `${provider.name}: the app's code was not given` });
-    return { ok: false, code: "provider_refused", why: "your authenticator app's code is needed too: please try again", providerName: provider.name };
+  if (factor?.confirmedAt) {
+    await holdForCode(ctx.db, attempt.id, ctx.now);
+    return { ok: true, kind: "reauth_code" };
   }
   const renewed = await withRenewedTokens(actor, browser.refreshToken, ctx, async () => {
-    await markSignInFresh(actor, attempt.secondFactorAt ? "fed,otp,mfa" : "fed", ctx);
+    await markSignInFresh(actor, "fed", ctx);
     return { ok: true as const };
   });
   if (!renewed.ok) return { ok: false, code: "provider_refused", why: "this browser no longer holds the session that asked", providerName: provider.name };
   return { ok: true, kind: "reauthenticated", tokens: renewed.tokens, next: attempt.next };
+}
+
+/**
+ * The second step of confirming it's you through a provider, on an account with an authenticator
+ * app: its code, in the browser the provider sent back, within five minutes. Limited and recorded
+ * as with the password; the tokens are renewed, the session fresh with `fed,otp,mfa`.
+ */
+export async function finishConfirmationWithCode(
+  actor: Actor,
+  input: { browserValue: string | undefined; code: string; refreshToken: string | undefined },
+  ctx: ActionContext,
+): Promise<{ ok: true; tokens: IssuedTokens; next: string } | RateLimited | { ok: false; code: "confirmation_expired" | "code_incorrect" | "unauthenticated" }> {
+  return withRenewedTokens(actor, input.refreshToken, ctx, async () => {
+    const waiting = input.browserValue ? await findWaitingForCode(ctx.db, { browser: hashBrowserValue(input.browserValue), sessionId: actor.sessionId }, ctx.now) : null;
+    if (!waiting) return { ok: false as const, code: "confirmation_expired" as const };
+    const proof = await proveSecondFactor(actor.userId, input.code, ctx, { sessionId: actor.sessionId });
+    if (typeof proof === "object") return proof;
+    if (proof === "wrong") {
+      await record(ctx, { ...actor, type: "reauthentication_failed", detail: "wrong code" });
+      return { ok: false as const, code: "code_incorrect" as const };
+    }
+    if (!(await finishWaitingForCode(ctx.db, waiting.id, ctx.now))) return { ok: false as const, code: "confirmation_expired" as const };
+    await markSignInFresh(actor, "fed,otp,mfa", ctx);
+    return { ok: true as const, next: waiting.next };
+  });
+}
+
+/** Whether this browser holds a confirmation through a provider that waits for the app's code (the page asks for it only then). */
+export async function waitingForCode(actor: Actor, browserValue: string | undefined, ctx: ActionContext): Promise<{ providerName: string } | null> {
+  if (!browserValue) return null;
+  const waiting = await findWaitingForCode(ctx.db, { browser: hashBrowserValue(browserValue), sessionId: actor.sessionId }, ctx.now);
+  return waiting ? { providerName: providerOf(ctx, waiting.provider)?.name ?? waiting.provider } : null;
 }
 
 /** The identity this browser brought back that waits for the signed-in account to confirm it. */

@@ -72,24 +72,29 @@ it("the review's attack fails: with the password and a session, two moves and th
   assert.equal(await db.session.count({ where: { userId: actor.userId, revokedAt: null } }), 0);
 });
 
-it("an undo removes only what was added after the change it undoes, ends every session, and mails both addresses", async () => {
+it("an undo removes only what was added after the change it undoes (passkeys, app, recovery codes, providers), ends every session, and mails both addresses", async () => {
   const owner = email();
   const { actor, signedUp } = await accountWithApp(ctx, { email: owner, password: PASSWORD });
   await db.passkey.create({ data: { id: `mine-${owner}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "the owner's", createdAt: ctx(-3 * 24 * 3600).now } });
   await moveTo(actor, `moved-${owner}`, 10);
   await db.passkey.create({ data: { id: `theirs-${owner}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "theirs", createdAt: ctx(11).now } });
   assert.ok((await regenerateRecoveryCodes(actor, ctx(12))).ok, "their recovery codes");
+  // A provider account of the owner's from before, and one of theirs connected since.
+  await db.providerIdentity.create({ data: { id: `mine-${owner}`, userId: actor.userId, provider: "corp", subject: `mine-${owner}`, createdAt: ctx(-3 * 24 * 3600).now } });
+  await db.providerIdentity.create({ data: { id: `theirs-${owner}`, userId: actor.userId, provider: "github", subject: `theirs-${owner}`, createdAt: ctx(13).now } });
 
   assert.deepEqual(await undoEmailChange({ token: await undoLinkTo(owner) }, ctx(20)), { ok: true, outcome: "restored" });
   assert.deepEqual((await db.passkey.findMany({ where: { userId: actor.userId } })).map((p) => p.name), ["the owner's"]);
   assert.equal(await db.totpFactor.count({ where: { userId: actor.userId } }), 1, "the app from before stays");
   assert.equal(await db.recoveryCode.count({ where: { userId: actor.userId } }), 0, "the codes made since go");
+  assert.deepEqual((await db.providerIdentity.findMany({ where: { userId: actor.userId } })).map((i) => i.subject), [`mine-${owner}`], "their provider goes, the owner's stays");
   assert.equal((await refreshTokens(cookieFrom(signedUp, "kc_refresh"), ctx(21))).ok, false);
   assert.equal((await signIn({ email: owner, password: PASSWORD, remember: true }, ctx(22))).ok, false, "the password they knew stops working");
   assert.equal((await mailsTo(owner, "email_change_undone")).length, 1);
   assert.equal((await mailsTo(`moved-${owner}`, "email_moved_back")).length, 1);
   const activity = await db.securityEvent.findFirstOrThrow({ where: { userId: actor.userId, type: "email_change_undone" } });
   assert.match(activity.detail ?? "", /1 passkey/);
+  assert.match(activity.detail ?? "", /1 connected provider/);
 });
 
 it("of a chain of undo links, the oldest leads: the owner's link voids the later ones, and theirs never voids the owner's", async () => {
@@ -163,9 +168,10 @@ it("a reset on a two-step account changes nothing until the code is right: sessi
   assert.equal((await mailsTo(address, "password_changed")).length, 1);
 });
 
-it("an address proved for the first time by a reset removes the passkeys, app, sessions and browsers enrolled before it", async () => {
+it("an address proved for the first time by a reset removes the passkeys, app, providers, sessions and browsers enrolled before it", async () => {
   const { address, actor } = await accountWithApp(ctx, { email: email(), password: PASSWORD });
   await db.passkey.create({ data: { id: `squat-${address}`, userId: actor.userId, publicKey: "x", counter: 0, deviceType: "singleDevice", backedUp: false, name: "squatter's", createdAt: ctx(3).now } });
+  await db.providerIdentity.create({ data: { id: `squat-${address}`, userId: actor.userId, provider: "github", subject: `squat-${address}`, createdAt: ctx(3).now } });
   await db.user.update({ where: { id: actor.userId }, data: { emailVerifiedAt: null } }); // an account from before addresses were proved
   await requestPasswordReset({ email: address }, ctx(10));
   const reset = await resetPassword({ token: linkIn((await mailsTo(address, "password_reset")).at(-1)!.text, "/reset-password"), password: "the real owner's passphrase" }, ctx(11));
@@ -173,6 +179,7 @@ it("an address proved for the first time by a reset removes the passkeys, app, s
   assert.equal(await db.passkey.count({ where: { userId: actor.userId } }), 0);
   assert.equal(await db.totpFactor.count({ where: { userId: actor.userId } }), 0);
   assert.equal(await db.recoveryCode.count({ where: { userId: actor.userId } }), 0);
+  assert.equal(await db.providerIdentity.count({ where: { userId: actor.userId } }), 0, "the squatter's provider account too");
   assert.equal(await db.session.count({ where: { userId: actor.userId, revokedAt: null } }), 1, "only the session just made");
   assert.deepEqual((await db.knownDevice.findMany({ where: { userId: actor.userId } })).map((d) => d.firstSeenAt.getTime()), [ctx(11).now.getTime()]);
   assert.ok((await userOf(actor.userId)).emailVerifiedAt);

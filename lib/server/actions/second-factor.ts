@@ -116,18 +116,27 @@ async function stopPassword(userId: string, failures: number, ctx: ActionContext
   const stopped = await ctx.db.$transaction(async (tx: DbOrTx) => {
     const { count } = await tx.user.updateMany({
       where: { id: userId, secondFactorFailures: { gte: config.secondFactorMaxFailures } },
-      data: { secondFactorFailures: 0, passwordHash: voided },
+      data: { secondFactorFailures: 0 },
     });
-    if (count !== 1) return false;
+    if (count !== 1) return null;
     await tx.pendingSignIn.deleteMany({ where: { userId } });
-    const owner = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+    const owner = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
+    // An account without a password was reached through a provider: there is nothing to switch
+    // off (a hash of a secret nobody holds would count as a way in), so the owner is told which
+    // door is open instead.
+    if (owner.passwordHash === null) {
+      await queue(tx, mails.codesGuessed(owner.email, { failures }, config.appOrigin), ctx);
+      return "told" as const;
+    }
+    await tx.user.update({ where: { id: userId }, data: { passwordHash: voided } });
     const reset = newChallenge(tx, { purpose: "password_reset", email: owner.email, userId }, config, now);
     await reset.statement;
     await queue(tx, mails.passwordStopped(owner.email, { token: reset.secret, minutes: LIFETIME_MINUTES.password_reset, failures }, config.appOrigin), ctx);
-    return true;
+    return "stopped" as const;
   });
   if (!stopped) return;
   sendQueuedMail();
+  if (stopped === "told") return record(ctx, { userId, type: "second_factor_failed", detail: `${failures} wrong codes in a row, after a provider's sign-in` });
   await record(ctx, { userId, type: "password_stopped", detail: `${failures} wrong codes in a row` });
 }
 

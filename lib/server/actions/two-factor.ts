@@ -20,7 +20,7 @@ import {
   type PendingSignInRow,
 } from "@/lib/server/store/two-factor";
 import { isLocked } from "@/lib/server/store/users";
-import { createSessionIfPasswordUnchanged } from "@/lib/server/store/sessions";
+import { createSessionIfPasswordUnchanged, createSessionIfUnlocked } from "@/lib/server/store/sessions";
 import { accountLocked, record, type AccountLocked, type ActionContext, type Actor, type RateLimited } from "./context";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { checkCode, codePlaceOf, readableSecret, settleCode, takeCodeCheck } from "./second-factor";
@@ -184,7 +184,11 @@ export async function finishPendingSignIn(
   } else if (!(await usePendingSignIn(db, pending.id, now))) {
     return { ok: false, code: "sign_in_expired" };
   }
-  const issued = await createSessionIfPasswordUnchanged(db, { userId: pending.userId, persistent: pending.persistent, passwordHash, amr, ...ctx.client }, config, now);
+  // A first step through another provider checked no password: there is no hash to guard.
+  const issued =
+    passwordHash === null
+      ? await createSessionIfUnlocked(db, { userId: pending.userId, persistent: pending.persistent, amr, ...ctx.client }, config, now)
+      : await createSessionIfPasswordUnchanged(db, { userId: pending.userId, persistent: pending.persistent, passwordHash, amr, ...ctx.client }, config, now);
   if (!issued) return (await isLocked(db, pending.userId)) ? accountLocked(config) : { ok: false, code: "sign_in_expired" };
   const user = await db.user.findUniqueOrThrow({ where: { id: pending.userId }, select: { id: true, email: true } });
   // A reset proved here mailed "password changed"; a sign-in from a browser the account has not seen mails that too.

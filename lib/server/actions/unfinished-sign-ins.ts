@@ -1,6 +1,6 @@
-// A right password (or a reset link) that met a wrong code, or no code, at the second step: its
-// owner's password — or mailbox — is in someone else's hands, and they should hear of it. Node
-// only.
+// A right password (or a reset link, or a provider's sign-in) that met a wrong code, or no code, at
+// the second step: its owner's password — or mailbox, or provider account — is in someone else's
+// hands, and they should hear of it. Node only.
 //
 // Told when the pending sign-in ends without a right code: out of tries at once, expired by the
 // sweep (sweeper.ts). Not when the owner got in from the same place since (a mistyped code, a
@@ -20,11 +20,11 @@ export async function tellOwnerOfUnfinishedSignIn(pending: PendingSignInRow, ctx
   if (gotIn) return false;
   const owner = await db.user.findUnique({ where: { id: pending.userId }, select: { email: true } });
   if (!owner || !(await takePasswordKnownNotice(db, pending.userId, now))) return false;
-  const via = pending.newPasswordHash ? "reset" : "password";
+  const via = pending.newPasswordHash ? "reset" : pending.passwordHash === null ? "provider" : "password";
   const circumstances = circumstancesOf({ ...ctx, now: pending.createdAt }, pending.userAgent, pending.ip);
   await db.$transaction([queue(db, mails.passwordKnown(owner.email, { via, circumstances }, ctx.config.appOrigin), ctx)]);
   sendQueuedMail();
-  await record({ ...ctx, client: { ip: pending.ip, userAgent: pending.userAgent } }, { userId: pending.userId, type: "second_step_unfinished", detail: via === "reset" ? "after a password reset link" : "after the right password" });
+  await record({ ...ctx, client: { ip: pending.ip, userAgent: pending.userAgent } }, { userId: pending.userId, type: "second_step_unfinished", detail: { reset: "after a password reset link", password: "after the right password", provider: "after a provider's sign-in" }[via] });
   return true;
 }
 

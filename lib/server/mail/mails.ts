@@ -9,6 +9,7 @@ export type MailKind =
   | "sign_up_existing"
   | "password_reset"
   | "password_changed"
+  | "codes_guessed"
   | "email_change_code"
   | "email_change_existing"
   | "email_changed"
@@ -234,20 +235,32 @@ export const mails = {
     }, appOrigin);
   },
 
-  passwordKnown(to: string, a: { via: "password" | "reset"; circumstances: Circumstances }, appOrigin: string): Mail {
-    const reset = a.via === "reset";
+  passwordKnown(to: string, a: { via: "password" | "reset" | "provider"; circumstances: Circumstances }, appOrigin: string): Mail {
+    const words = {
+      password: {
+        subject: "Someone entered your Keycard password",
+        what: "Someone entered the right password for your Keycard account, then a wrong code — or none — for two-step sign-in, so they were not let in.",
+        then: "If it wasn't you, someone knows your password: change it.",
+        action: { label: "Change my password", href: appLink(appOrigin, "/account#password") },
+      },
+      reset: {
+        subject: "Someone used a password reset link for your Keycard account",
+        what: "Someone opened a password reset link mailed to you and chose a new password, then gave a wrong code — or none — for two-step sign-in. Nothing was changed.",
+        then: "If it wasn't you, someone can read your mail: secure your mailbox.",
+        action: { label: "Review your account", href: appLink(appOrigin, "/account") },
+      },
+      provider: {
+        subject: "Someone signed in to Keycard through a provider connected to your account",
+        what: "Someone signed in through a provider connected to your Keycard account (Google, GitHub…), then gave a wrong code — or none — for two-step sign-in, so they were not let in.",
+        then: "If it wasn't you, someone can use that provider account: secure it, or disconnect it from your Keycard account.",
+        action: { label: "Review how you sign in", href: appLink(appOrigin, "/account#ways-section") },
+      },
+    }[a.via];
     return mail("password_known", to, {
-      subject: reset ? "Someone used a password reset link for your Keycard account" : "Someone entered your Keycard password",
-      intro: [
-        reset
-          ? "Someone opened a password reset link mailed to you and chose a new password, then gave a wrong code — or none — for two-step sign-in. Nothing was changed."
-          : "Someone entered the right password for your Keycard account, then a wrong code — or none — for two-step sign-in, so they were not let in.",
-        reset
-          ? "If it wasn't you, someone can read your mail: secure your mailbox. (We send this at most once every few hours.)"
-          : "If it wasn't you, someone knows your password: change it. (We send this at most once every few hours.)",
-      ],
+      subject: words.subject,
+      intro: [words.what, `${words.then} (We send this at most once every few hours.)`],
       circumstances: a.circumstances,
-      action: { label: reset ? "Review your account" : "Change my password", href: appLink(appOrigin, reset ? "/account" : "/account#password") },
+      action: words.action,
       outro: ["Two-step sign-in kept them out; if it was you, there is nothing to do."],
     }, appOrigin);
   },
@@ -261,6 +274,18 @@ export const mails = {
       ],
       action: { label: "Choose a new password", href: appLink(appOrigin, "/reset-password", { token: a.token }) },
       outro: [`The link works once, for ${a.minutes} minutes; after that, ask for another at ${appLink(appOrigin, "/forgot-password")}.`],
+    }, appOrigin);
+  },
+
+  codesGuessed(to: string, a: { failures: number }, appOrigin: string): Mail {
+    return mail("codes_guessed", to, {
+      subject: "Someone is guessing your Keycard two-step codes",
+      intro: [
+        `${a.failures} wrong two-step codes were entered in a row after signing in to your account through a provider connected to it, so someone can sign in to that provider as you and is guessing codes. Two-step sign-in kept them out.`,
+        "Secure that provider account (change its password, sign out its other sessions), or disconnect it from your Keycard account.",
+      ],
+      action: { label: "Review how you sign in", href: appLink(appOrigin, "/account#ways-section") },
+      outro: ["If it was you mistyping, there is nothing to do."],
     }, appOrigin);
   },
 

@@ -90,13 +90,18 @@ export async function authorizationUrl(p: ProviderSettings, request: Authorizati
   if (p.kind === "oidc") {
     Object.assign(params, { scope: "openid email profile", nonce: request.nonce });
     // Confirming it's you: the provider must ask again, and say when it did (auth_time).
-    if (request.reauthenticate) Object.assign(params, { prompt: "login", max_age: "0" });
+    // A sign-in asks for auth_time too (a max_age makes it required), for how fresh it is here:
+    // the provider's own sign-in may be weeks old. 30 days: the provider asks again only then.
+    Object.assign(params, request.reauthenticate ? { prompt: "login", max_age: "0" } : { max_age: String(SIGN_IN_MAX_AGE_SECONDS) });
   } else {
     Object.assign(params, { scope: "read:user user:email", allow_signup: "true" });
   }
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url;
 }
+
+/** The oldest sign-in at the provider a sign-in here accepts without asking the provider to ask again. */
+export const SIGN_IN_MAX_AGE_SECONDS = 30 * 24 * 3600;
 
 /** How recent a provider's sign-in must be to confirm it's you. */
 export const REAUTH_WINDOW_SECONDS = 300;
@@ -110,7 +115,7 @@ export async function finishAtProvider(p: ProviderSettings, callback: URL, check
       params = oauth.validateAuthResponse(server, client(p), callback, check.state);
     } catch (error) {
       if (error instanceof oauth.AuthorizationResponseError) {
-        return error.error === "access_denied" ? { ok: false, code: "provider_cancelled" } : { ok: false, code: "provider_refused", why: `the provider answered ${error.error}` };
+        return error.error === "access_denied" ? { ok: false, code: "provider_cancelled" } : { ok: false, code: "provider_refused", why: `the provider answered ${String(error.error).slice(0, 64)}` };
       }
       return { ok: false, code: "provider_refused", why: reasonOf(error) };
     }
@@ -118,7 +123,8 @@ export async function finishAtProvider(p: ProviderSettings, callback: URL, check
       signal: AbortSignal.timeout(TIMEOUT_MS),
       ...insecure(server.token_endpoint!),
     });
-    return p.kind === "github" ? await githubProfile(p, server, response) : await openIdProfile(p, server, response, check);
+    const profile = p.kind === "github" ? await githubProfile(p, server, response) : await openIdProfile(p, server, response, check);
+    return profile.ok ? usable(profile) : profile;
   } catch (error) {
     if (isUnreachable(error)) return { ok: false, code: "provider_unreachable" };
     return { ok: false, code: "provider_refused", why: reasonOf(error) };
@@ -215,4 +221,14 @@ function reasonOf(error: unknown): string {
 export async function newAttemptSecrets(): Promise<{ state: string; nonce: string; codeVerifier: string; codeChallenge: string }> {
   const codeVerifier = oauth.generateRandomCodeVerifier();
   return { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), codeVerifier, codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier) };
+}
+
+/**
+ * What is stored of a provider's answer must fit and print: a subject of 1–255 visible characters
+ * (else refused), an address that looks like one, at most 254 characters (else none).
+ */
+function usable(profile: ProviderProfile & { ok: true }): (ProviderProfile & { ok: true }) | ProviderFailure {
+  if (!/^[\x21-\x7e]{1,255}$/.test(profile.subject)) return { ok: false, code: "provider_refused", why: "the provider's identifier for the person is not usable" };
+  const email = profile.email && profile.email.length <= 254 && /^[^\s@\x00-\x1f]+@[^\s@\x00-\x1f]+$/.test(profile.email) ? profile.email : null;
+  return { ...profile, email, emailVerified: email !== null && profile.emailVerified };
 }

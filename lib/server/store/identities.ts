@@ -51,7 +51,6 @@ export type ProviderSignInRow = {
   persistent: boolean;
   userId: string | null;
   sessionId: string | null;
-  secondFactorAt: Date | null;
 };
 
 export async function createProviderSignIn(
@@ -76,7 +75,7 @@ export async function takeProviderSignIn(db: Db, input: { state: string; browser
   if (count !== 1) return null;
   return db.providerSignIn.findUnique({
     where: { state: input.state },
-    select: { id: true, provider: true, purpose: true, state: true, nonce: true, codeVerifier: true, next: true, persistent: true, userId: true, sessionId: true, secondFactorAt: true },
+    select: { id: true, provider: true, purpose: true, state: true, nonce: true, codeVerifier: true, next: true, persistent: true, userId: true, sessionId: true },
   });
 }
 
@@ -106,4 +105,30 @@ export async function useLink(db: DbOrTx, id: string, now: Date): Promise<boolea
 export async function pruneProviderSignIns(db: Db, before: Date): Promise<number> {
   const { count } = await db.providerSignIn.deleteMany({ where: { expiresAt: { lt: before }, OR: [{ linkExpiresAt: null }, { linkExpiresAt: { lt: before } }] } });
   return count;
+}
+
+/** How long the app's code may follow a provider's confirmation. */
+const CONFIRMATION_CODE_SECONDS = 5 * 60;
+
+/** A confirmation through a provider, proved there: it now waits for the app's code. */
+export async function holdForCode(db: DbOrTx, id: string, now: Date): Promise<void> {
+  await db.providerSignIn.update({ where: { id }, data: { providerProvedAt: now } });
+}
+
+/** The confirmation waiting for the app's code in this browser, for this session; null if none or too old. */
+export async function findWaitingForCode(db: DbOrTx, input: { browser: string; sessionId: string }, now: Date) {
+  return db.providerSignIn.findFirst({
+    where: { browser: input.browser, sessionId: input.sessionId, purpose: "reauthenticate", providerProvedAt: { gt: new Date(now.getTime() - CONFIRMATION_CODE_SECONDS * 1000) } },
+    orderBy: { providerProvedAt: "desc" },
+    select: { id: true, provider: true, next: true },
+  });
+}
+
+/** Finishes a waiting confirmation, once (a compare-and-swap): false if it was finished or expired meanwhile. */
+export async function finishWaitingForCode(db: DbOrTx, id: string, now: Date): Promise<boolean> {
+  const { count } = await db.providerSignIn.updateMany({
+    where: { id, providerProvedAt: { gt: new Date(now.getTime() - CONFIRMATION_CODE_SECONDS * 1000) } },
+    data: { providerProvedAt: null },
+  });
+  return count === 1;
 }

@@ -54,6 +54,12 @@ export type RotateResult =
   /** The session was ended because a consumed token came back: `session` says whose it was. */
   | { ok: false; code: "reused"; session: ReusedSession; ended: boolean };
 
+/**
+ * What a new session is made of. `authenticatedAt`: when the person proved who they are, if not
+ * now (a sign-in through another provider whose own sign-in was earlier: its `auth_time`).
+ */
+export type NewSessionInput = { userId: string; persistent: boolean; amr?: string; authenticatedAt?: Date } & Partial<ClientInfo>;
+
 /** The session a reused token belonged to, as it was last seen (its device and address). */
 export type ReusedSession = { id: string; userId: string; userAgent: string | null; ip: string | null };
 
@@ -68,7 +74,7 @@ const earlier = (a: Date, b: Date) => (a < b ? a : b);
 
 export async function createSession(
   db: Db,
-  input: { userId: string; persistent: boolean; amr?: string } & Partial<ClientInfo>,
+  input: NewSessionInput,
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken> {
@@ -87,7 +93,7 @@ export async function createSession(
  */
 export function createSessionIfPasswordUnchanged(
   db: Db,
-  input: { userId: string; persistent: boolean; passwordHash: string | null; amr?: string } & Partial<ClientInfo>,
+  input: NewSessionInput & { passwordHash: string | null },
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken | null> {
@@ -98,7 +104,7 @@ export function createSessionIfPasswordUnchanged(
 /** createSession for a sign-in that proved no password (a passkey, a mailed code): null when the account is locked. */
 export function createSessionIfUnlocked(
   db: Db,
-  input: { userId: string; persistent: boolean; amr?: string } & Partial<ClientInfo>,
+  input: NewSessionInput,
   settings: SessionSettings,
   now: Date,
 ): Promise<IssuedRefreshToken | null> {
@@ -107,7 +113,7 @@ export function createSessionIfUnlocked(
 
 function createGuardedSession(
   db: Db,
-  input: { userId: string; persistent: boolean; amr?: string } & Partial<ClientInfo>,
+  input: NewSessionInput,
   guard: { passwordHash?: string | null },
   settings: SessionSettings,
   now: Date,
@@ -120,7 +126,7 @@ function createGuardedSession(
   });
 }
 
-function newSession(input: { userId: string; persistent: boolean; amr?: string } & Partial<ClientInfo>, settings: SessionSettings, now: Date) {
+function newSession(input: NewSessionInput, settings: SessionSettings, now: Date) {
   const refreshToken = generateRefreshToken();
   const expiresAt = addSeconds(now, settings.sessionAbsoluteTtlSeconds);
   const data = {
@@ -133,7 +139,7 @@ function newSession(input: { userId: string; persistent: boolean; amr?: string }
     expiresAt,
     userAgent: input.userAgent ?? null,
     ip: input.ip ?? null,
-    authenticatedAt: now,
+    authenticatedAt: input.authenticatedAt && input.authenticatedAt < now ? input.authenticatedAt : now,
     amr: input.amr ?? "pwd",
     refreshTokens: {
       create: { id: randomUUID(), tokenHash: hashRefreshToken(refreshToken), createdAt: now },

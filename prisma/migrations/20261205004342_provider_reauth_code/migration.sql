@@ -1,2 +1,2 @@
 -- AlterTable
-ALTER TABLE "ProviderSignIn" ADD COLUMN "secondFactorAt" DATETIME;
+ALTER TABLE "ProviderSignIn" ADD COLUMN "providerProvedAt" DATETIME;

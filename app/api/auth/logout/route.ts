@@ -1,8 +1,8 @@
 // Signing out ends the session on the server (its refresh token stops working everywhere), then
 // clears the cookies. `?everywhere=1` ends every session of the account, and needs a live one.
 // Idempotent otherwise: signing out twice, or while signed out, still answers 204.
-import { failWith, noContent, seeOther, withoutTokenCookies } from "@/lib/edge/answer";
-import { cookieNames } from "@/lib/edge/cookies";
+import { failWith, noContent, seeOther, withCookies, withoutTokenCookies } from "@/lib/edge/answer";
+import { clearedProviderCookie, cookieNames } from "@/lib/edge/cookies";
 import { inputMode } from "@/lib/edge/read-input";
 import { signOut, signOutEverywhere } from "@/lib/server/actions/sign-out";
 import { answerThrown, route } from "@/lib/server/route";
@@ -25,5 +25,6 @@ export const POST = route(async (request, ctx) => {
     // The cookies stay: clearing them would hide a session that is still live on the server.
     return form ? seeOther("/dashboard?signout=failed") : answerThrown(request, error);
   }
-  return withoutTokenCookies(form ? seeOther("/login?signedout=1") : noContent(), ctx.config);
+  // A provider's sign-in waiting in this browser goes too: the next person at it must not find it.
+  return withCookies(withoutTokenCookies(form ? seeOther("/login?signedout=1") : noContent(), ctx.config), [clearedProviderCookie(ctx.config)]);
 });

@@ -1,2 +1,2 @@
 -- AlterTable
-ALTER TABLE "ProviderSignIn" ADD COLUMN     "secondFactorAt" TIMESTAMP(3);
+ALTER TABLE "ProviderSignIn" ADD COLUMN     "providerProvedAt" TIMESTAMP(3);

@@ -41,6 +41,8 @@ export const GET = route<{ params: Promise<{ provider: string }> }>(async (reque
       return seeOther(result.signedInAs ? "/account/connect" : "/login?next=%2Faccount%2Fconnect&link=1");
     case "connected":
       return seeOther(`${result.next.split("#")[0]}${result.next.includes("?") ? "&" : "?"}notice=provider_connected#ways-section`);
+    case "reauth_code":
+      return seeOther("/account/confirm-code");
     case "reauthenticated":
       return withCookies(seeOther(`${result.next.split("#")[0]}${result.next.includes("?") ? "&" : "?"}notice=reauthenticated`), result.tokens.cookies);
   }

@@ -14,15 +14,12 @@ const startInput = z.strictObject({
   purpose: z.enum(["sign_in", "connect", "reauthenticate"]).default("sign_in"),
   next: z.string().max(2048).optional(),
   remember: z.boolean().default(true),
-  // Confirming it's you on an account with an authenticator app: its code, asked before leaving.
-  code: z.string().trim().max(64).optional(),
 });
 
 const fromForm = (form: URLSearchParams) => ({
   purpose: form.get("purpose") ?? undefined,
   next: form.get("next") ?? undefined,
   remember: ["on", "1", "true"].includes(form.get("remember") ?? "on"),
-  code: form.get("code") || undefined,
 });
 
 // Leaving for another provider: a plain form's post (it works without JavaScript) answered with a
@@ -32,7 +29,7 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   const input = await readInput(request, startInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fromForm });
   const back = { page: "/login" };
   if (!input.ok) return answerFailure(input.mode, input.error, back);
-  const { purpose, remember, code } = input.data;
+  const { purpose, remember } = input.data;
   const current = purpose === "sign_in" ? null : await getCurrentSession();
   if (purpose !== "sign_in" && !current) return input.mode === "form" ? seeOther("/login?next=%2Faccount") : failWith("unauthenticated");
   const next = safeNextPath(input.data.next ?? (purpose === "sign_in" ? undefined : "/account"));
@@ -43,7 +40,6 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
       purpose,
       next,
       remember,
-      code,
       browserValue: request.cookies.get(providerCookieName(ctx.config))?.value,
       actor: current ? { userId: current.user.id, sessionId: current.session.id, authenticatedAt: current.claims.authenticatedAt } : undefined,
     },
@@ -51,7 +47,6 @@ export const POST = route<{ params: Promise<{ provider: string }> }>(async (requ
   );
   if (!started.ok) {
     if (started.code === "reauthentication_required") return answerRefusal(input.mode, started, CONFIRM_FORM);
-    if (started.code === "reauth_code_required" || started.code === "code_incorrect") return answerRefusal(input.mode, started, CONFIRM_WITH_PROVIDER_FORM, { [started.code]: "code" });
     if (started.code === "provider_unreachable") {
       const name = ctx.config.providers.find((p) => p.id === providerId)?.name ?? "the provider";
       const message = `We couldn’t reach ${name} just now. Nothing was changed; please try again in a moment.`;
