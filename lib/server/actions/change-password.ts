@@ -66,7 +66,8 @@ export async function removePassword(
   if (!ways.password) return { ok: false, code: "no_password" };
   if (ways.total <= 1) return { ok: false, code: "last_way_in" };
   const checked = await checkCurrentPassword(actor, input.currentPassword, ctx, { type: "password_change_failed", detail: "wrong password when removing it" });
-  if (!checked.ok) return checked;
+  // Removed meanwhile by another of this person's requests: say so, not "wrong password".
+  if (!checked.ok) return checked.code === "wrong_password" && !(await waysIn(ctx.db, actor.userId)).password ? { ok: false, code: "no_password" } : checked;
   const outcome = await ctx.db.$transaction(async (tx) => {
     await holdAccount(tx, actor.userId);
     const ways = await waysIn(tx, actor.userId);

@@ -7,7 +7,7 @@
 import "server-only";
 import { settleRightPassword, takePasswordCheck } from "@/lib/server/limits";
 import type { SecurityEventType } from "@/lib/server/store/security-events";
-import { isCurrentPassword } from "@/lib/server/store/users";
+import { hasPassword, isCurrentPassword } from "@/lib/server/store/users";
 import { record, type ActionContext, type Actor, type RateLimited } from "./context";
 
 export async function checkCurrentPassword(
@@ -19,7 +19,8 @@ export async function checkCurrentPassword(
   const taken = await takePasswordCheck(ctx.db, actor.userId, ctx.config.limits, ctx.now);
   if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
   if (!(await isCurrentPassword(ctx.db, actor.userId, password, ctx.config))) {
-    await record(ctx, { ...actor, ...onWrong });
+    // No password at all (removed meanwhile, by this person's other tab): nothing was guessed.
+    if (await hasPassword(ctx.db, actor.userId)) await record(ctx, { ...actor, ...onWrong });
     return { ok: false, code: "wrong_password" };
   }
   await settleRightPassword(ctx.db, actor.userId);

@@ -55,6 +55,11 @@ export async function verifyUserPassword(
   return { id: user.id, email: user.email, stale: hashCost(user.passwordHash) < settings.bcryptCost, passwordHash: user.passwordHash, locked: user.lockedAt !== null };
 }
 
+/** Whether the account has a password at all (an account made through another provider may not). */
+export async function hasPassword(db: DbOrTx, userId: string): Promise<boolean> {
+  return (await db.user.count({ where: { id: userId, passwordHash: { not: null } } })) === 1;
+}
+
 /** Whether `password` is `userId`'s current one. */
 export async function isCurrentPassword(db: Db, userId: string, password: string, settings: HashSettings): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
@@ -102,7 +107,8 @@ export async function replacePassword(
   return ended.count;
 }
 
-export type LockReason = "email_undo_conflict";
+/** Why an account is locked: an undo whose address another account holds now, or an operator. */
+export type LockReason = "email_undo_conflict" | "operator";
 
 /**
  * Locks the account (nobody signs in to it or resets its password until it is unlocked) and ends
