@@ -35,6 +35,8 @@ export function postgresSchemaFrom(sqlite) {
   };
   let schema = replace(sqlite, 'provider = "sqlite"', 'provider = "postgresql"');
   schema = replace(schema, 'output   = "../lib/generated/sqlite"', 'output   = "../../lib/generated/postgres"');
+  // Lines only PostgreSQL understands are written in the SQLite schema as `// postgresql: …`.
+  schema = schema.replace(/^(\s*)\/\/ postgresql: (.*)$/gm, "$1$2");
   return DERIVED_HEADER + schema;
 }
 

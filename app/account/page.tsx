@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { LocalTime } from "@/app/components/local-time";
 import { first, formErrorsOf, type Query } from "@/app/components/query";
 import { SignOutButton } from "@/app/components/sign-out-button";
@@ -18,6 +19,7 @@ import { Passkeys } from "./passkeys";
 import { ConfirmWithProvider } from "./confirm-with-provider";
 import { ConnectButton } from "./connect-button";
 import { connectedProviders, providerButtons, waysInOf } from "@/lib/server/actions/providers";
+import { holdsOperatorRole } from "@/lib/server/actions/operators";
 import { PasswordForm } from "./password-form";
 import { TwoFactor } from "./two-factor";
 
@@ -30,16 +32,17 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
   const actor = { userId: user.id, sessionId: required.current.session.id };
   const query = await searchParams;
 
-  let sessions, events, twoFactor, passkeys, providers, ways, configuredProviders;
+  let sessions, events, twoFactor, passkeys, providers, ways, configuredProviders, operator;
   try {
     const ctx = await pageActionContext();
-    [sessions, events, twoFactor, passkeys, providers, ways] = await Promise.all([
+    [sessions, events, twoFactor, passkeys, providers, ways, operator] = await Promise.all([
       listSessions(actor, ctx),
       listActivity(actor, ctx),
       twoFactorStatus(actor, ctx),
       passkeysOf(actor, ctx),
       connectedProviders(actor, ctx),
       waysInOf(actor, ctx),
+      holdsOperatorRole(actor, ctx),
     ]);
     configuredProviders = providerButtons(ctx);
   } catch (error) {
@@ -67,6 +70,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
       <p className="lead">
         Signed in as <strong>{user.email}</strong>
       </p>
+      {operator ? (
+        <p>
+          <Link href="/admin">Operator console</Link>
+        </p>
+      ) : null}
       <div role="status">{notice ? <p className="alert info">{notice}</p> : null}</div>
 
       <section aria-labelledby="sessions-heading">

@@ -64,7 +64,11 @@ async function confirmWithPasskey(): Promise<string | null> {
   return (await messageOf(answer)) ?? "That didn’t work just now. Please try again.";
 }
 
-export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => void; onCancel: () => void }) {
+/**
+ * `strong`: only ways that prove a second factor (the operator console): a passkey, or — with an
+ * authenticator app on — the password or a provider, each followed by the app's code.
+ */
+export function ReauthPrompt({ onConfirmed, onCancel, strong = false }: { onConfirmed: () => void; onCancel: () => void; strong?: boolean }) {
   const id = useId();
   const [error, setError] = useState<string | null>(null);
   const [codeError, setCodeError] = useState<string | null>(null);
@@ -82,11 +86,14 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
 
   useEffect(() => {
     let stopped = false;
-    void waysToConfirm().then((found) => !stopped && setWays(found));
+    void waysToConfirm().then((found) => {
+      if (stopped) return;
+      setWays(strong && !found.appCode ? { ...found, password: false, providers: [] } : found);
+    });
     return () => {
       stopped = true;
     };
-  }, []);
+  }, [strong]);
 
   async function confirmByPasskey() {
     if (passkeyPending || pending) return;
@@ -145,7 +152,7 @@ export function ReauthPrompt({ onConfirmed, onCancel }: { onConfirmed: () => voi
   return (
     <form className="card reauth" onSubmit={confirm} noValidate>
       <p>
-        <strong>Confirm it’s you.</strong> It has been a while since you signed in, so {how} to go on.{codeNote}
+        <strong>Confirm it’s you.</strong> {strong ? "This needs a second factor, so" : "It has been a while since you signed in, so"} {how} to go on.{codeNote}
       </p>
       {ways.password ? (
         <>
@@ -251,7 +258,7 @@ export async function asksForReauth(response: Response | null): Promise<boolean>
  * focus goes back to the button given `returnFocusTo` (the prompt had taken that button's place),
  * so a keyboard user is not left at the top of the page.
  */
-export function useReauth(): { prompt: ReactElement | null; ask: (retry: () => void) => void; returnFocusTo: RefObject<HTMLButtonElement | null> } {
+export function useReauth(options: { strong?: boolean } = {}): { prompt: ReactElement | null; ask: (retry: () => void) => void; returnFocusTo: RefObject<HTMLButtonElement | null> } {
   const [retry, setRetry] = useState<(() => void) | null>(null);
   const [cancelled, setCancelled] = useState(false);
   const returnFocusTo = useRef<HTMLButtonElement | null>(null);
@@ -262,6 +269,7 @@ export function useReauth(): { prompt: ReactElement | null; ask: (retry: () => v
   }, [cancelled, retry]);
   const prompt = retry ? (
     <ReauthPrompt
+      strong={options.strong}
       onConfirmed={() => {
         setRetry(null);
         retry();

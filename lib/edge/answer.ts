@@ -159,3 +159,21 @@ export function accountDone(request: Request, notice: AccountNotice): NextRespon
 }
 
 export type { InputMode };
+
+export const OPERATOR_NOTICES = {
+  sessions_revoked: "Their sessions were signed out. They were mailed.",
+  account_locked: "The account is locked: nobody can sign in to it. They were mailed.",
+  account_unlocked: "The account is unlocked. They were mailed.",
+  password_reset_required: "Their password no longer works; a link to choose a new one was mailed.",
+  second_factor_removed: "Their second factor and passkeys were removed. They were mailed.",
+  mail_resent: "The mail is queued to be sent again.",
+  account_deleted: "The account was deleted. They were mailed.",
+} as const;
+
+export type OperatorNotice = keyof typeof OPERATOR_NOTICES;
+
+/** An operator's change that worked: 204, or for a form a 303 back to the person's page (the console, for a deletion) with a notice. */
+export function operatorDone(request: Request, userId: string, notice: OperatorNotice): NextResponse {
+  if (inputMode(request) !== "form") return noContent();
+  return seeOther(notice === "account_deleted" ? `/admin?notice=${notice}` : `/admin/users/${encodeURIComponent(userId)}?notice=${notice}`);
+}

@@ -28,6 +28,11 @@ export const MESSAGES = {
   challenge_invalid: "This form is missing what the code belongs to. Start again.",
   token_invalid: "This link is not complete. Copy the whole address from the mail.",
   password_mismatch: "That isn’t the password chosen when this sign-up started.",
+  reason_required: "Write down why (at least a few words): it goes in the audit log.",
+  reason_too_long: "Use at most 500 characters.",
+  search_invalid: "Type the start of an address (at most 254 characters).",
+  session_invalid: "That is not a session id.",
+  filter_invalid: "That filter is not one the audit log knows.",
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
@@ -138,3 +143,36 @@ export const secondFactorInput = z.strictObject({
 export const totpCodeInput = z.strictObject({ code: mailedCode });
 // Confirming it's you through a provider, then the app's code (or a recovery code).
 export const confirmationCodeInput = z.strictObject({ code: secondFactorInput.shape.code });
+
+// The operator console (lib/server/actions/operators.ts).
+const reason = z
+  .string({ error: code("reason_required") })
+  .trim()
+  .min(3, code("reason_required"))
+  .max(500, code("reason_too_long"));
+export const operatorReasonInput = z.strictObject({ reason });
+// An empty field (a form's textarea left blank) is no reason given.
+export const operatorOptionalReasonInput = z.strictObject({ reason: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), reason.optional()) });
+export const operatorSessionsInput = z.strictObject({ sessionId: z.uuid({ error: code("session_invalid") }).optional() });
+export const operatorNoInput = z.strictObject({});
+export const operatorSearchInput = z.object({
+  q: z.string().trim().max(254, code("search_invalid")).default(""),
+  after: z.string().max(254, code("search_invalid")).optional(),
+});
+export const AUDIT_ACTION_NAMES = [
+  "role_granted",
+  "role_revoked",
+  "sessions_revoked",
+  "account_locked",
+  "account_unlocked",
+  "password_reset_required",
+  "second_factor_removed",
+  "mail_resent",
+  "account_deleted",
+] as const;
+export const operatorAuditInput = z.object({
+  operator: z.string().trim().max(254, code("filter_invalid")).optional().transform((v) => v || undefined),
+  user: z.string().trim().max(254, code("filter_invalid")).optional().transform((v) => v || undefined),
+  action: z.enum(AUDIT_ACTION_NAMES, { error: code("filter_invalid") }).optional().or(z.literal("").transform(() => undefined)),
+  before: z.uuid({ error: code("filter_invalid") }).optional(),
+});

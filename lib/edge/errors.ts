@@ -28,6 +28,7 @@ export const ERRORS = {
     message: "To do this, confirm it’s you: enter your password again.",
   },
   not_found: { status: 404, message: "There is nothing here." },
+  method_not_allowed: { status: 405, message: "This route does not take that method." },
   rate_limited: { status: 429, message: "Too many attempts. Please wait a few minutes and try again." },
   // Faults: the cookies stay, nothing is lost.
   store_unavailable: {
@@ -76,6 +77,19 @@ export const ERRORS = {
     status: 400,
     message: "This password would be easy to guess. Add another word or two; avoid common passwords, names and your email address.",
   },
+  // Operators
+  user_not_found: { status: 404, message: "There is no such account." },
+  operator_needs_second_factor: {
+    status: 403,
+    message: "The operator console needs two-step sign-in or a passkey on your account. Set one up from your account page, then come back.",
+  },
+  operator_needs_strong_sign_in: {
+    status: 403,
+    message: "This session was signed in without a second factor. Confirm it’s you with your passkey or your app’s code to use the console.",
+  },
+  operator_self: { status: 409, message: "You cannot do this to your own account from the console." },
+  mail_not_found: { status: 404, message: "There is no such mail to this person." },
+  mail_not_failed: { status: 409, message: "Only a mail that failed can be sent again; this one is sent or still being tried." },
   // Mailed codes and links
   code_incorrect: { status: 400, message: "That code isn’t right. Check the latest mail and try again." },
   code_expired: {

@@ -69,6 +69,22 @@ export async function readInput<S extends z.ZodType>(
   return { ok: true, mode, data: parsed.data };
 }
 
+/**
+ * readInput for a route whose fields are all optional: a POST with no body at all (no content
+ * type, nothing sent, as `fetch(url, { method: "POST" })` makes) reads as `{}`.
+ */
+export async function readOptionalInput<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  options: { maxBytes: number; formToObject: (form: URLSearchParams) => unknown },
+): Promise<InputResult<z.output<S>>> {
+  if (mediaType(request) === "" && (request.headers.get("content-length") ?? "0") === "0") {
+    const parsed = schema.safeParse({});
+    if (parsed.success) return { ok: true, mode: "json", data: parsed.data };
+  }
+  return readInput(request, schema, options);
+}
+
 function fail(mode: InputMode, code: ErrorCode, message?: string): InputResult<never> {
   return { ok: false, mode, error: apiError(code, { message }) };
 }

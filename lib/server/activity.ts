@@ -33,6 +33,11 @@ const TITLES: Record<string, string> = {
   password_removed: "Password removed: it no longer signs you in",
   password_stopped: "Password switched off after too many wrong codes (a reset link was mailed)",
   second_step_unfinished: "A sign-in stopped at the second step: no right code was given",
+  operator_sessions_ended: "An administrator signed you out",
+  operator_unlocked: "An administrator unlocked your account",
+  operator_password_reset_required: "An administrator asked you to choose a new password (a link was mailed)",
+  operator_second_factor_removed: "An administrator removed your second factor, after you proved who you are",
+  operator_mail_resent: "An administrator sent a mail to you again",
 };
 
 export type ActivityItem = {

@@ -56,6 +56,7 @@ function create() {
       registers,
     }),
     mailQueued: new Counter({ name: "keycard_mail_queued_total", help: "Mails written to the outbox, by kind.", labelNames: ["kind"] as const, registers }),
+    operatorActions: new Counter({ name: "keycard_operator_actions_total", help: "Changes operators made to accounts (each one audited), by action.", labelNames: ["action"] as const, registers }),
     passwordQueue: new Gauge({ name: "keycard_password_checks_in_flight", help: "bcrypt operations waiting or running.", registers }),
   };
 }

@@ -16,6 +16,7 @@ import { safeNextPath } from "@/lib/edge/next-path";
 import { inputMode } from "@/lib/edge/read-input";
 import { getConfig } from "@/lib/env";
 import type { ActionContext, Actor } from "./actions/context";
+import { operatorAccess, type Operator } from "./actions/operators";
 import { getCurrentSession, type CurrentSession } from "./current-session";
 import { BusyError, isStoreFault } from "./faults";
 import { ensureMailSender } from "./mail/sender";
@@ -73,6 +74,31 @@ export function withSession<C>(
     const actor = { userId: current.user.id, sessionId: current.session.id, authenticatedAt: current.claims.authenticatedAt };
     return handler(request, { ...current, actor }, ctx, context);
   });
+}
+
+/**
+ * An operator route: the session, then the console's gate (actions/operators.ts). Anyone without
+ * the role gets what a route that does not exist answers (404 `not_found`, app/api/[...unknown]),
+ * so nothing says the console is here.
+ */
+export function withOperator<C>(handler: (request: NextRequest, operator: Operator, ctx: ActionContext, context: C) => Promise<Response>) {
+  return withSession<C>(async (request, current, ctx, context) => {
+    const access = await operatorAccess(current.actor, ctx);
+    if (!access.ok) return failWith(access.code);
+    return handler(request, access.operator, ctx, context);
+  });
+}
+
+type Handler<C> = (request: NextRequest, operator: Operator, ctx: ActionContext, context: C) => Promise<Response>;
+
+/**
+ * Every method of an operator route: the ones given, and for the others 405 to an operator — and
+ * to anyone else the same 404 as everywhere (a 405 would say the route exists).
+ */
+export function operatorRoute<C = unknown>(handlers: { GET?: Handler<C>; POST?: Handler<C> }) {
+  const refuse: Handler<C> = async () => failWith("method_not_allowed");
+  const method = (h?: Handler<C>) => withOperator<C>(h ?? refuse);
+  return { GET: method(handlers.GET), POST: method(handlers.POST), PUT: method(), PATCH: method(), DELETE: method() };
 }
 
 export function answerThrown(request: Request, error: unknown): Response {

@@ -2,6 +2,7 @@
 // request's Host or X-Forwarded-Host, which whoever sends the request chooses: a forged Host must
 // not put another site's address in a reset link.
 import "server-only";
+import type { Config } from "@/lib/env";
 import { renderLetter, type Circumstances, type Letter } from "./letter";
 
 export type MailKind =
@@ -10,6 +11,7 @@ export type MailKind =
   | "password_reset"
   | "password_changed"
   | "codes_guessed"
+  | "operator_action"
   | "email_change_code"
   | "email_change_existing"
   | "email_changed"
@@ -275,6 +277,20 @@ export const mails = {
       action: { label: "Choose a new password", href: appLink(appOrigin, "/reset-password", { token: a.token }) },
       outro: [`The link works once, for ${a.minutes} minutes; after that, ask for another at ${appLink(appOrigin, "/forgot-password")}.`],
     }, appOrigin);
+  },
+
+  /** An operator changed the account: what they did, and — when the person needs one — a reset link or whom to contact. */
+  byOperator(to: string, a: { did: string; reset?: { token: string; minutes: number }; contactSupport?: boolean }, config: Pick<Config, "appOrigin" | "supportContact">): Mail {
+    const contact = config.supportContact ?? "the service's support";
+    return mail("operator_action", to, {
+      subject: "An administrator changed your Keycard account",
+      intro: [a.did],
+      ...(a.reset ? { action: { label: "Choose a new password", href: appLink(config.appOrigin, "/reset-password", { token: a.reset.token }) } } : {}),
+      outro: [
+        ...(a.reset ? [`The link works once, for ${a.reset.minutes} minutes; after that, ask for another at ${appLink(config.appOrigin, "/forgot-password")}.`] : []),
+        a.contactSupport ? `Questions: contact ${contact}.` : `If you did not ask for this, contact ${contact}.`,
+      ],
+    }, config.appOrigin);
   },
 
   codesGuessed(to: string, a: { failures: number }, appOrigin: string): Mail {

@@ -35,7 +35,12 @@ export type SecurityEventType =
   | "provider_refused"
   | "password_set"
   | "password_removed"
-  | "second_step_unfinished";
+  | "second_step_unfinished"
+  | "operator_sessions_ended"
+  | "operator_unlocked"
+  | "operator_password_reset_required"
+  | "operator_second_factor_removed"
+  | "operator_mail_resent";
 
 export async function recordSecurityEvent(
   db: Db,

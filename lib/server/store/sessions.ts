@@ -347,7 +347,8 @@ export type RevokeReason =
   | "password_changed"
   | "refresh_token_reused"
   | "account_locked"
-  | "email_change_undone";
+  | "email_change_undone"
+  | "ended_by_operator";
 
 /** Ends a session: every token of its family stops refreshing. False when it had already ended. */
 export async function revokeSession(db: DbOrTx, sessionId: string, reason: RevokeReason, now: Date): Promise<boolean> {
