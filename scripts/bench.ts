@@ -19,6 +19,7 @@ import { migrate } from "@/scripts/migrate.mjs";
 import { generateSecrets } from "@/scripts/secrets.mjs";
 import { createThrowawayDatabase } from "@/scripts/throwaway-postgres.mjs";
 import { waitForServer } from "@/scripts/wait-for-server.mjs";
+import { benchSearch, searchTable } from "./bench-search";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -162,6 +163,8 @@ async function main() {
     await throwaway?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // After the servers stopped: the operator console's search, measured on the store alone.
+  console.log(`\n${searchTable(await benchSearch())}`);
 }
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {

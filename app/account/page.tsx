@@ -272,7 +272,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Quer
                 <p className="activity-title">{e.title}</p>
                 {e.detail ? <p className="activity-detail">{e.detail}</p> : null}
                 <p className="muted">
-                  {e.device} · {e.ip ?? "Unknown IP"} · <LocalTime iso={e.createdAt.toISOString()} />
+                  {e.device === null ? null : `${e.device} · ${e.ip ?? "Unknown IP"} · `}
+                  <LocalTime iso={e.createdAt.toISOString()} />
                 </p>
               </li>
             ))}

@@ -197,16 +197,16 @@ export function ReauthPrompt({ onConfirmed, onCancel, strong = false }: { onConf
           ) : null}
         </div>
       ) : null}
-      <div className="actions">
-        {ways.password ? (
+      {ways.password ? (
+        <div className="actions">
           <button type="submit" className="button" disabled={pending}>
             {pending ? "Checking…" : "Confirm and continue"}
           </button>
-        ) : null}
-        <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+          <button type="button" className="button secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
       {passkeyOffered || ways.providers.length > 0 ? (
         <div className="reauth-passkey">
           {ways.password ? <p className="or">or</p> : null}
@@ -241,6 +241,14 @@ export function ReauthPrompt({ onConfirmed, onCancel, strong = false }: { onConf
           </div>
         </div>
       ) : null}
+      {ways.password ? null : (
+        // No password: the passkey and the providers are the ways; cancelling comes after them.
+        <div className="actions">
+          <button type="button" className="button secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      )}
     </form>
   );
 }

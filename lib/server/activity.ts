@@ -46,8 +46,8 @@ export type ActivityItem = {
   title: string;
   /** More about it: the device of an ended session, how many sessions ended. */
   detail: string | null;
-  /** Where the request came from. */
-  device: string;
+  /** Where the request came from; null when it came from no browser (an administrator's change). */
+  device: string | null;
   ip: string | null;
   createdAt: Date;
 };
@@ -65,7 +65,8 @@ export function describeActivity(event: {
     type: event.type,
     title: TITLES[event.type] ?? event.type,
     detail: event.type === "refresh_token_reused" && event.detail ? `Session on ${event.detail}` : event.detail,
-    device: describeDevice(event.userAgent),
+    // Neither: it came from no browser (an administrator, or the server itself).
+    device: event.userAgent || event.ip ? describeDevice(event.userAgent) : null,
     ip: event.ip,
     createdAt: event.createdAt,
   };

@@ -199,16 +199,18 @@ export default async function PersonPage({ params, searchParams }: { params: Pro
         {person.activity.length === 0 ? (
           <p className="muted">Nothing yet.</p>
         ) : (
-          <ul className="activity">
+          <ol className="activity">
             {person.activity.map((e) => (
               <li key={e.id}>
-                <span className="activity-title">{e.title}</span>
-                <span className="activity-detail">
-                  {[e.detail, e.device, e.ip].filter(Boolean).join(" · ")} · {when(e.createdAt)}
-                </span>
+                <p className="activity-title">{e.title}</p>
+                {e.detail ? <p className="activity-detail">{e.detail}</p> : null}
+                <p className="muted">
+                  {e.device === null ? "By an operator · " : `${e.device} · ${e.ip ?? "Unknown IP"} · `}
+                  {when(e.createdAt)}
+                </p>
               </li>
             ))}
-          </ul>
+          </ol>
         )}
       </section>
       <p className="after">
