@@ -162,10 +162,18 @@ test("to anyone without the role, every console page and route is 'nothing here'
     expect(answer.status(), `${method} ${path}`).toBe(404);
     expect(await answer.text(), `${method} ${path}`).toBe(body);
   }
-  // Signed out, the same as any other protected route.
+  // Signed out, the same as any other protected route; with the token of a session that has ended
+  // (still valid for a moment), the same too.
   const stranger = await playwright.request.newContext({ baseURL: E2E.baseURL });
   expect((await stranger.get("/api/admin/users?q=a")).status()).toBe((await stranger.get("/api/no-such-route")).status());
   await stranger.dispose();
+  const { access } = await tokenCookies(page.context());
+  expect((await page.request.post("/api/auth/logout")).status()).toBe(204);
+  const ended = await playwright.request.newContext({ baseURL: E2E.baseURL, extraHTTPHeaders: { cookie: `${COOKIE.access}=${access!.value}` } });
+  const [admin, nothing] = [await ended.get("/api/admin/users?q=a"), await ended.get("/api/no-such-route")];
+  expect(admin.status()).toBe(nothing.status());
+  expect(await admin.text()).toBe(await nothing.text());
+  await ended.dispose();
 });
 
 test("the role without a second factor on the account opens nothing but what to set up; a revoked role is refused at its next request", async ({ page, playwright }) => {
@@ -232,6 +240,8 @@ test("what an operator is answered about a person holds no secret: no hash, toke
   const { id, secret } = await personWithApp(page);
   const { access, refresh } = await tokenCookies(page.context());
   const recovery = (await (await page.request.post("/api/auth/two-factor/recovery-codes")).json()) as { recoveryCodes?: string[] };
+  // The console finds people; it does not list everyone.
+  expect((await operator.get("/api/admin/users")).status()).toBe(400);
   const answer = await operator.get(`/api/admin/users/${id}`);
   expect(answer.status()).toBe(200);
   const text = await answer.text();
@@ -291,6 +301,8 @@ test.describe("on the instance where a sign-in stays fresh for 6 seconds", () =>
     const stale = await page.request.post(`/api/admin/users/${id}/lock`, { data: { reason: "stale try" } });
     expect(stale.status()).toBe(403);
     expect((await stale.json()).error.code).toBe("reauthentication_required");
+    // The whole log in one file needs it too.
+    expect((await page.request.get("/api/admin/audit/export")).status()).toBe(403);
     await page.getByLabel("Why lock it").fill("Owner reported a stranger's session");
     await page.getByRole("button", { name: "Lock the account" }).click();
     await expect(page.getByText("This needs a second factor")).toBeVisible();

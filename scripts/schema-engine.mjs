@@ -132,6 +132,28 @@ function migrationsList({ migrations: dir, provider }) {
  * The SQL that would take a database built from `kind`'s committed migrations to its schema:
  * empty when they agree. `postgresUrl` is the server the PostgreSQL migrations are replayed on.
  */
+/**
+ * Prisma's engine cannot read back an operator class it wrote (`ops: raw("text_pattern_ops")`): it
+ * answers every diff with a drop and a re-creation of that index. When the re-creation is one the
+ * committed migrations already hold word for word, the pair is no change.
+ */
+function withoutIndexReplays(sql, database) {
+  const committed = migrationsList(database).migrationDirectories.map((d) => (d.migrationFile.content.tag === "ok" ? d.migrationFile.content.value : "")).join("\n");
+  const statements = sql.split(/\n\s*\n/);
+  const replayed = new Set(
+    statements
+      .map((st) => /^-- CreateIndex\n(CREATE INDEX "([^"]+)"[^\n]*;)\s*$/.exec(st.trim()))
+      .filter((m) => m && committed.includes(m[1]) && statements.some((st) => st.trim() === `-- DropIndex\nDROP INDEX "${m[2]}";`))
+      .map((m) => m[2]),
+  );
+  if (replayed.size === 0) return sql;
+  const kept = statements.filter((st) => {
+    const name = /^-- (?:Drop|Create)Index\n(?:DROP|CREATE) INDEX "([^"]+)"/.exec(st.trim())?.[1];
+    return !(name && replayed.has(name));
+  });
+  return kept.join("\n\n").trim() ? kept.join("\n\n") : "";
+}
+
 export async function pendingSchemaChange(kind, postgresUrl) {
   const database = DATABASES[kind];
   const schema = kind === "postgres" ? derivedPostgresSchema() : fs.readFileSync(database.schema, "utf8");
@@ -148,7 +170,7 @@ export async function pendingSchemaChange(kind, postgresUrl) {
       exitCode: null,
       filters: FILTERS,
     });
-    const sql = result.stdout ?? "";
+    const sql = withoutIndexReplays(result.stdout ?? "", database);
     return /^\s*(-- This is an empty migration\.)?\s*$/.test(sql) ? "" : sql;
   } catch (error) {
     throw panic ? new Error(`schema engine panicked: ${panic}`) : error;

@@ -1,24 +1,27 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, unstable_rethrow } from "next/navigation";
 import type { ReactElement } from "react";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
 import type { ActionContext } from "@/lib/server/actions/context";
 import { operatorAccess, type Operator } from "@/lib/server/actions/operators";
-import { requireSession } from "@/lib/server/current-session";
+import { getCurrentSession } from "@/lib/server/current-session";
 import { isStoreFault } from "@/lib/server/faults";
 import { pageActionContext } from "@/lib/server/route";
 import { StrongConfirm } from "./strong-confirm";
 
 /**
- * The gate of every console page: the person signed in (else to sign-in, as any page), the role
+ * The gate of every console page: a live session and the role
  * (else the same "not found" page as for an address that does not exist), a second factor on the
  * account (else what to set up, and nothing else), a session that proved it (else the prompt).
  */
-export async function operatorPage(path: string): Promise<{ ok: true; operator: Operator; ctx: ActionContext } | { ok: false; page: ReactElement }> {
-  const required = await requireSession(path);
-  if (!required.ok) return { ok: false, page: <StoreUnavailable title="Operator console" /> };
-  const { user, session, claims } = required.current;
+export async function operatorPage(): Promise<{ ok: true; operator: Operator; ctx: ActionContext } | { ok: false; page: ReactElement }> {
   try {
+    // No live session: the not-found page, as for any address that does not exist (a page that
+    // sent this browser to sign in would say something is here). Signed out, the middleware has
+    // already sent it to sign in, as it does for every path.
+    const current = await getCurrentSession();
+    if (!current) notFound();
+    const { user, session, claims } = current;
     const ctx = await pageActionContext();
     const access = await operatorAccess({ userId: user.id, sessionId: session.id, authenticatedAt: claims.authenticatedAt }, ctx);
     if (access.ok) return { ok: true, operator: access.operator, ctx };
@@ -47,8 +50,10 @@ export async function operatorPage(path: string): Promise<{ ok: true; operator: 
       ),
     };
   } catch (error) {
+    unstable_rethrow(error);
     if (!isStoreFault(error)) throw error;
-    return { ok: false, page: <StoreUnavailable title="Operator console" /> };
+    // The app's own "try again" page, named for no page in particular.
+    return { ok: false, page: <StoreUnavailable title="Keycard" /> };
   }
 }
 

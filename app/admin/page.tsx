@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Operator console" };
 
 // Finding a person by the start of their address.
 export default async function ConsolePage({ searchParams }: { searchParams: Query }) {
-  const gate = await operatorPage("/admin");
+  const gate = await operatorPage();
   if (!gate.ok) return gate.page;
   const query = await searchParams;
   const q = (first(query.q) ?? "").trim().slice(0, 254);

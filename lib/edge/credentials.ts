@@ -30,7 +30,7 @@ export const MESSAGES = {
   password_mismatch: "That isn’t the password chosen when this sign-up started.",
   reason_required: "Write down why (at least a few words): it goes in the audit log.",
   reason_too_long: "Use at most 500 characters.",
-  search_invalid: "Type the start of an address (at most 254 characters).",
+  search_invalid: "Type the start of an address (1 to 254 characters).",
   session_invalid: "That is not a session id.",
   filter_invalid: "That filter is not one the audit log knows.",
 } as const;
@@ -145,21 +145,21 @@ export const totpCodeInput = z.strictObject({ code: mailedCode });
 export const confirmationCodeInput = z.strictObject({ code: secondFactorInput.shape.code });
 
 // The operator console (lib/server/actions/operators.ts).
-const reason = z
-  .string({ error: code("reason_required") })
-  .trim()
-  .min(3, code("reason_required"))
-  .max(500, code("reason_too_long"));
+// No NUL anywhere an operator types: PostgreSQL refuses it in text.
+const printable = (c: MessageCode) => (s: z.ZodString) => s.refine((v) => !v.includes("\u0000"), code(c));
+const reason = printable("reason_required")(z.string({ error: code("reason_required") }).trim().min(3, code("reason_required")).max(500, code("reason_too_long")));
 export const operatorReasonInput = z.strictObject({ reason });
 // An empty field (a form's textarea left blank) is no reason given.
 export const operatorOptionalReasonInput = z.strictObject({ reason: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), reason.optional()) });
 export const operatorSessionsInput = z.strictObject({ sessionId: z.uuid({ error: code("session_invalid") }).optional() });
 export const operatorNoInput = z.strictObject({});
+// A prefix is needed: the console finds people, it does not list everyone.
 export const operatorSearchInput = z.object({
-  q: z.string().trim().max(254, code("search_invalid")).default(""),
-  after: z.string().max(254, code("search_invalid")).optional(),
+  q: printable("search_invalid")(z.string({ error: code("search_invalid") }).trim().min(1, code("search_invalid")).max(254, code("search_invalid"))),
+  after: printable("search_invalid")(z.string().max(254, code("search_invalid"))).optional(),
 });
 export const AUDIT_ACTION_NAMES = [
+  "audit_exported",
   "role_granted",
   "role_revoked",
   "sessions_revoked",
@@ -171,8 +171,8 @@ export const AUDIT_ACTION_NAMES = [
   "account_deleted",
 ] as const;
 export const operatorAuditInput = z.object({
-  operator: z.string().trim().max(254, code("filter_invalid")).optional().transform((v) => v || undefined),
-  user: z.string().trim().max(254, code("filter_invalid")).optional().transform((v) => v || undefined),
+  operator: printable("filter_invalid")(z.string().trim().max(254, code("filter_invalid"))).optional().transform((v) => v || undefined),
+  user: printable("filter_invalid")(z.string().trim().max(254, code("filter_invalid"))).optional().transform((v) => v || undefined),
   action: z.enum(AUDIT_ACTION_NAMES, { error: code("filter_invalid") }).optional().or(z.literal("").transform(() => undefined)),
   before: z.uuid({ error: code("filter_invalid") }).optional(),
 });

@@ -88,6 +88,11 @@ export const ERRORS = {
     message: "This session was signed in without a second factor. Confirm it’s you with your passkey or your app’s code to use the console.",
   },
   operator_self: { status: 409, message: "You cannot do this to your own account from the console." },
+  lock_needs_owner: {
+    status: 409,
+    message:
+      "This account was locked because its owner undid an address change and the old address belongs to another account now: its current address, password and factors may be a hijacker's. It cannot be unlocked from the console; see docs/decisions/0012-operators.md.",
+  },
   mail_not_found: { status: 404, message: "There is no such mail to this person." },
   mail_not_failed: { status: 409, message: "Only a mail that failed can be sent again; this one is sent or still being tried." },
   // Mailed codes and links

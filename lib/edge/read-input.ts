@@ -78,7 +78,8 @@ export async function readOptionalInput<S extends z.ZodType>(
   schema: S,
   options: { maxBytes: number; formToObject: (form: URLSearchParams) => unknown },
 ): Promise<InputResult<z.output<S>>> {
-  if (mediaType(request) === "" && (request.headers.get("content-length") ?? "0") === "0") {
+  // Nothing sent, said so: no content type and a length of 0 (a chunked body is not "nothing").
+  if (mediaType(request) === "" && request.headers.get("content-length") === "0") {
     const parsed = schema.safeParse({});
     if (parsed.success) return { ok: true, mode: "json", data: parsed.data };
   }

@@ -9,6 +9,7 @@ import { ConsoleNav, operatorPage } from "../gate";
 export const metadata: Metadata = { title: "Audit log · Operator console" };
 
 const ACTION_WORDS: Record<(typeof AUDIT_ACTION_NAMES)[number], string> = {
+  audit_exported: "Log exported",
   role_granted: "Operator role granted",
   role_revoked: "Operator role revoked",
   sessions_revoked: "Signed out",
@@ -22,7 +23,7 @@ const ACTION_WORDS: Record<(typeof AUDIT_ACTION_NAMES)[number], string> = {
 
 // Every operator action, newest first. Nothing here (or anywhere) changes or removes an entry.
 export default async function AuditPage({ searchParams }: { searchParams: Query }) {
-  const gate = await operatorPage("/admin/audit");
+  const gate = await operatorPage();
   if (!gate.ok) return gate.page;
   const query = await searchParams;
   const parsed = operatorAuditInput.safeParse({ operator: first(query.operator), user: first(query.user), action: first(query.action), before: first(query.before) });

@@ -13,6 +13,7 @@ import type { DbOrTx } from "@/lib/db";
 import { describeActivity } from "@/lib/server/activity";
 import { describeDevice } from "@/lib/server/device";
 import { generateLinkToken } from "@/lib/server/email-secrets";
+import { log } from "@/lib/server/log";
 import { metrics } from "@/lib/server/metrics";
 import { mails } from "@/lib/server/mail/mails";
 import { hashPassword } from "@/lib/server/password";
@@ -21,7 +22,7 @@ import { listIdentities } from "@/lib/server/store/identities";
 import { allAudit, appendAudit, findPeople, listAudit, operatorOf, type AuditAction, type AuditFilter } from "@/lib/server/store/operators";
 import { endOtherSessionsStatement } from "@/lib/server/store/sessions";
 import type { SecurityEventType } from "@/lib/server/store/security-events";
-import { lockAccount } from "@/lib/server/store/users";
+import { holdAccount, lockAccount } from "@/lib/server/store/users";
 import type { ActionContext, Actor } from "./context";
 import { needsFreshSignIn, type NeedsFreshSignIn } from "./fresh-sign-in";
 import { queue, sendQueuedMail } from "./mail";
@@ -64,10 +65,13 @@ async function needsFreshStrongSignIn(operator: Operator, ctx: ActionContext): P
 
 export type OperatorSelf = { ok: false; code: "operator_self"; message: string };
 /** What a change can be refused for once the person is looked at. */
-type Refused = { ok: false; code: "user_not_found" | "session_not_found" | "no_password" | "mail_not_found" | "mail_not_failed"; message?: string };
+type Refused = { ok: false; code: "user_not_found" | "session_not_found" | "no_password" | "mail_not_found" | "mail_not_failed" | "lock_needs_owner"; message?: string };
 type Refusal = NeedsFreshSignIn | OperatorSelf | Refused;
 
 const PAGE = 25;
+
+// Every account and mail id is a UUID: anything else names nobody (and never reaches a query).
+const isId = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** People whose address starts with `q` (case-insensitive), 25 at a time after `after`. */
 export async function searchPeople(input: { q: string; after?: string }, ctx: ActionContext) {
@@ -83,6 +87,7 @@ const isPostgres = (ctx: ActionContext) => /^postgres(ql)?:/.test(ctx.config.dat
 /** Everything an operator may see of a person: no secret, no hash, no token, no mail body. */
 export async function personDetail(userId: string, ctx: ActionContext) {
   const { db, now } = ctx;
+  if (!isId(userId)) return null;
   const user = await db.user.findUnique({
     where: { id: userId },
     select: { id: true, email: true, emailVerifiedAt: true, createdAt: true, lockedAt: true, lockedReason: true, operatorSince: true, passwordHash: true },
@@ -164,8 +169,12 @@ async function change<T>(
   const stale = await needsFreshStrongSignIn(operator, ctx);
   if (stale) return stale;
   if (how.self && userId === operator.userId) return { ok: false, code: "operator_self", message: how.self };
+  if (!isId(userId)) return { ok: false, code: "user_not_found" };
   const outcome = await ctx.db.$transaction(async (tx) => {
-    const person = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+    // The person's row held first: two operators' changes (or the person's own) run one after the
+    // other, and the account cannot be deleted under a change (no half-seen state, no 500).
+    await holdAccount(tx, userId);
+    const person = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, operatorSince: true } });
     if (!person) return { ok: false as const, code: "user_not_found" as const };
     const done = await how.run(tx, person);
     if ("ok" in done) return done;
@@ -182,6 +191,7 @@ async function change<T>(
   });
   if (!outcome.ok) return outcome;
   metrics().operatorActions.inc({ action: how.action });
+  log().warn({ requestId: ctx.requestId, event: `operator_${how.action}`, operatorId: operator.userId, userId, ip: ctx.client.ip ?? undefined }, "operator action");
   sendQueuedMail();
   return outcome;
 }
@@ -237,6 +247,10 @@ export async function unlockPerson(operator: Operator, userId: string, input: { 
       action: "account_unlocked",
       reason: input.reason ?? null,
       run: async (tx, person) => {
+        const lock = await tx.user.findUniqueOrThrow({ where: { id: person.id }, select: { lockedAt: true, lockedReason: true } });
+        // An undone address change found its address taken: the address the account has now may
+        // be a hijacker's, with their password and factors. Unlocking would hand it to them.
+        if (lock.lockedReason === "email_undo_conflict") return { ok: false as const, code: "lock_needs_owner" as const };
         const { count } = await tx.user.updateMany({ where: { id: person.id, lockedAt: { not: null } }, data: { lockedAt: null, lockedReason: null } });
         if (count === 0) return { detail: "was not locked" };
         await queue(tx, mails.byOperator(person.email, { did: "An administrator unlocked your Keycard account: you can sign in again (or reset your password)." }, ctx.config), ctx);
@@ -288,8 +302,9 @@ export async function removeSecondFactor(operator: Operator, userId: string, inp
         await tx.recoveryCode.deleteMany({ where: { userId: person.id } });
         const passkeys = await tx.passkey.deleteMany({ where: { userId: person.id } });
         await tx.pendingSignIn.deleteMany({ where: { userId: person.id } });
-        const left = await tx.user.findUniqueOrThrow({ where: { id: person.id }, select: { passwordHash: true, identities: { select: { id: true } } } });
-        const wayIn = left.passwordHash !== null || left.identities.length > 0;
+        const left = await tx.user.findUniqueOrThrow({ where: { id: person.id }, select: { passwordHash: true, identities: { select: { provider: true } } } });
+        const offered = new Set(ctx.config.providers.map((p) => p.id));
+        const wayIn = left.passwordHash !== null || left.identities.some((i) => offered.has(i.provider));
         const reset = wayIn ? null : newChallenge(tx, { purpose: "password_reset", email: person.email, userId: person.id }, ctx.config, ctx.now);
         if (reset) await reset.statement;
         const what = [app.count > 0 ? "two-step sign-in (the authenticator app and its recovery codes)" : null, passkeys.count > 0 ? `${passkeys.count} passkey${passkeys.count === 1 ? "" : "s"}` : null].filter(Boolean).join(" and ") || "nothing (none were set up)";
@@ -313,11 +328,13 @@ export async function resendMail(operator: Operator, userId: string, mailId: str
     {
       action: "mail_resent",
       run: async (tx, person) => {
-        const mail = await tx.outboxMail.findFirst({ where: { id: mailId, to: person.email }, select: { status: true, kind: true, subject: true } });
+        if (!isId(mailId)) return { ok: false as const, code: "mail_not_found" as const };
+        const mail = await tx.outboxMail.findFirst({ where: { id: mailId, to: person.email }, select: { status: true, kind: true, subject: true, createdAt: true } });
         if (!mail) return { ok: false as const, code: "mail_not_found" as const };
         if (mail.status !== "failed") return { ok: false as const, code: "mail_not_failed" as const };
-        await tx.outboxMail.update({ where: { id: mailId }, data: { status: "pending", attempts: 0, nextAttemptAt: ctx.now, claimedUntil: null, lastError: null } });
-        return { detail: `${mail.kind}: ${mail.subject}`, tell: { type: "operator_mail_resent", detail: mail.subject } };
+        // Queued anew: its tries, and the time after which it is given up, start again.
+        await tx.outboxMail.update({ where: { id: mailId }, data: { status: "pending", attempts: 0, createdAt: ctx.now, nextAttemptAt: ctx.now, claimedUntil: null, lastError: null } });
+        return { detail: `${mail.kind}: ${mail.subject} (first written ${mail.createdAt.toISOString()})`, tell: { type: "operator_mail_resent", detail: mail.subject } };
       },
     },
     ctx,
@@ -334,11 +351,13 @@ export async function deletePerson(operator: Operator, userId: string, input: { 
       reason: input.reason,
       self: "Delete your own account from your account page.",
       run: async (tx, person) => {
+        const wasOperator = (await tx.user.findUniqueOrThrow({ where: { id: person.id }, select: { operatorSince: true } })).operatorSince !== null;
         await queue(tx, mails.byOperator(person.email, { did: "An administrator deleted your Keycard account and everything in it. This address is free: you can create a new account with it.", contactSupport: true }, ctx.config), ctx);
         await tx.emailChallenge.deleteMany({ where: { userId: person.id } });
         await tx.webAuthnChallenge.deleteMany({ where: { userId: person.id } });
         await tx.user.delete({ where: { id: person.id } });
-        return {};
+        // The operator role goes with the account: the log says so.
+        return { detail: wasOperator ? "was an operator (the role went with the account)" : null };
       },
     },
     ctx,
@@ -356,6 +375,20 @@ export async function auditEntries(input: { operator?: string; user?: string; ac
   const filter: AuditFilter = { operatorId: await idOf(input.operator), userId: await idOf(input.user), action: input.action };
   const { entries, more } = await listAudit(ctx.db, filter, { limit: 50, before: input.before });
   return { entries, next: more ? entries[entries.length - 1].id : null };
+}
+
+/**
+ * The whole log, to take away: a fresh second factor first (everything in it, in one file), and
+ * the export itself is an entry of the log. Then its lines, oldest first.
+ */
+export async function startAuditExport(operator: Operator, ctx: ActionContext): Promise<{ ok: true; lines: AsyncGenerator<string> } | NeedsFreshSignIn> {
+  const stale = await needsFreshStrongSignIn(operator, ctx);
+  if (stale) return stale;
+  await ctx.db.$transaction((tx) =>
+    appendAudit(tx, { operatorId: operator.userId, operator: operator.email, action: "audit_exported", userId: null, userEmail: null, ip: ctx.client.ip, sessionId: operator.sessionId }, ctx.now),
+  );
+  metrics().operatorActions.inc({ action: "audit_exported" });
+  return { ok: true, lines: auditExport(ctx) };
 }
 
 /** The whole log as JSON lines, oldest first. */

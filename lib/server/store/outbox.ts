@@ -88,11 +88,14 @@ export async function markRetry(db: Db, mail: ClaimedMail, retryAt: Date, error:
   return count === 1;
 }
 
-/** Refused for good, or retried for too long: kept, with why, for an operator to see. */
+/**
+ * Refused for good, or retried for too long: kept, with why, for an operator to see — and its
+ * body too (sealed, as while it waited), so that an operator can send it again.
+ */
 export async function markFailed(db: Db, mail: ClaimedMail, error: string): Promise<boolean> {
   const { count } = await db.outboxMail.updateMany({
     where: held(mail),
-    data: { status: "failed", claimedUntil: null, lastError: error.slice(0, 500), text: "", html: "" },
+    data: { status: "failed", claimedUntil: null, lastError: error.slice(0, 500) },
   });
   return count === 1;
 }

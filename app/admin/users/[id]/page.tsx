@@ -15,7 +15,7 @@ const when = (date: Date | null) => (date ? <LocalTime iso={date.toISOString()} 
 // One person: what an operator may see (no secret, no token, no mail body) and what they may do.
 export default async function PersonPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Query }) {
   const { id } = await params;
-  const gate = await operatorPage(`/admin/users/${encodeURIComponent(id)}`);
+  const gate = await operatorPage();
   if (!gate.ok) return gate.page;
   const person = await personDetail(id, gate.ctx);
   if (!person) notFound();
@@ -160,7 +160,12 @@ export default async function PersonPage({ params, searchParams }: { params: Pro
         <p className="muted">Each of these is mailed to them, shown in their security activity (“an administrator…”) and written to the audit log.</p>
         {self ? <p>This is your own account: use your account page for changes to it.</p> : null}
         <div className="operator-actions">
-          {person.user.locked ? (
+          {person.user.locked && person.user.lockedReason === "email_undo_conflict" ? (
+            <p>
+              Locked because its owner undid an address change and the old address belongs to another account now: the current address, password and
+              factors may be a hijacker’s, so it is not unlocked from here. Confirm who the owner is outside the console; delete it if it is not theirs.
+            </p>
+          ) : person.user.locked ? (
             // Keyed: the lock form stands here too, and its typed reason must not carry over.
             <OperatorForm key="unlock" action={`/api/admin/users/${person.user.id}/unlock`} label="Unlock the account" then={`${here}?notice=account_unlocked`} reason={{ label: "Why (optional)", required: false }} />
           ) : self ? null : (
