@@ -133,12 +133,15 @@ test("an operator with a passkey finds a person, signs them out, locks and unloc
 
 test("to anyone without the role, every console page and route is 'nothing here', exactly as an address that does not exist", async ({ page, playwright }) => {
   expect((await createAccount(page.context().request, uniqueEmail("not-operator"))).status()).toBe(201);
-  const unknownPage = await page.goto("/no-such-page");
-  const unknownTitle = await page.title();
+  // What a person sees, once the page has settled (the not-found page sets its title as it hydrates).
+  const seen = async (path: string) => {
+    const response = await page.goto(path, { waitUntil: "networkidle" });
+    return { status: response!.status(), title: await page.title(), text: await page.locator("main").innerText() };
+  };
+  const unknownPage = await seen("/no-such-page");
+  expect(unknownPage.status).toBe(404);
   for (const path of ["/admin", "/admin/audit", "/admin/users/00000000-0000-4000-8000-000000000000"]) {
-    const response = await page.goto(path);
-    expect(response!.status(), path).toBe(unknownPage!.status());
-    expect(await page.title()).toBe(unknownTitle);
+    expect(await seen(path), path).toEqual(unknownPage);
   }
   const unknown = await page.request.get("/api/no-such-route");
   expect(unknown.status()).toBe(404);
@@ -256,7 +259,9 @@ test("what an operator is answered about a person holds no secret: no hash, toke
 test("two operators locking one account with forty requests at once: every request recorded, one lock, one mail, counted in /metrics", async ({ page, playwright, db }) => {
   const [a, b] = [await apiOperator(playwright), await apiOperator(playwright)];
   const { email, id } = await personWithApp(page);
+  // A fresh access token each (they live 3 seconds here), taken just before the race.
   const cookieOf = async (api: APIRequestContext) => {
+    expect((await api.get("/api/auth/session")).status()).toBe(200);
     const cookie = (await api.storageState()).cookies.find((c) => c.name === COOKIE.access)!;
     return `${cookie.name}=${cookie.value}`;
   };

@@ -1,9 +1,12 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { notFound, unstable_rethrow } from "next/navigation";
 import type { ReactElement } from "react";
 import { StoreUnavailable } from "@/app/components/store-unavailable";
+import { OPERATOR_NOTICES, type OperatorNotice } from "@/lib/edge/answer";
 import type { ActionContext } from "@/lib/server/actions/context";
-import { operatorAccess, type Operator } from "@/lib/server/actions/operators";
+import { holdsOperatorRole, operatorAccess, type Operator } from "@/lib/server/actions/operators";
 import { getCurrentSession } from "@/lib/server/current-session";
 import { isStoreFault } from "@/lib/server/faults";
 import { pageActionContext } from "@/lib/server/route";
@@ -69,4 +72,32 @@ export function ConsoleNav({ here }: { here: "people" | "audit" }) {
       </Link>
     </nav>
   );
+}
+
+/** What the last change did, named by the `notice` the page was sent back with. */
+export function ConsoleNotice({ named }: { named: string | undefined }) {
+  const notice = named && Object.hasOwn(OPERATOR_NOTICES, named) ? OPERATOR_NOTICES[named as OperatorNotice] : null;
+  return notice ? (
+    <p className="alert info" role="status">
+      {notice}
+    </p>
+  ) : null;
+}
+
+/** Whether this request's person holds the role (once per request; false when it cannot be told). */
+const holdsRole = cache(async (): Promise<boolean> => {
+  try {
+    const current = await getCurrentSession();
+    return current ? await holdsOperatorRole({ userId: current.user.id, sessionId: current.session.id }, await pageActionContext()) : false;
+  } catch {
+    return false;
+  }
+});
+
+/**
+ * A console page's title — for anyone else, the not-found page's (app/not-found.tsx), or the title
+ * alone would say the page exists.
+ */
+export async function consoleMetadata(title: string): Promise<Metadata> {
+  return { title: (await holdsRole()) ? title : "Page not found" };
 }

@@ -2,29 +2,30 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/app/components/local-time";
 import { first, type Query } from "@/app/components/query";
-import { OPERATOR_NOTICES, type OperatorNotice } from "@/lib/edge/answer";
+import { operatorSearchInput } from "@/lib/edge/credentials";
 import { searchPeople } from "@/lib/server/actions/operators";
-import { ConsoleNav, operatorPage } from "./gate";
+import { consoleMetadata, ConsoleNav, ConsoleNotice, operatorPage } from "./gate";
 
-export const metadata: Metadata = { title: "Operator console" };
+export const generateMetadata = (): Promise<Metadata> => consoleMetadata("Operator console");
 
 // Finding a person by the start of their address.
 export default async function ConsolePage({ searchParams }: { searchParams: Query }) {
   const gate = await operatorPage();
   if (!gate.ok) return gate.page;
   const query = await searchParams;
-  const q = (first(query.q) ?? "").trim().slice(0, 254);
-  const after = first(query.after)?.slice(0, 254);
-  const found = q ? await searchPeople({ q, after }, gate.ctx) : null;
-  const named = first(query.notice);
-  const notice = named && Object.hasOwn(OPERATOR_NOTICES, named) ? OPERATOR_NOTICES[named as OperatorNotice] : null;
+  const asked = first(query.q);
+  // What the page searches is checked as the API checks it (a prefix, no NUL, not too long).
+  const parsed = asked === undefined || asked.trim() === "" ? null : operatorSearchInput.safeParse({ q: asked, after: first(query.after) });
+  const q = parsed?.success ? parsed.data.q : (asked ?? "").trim().slice(0, 254);
+  const found = parsed?.success ? await searchPeople(parsed.data, gate.ctx) : null;
   return (
     <div className="console">
       <h1>Operator console</h1>
       <ConsoleNav here="people" />
-      {notice ? (
-        <p className="alert info" role="status">
-          {notice}
+      <ConsoleNotice named={first(query.notice)} />
+      {parsed && !parsed.success ? (
+        <p className="alert error" role="alert">
+          Type the start of an address (1 to 254 characters).
         </p>
       ) : null}
       <form method="get" action="/admin" role="search" className="console-search">

@@ -6,6 +6,7 @@
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
 import { announceAuthChange } from "@/app/components/auth-channel";
+import { PasskeyButton } from "@/app/components/passkey-button";
 
 // One options request at a time: the first answer sets the browser's passkey cookie, and a second
 // request sent before it arrived would get a cookie of its own, orphaning the first's challenge
@@ -54,7 +55,6 @@ async function messageOf(answer: Response | null): Promise<string | undefined> {
 export function PasskeySignIn({ next }: { next: string }) {
   const [supported, setSupported] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
 
   useEffect(() => {
     setSupported(browserSupportsWebAuthn());
@@ -71,24 +71,5 @@ export function PasskeySignIn({ next }: { next: string }) {
   }, [next]);
 
   if (!supported) return null;
-  return (
-    <div className="passkey-sign-in">
-      <p className="or">or</p>
-      <button
-        type="button"
-        className="button secondary block"
-        disabled={pending}
-        onClick={async () => {
-          setPending(true);
-          setError(null);
-          const failure = await signInWithPasskey(next, false);
-          setPending(false);
-          if (failure) setError(failure);
-        }}
-      >
-        {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
-      </button>
-      <div role="alert">{error ? <p className="alert error">{error}</p> : null}</div>
-    </div>
-  );
+  return <PasskeyButton label="Sign in with a passkey" run={() => signInWithPasskey(next, false)} error={error} onError={setError} />;
 }

@@ -9,9 +9,12 @@ import "server-only";
 import { headers } from "next/headers";
 import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
-import { errorResponse, failWith, seeOther } from "@/lib/edge/answer";
+import type { z } from "zod";
+import { answerFailure, answerRefusal, CONFIRM_FORM, errorResponse, failWith, operatorDone, seeOther, type OperatorNotice } from "@/lib/edge/answer";
+import { fieldsFromForm } from "@/lib/edge/credentials";
+import { readOptionalInput } from "@/lib/edge/read-input";
 import { clientInfo } from "@/lib/edge/client-info";
-import { apiError } from "@/lib/edge/errors";
+import { apiError, type ErrorCode } from "@/lib/edge/errors";
 import { safeNextPath } from "@/lib/edge/next-path";
 import { inputMode } from "@/lib/edge/read-input";
 import { getConfig } from "@/lib/env";
@@ -99,6 +102,31 @@ export function operatorRoute<C = unknown>(handlers: { GET?: Handler<C>; POST?: 
   const refuse: Handler<C> = async () => failWith("method_not_allowed");
   const method = (h?: Handler<C>) => withOperator<C>(h ?? refuse);
   return { GET: method(handlers.GET), POST: method(handlers.POST), PUT: method(), PATCH: method(), DELETE: method() };
+}
+
+/**
+ * An operator's change to one person (`params.id`): its input read (no body at all reads as `{}`),
+ * the action run, and the answer every change gives — 204, or for a form a 303 back to the
+ * person's page with `notice` — or the action's refusal.
+ */
+export function operatorChange<S extends z.ZodType, P extends { id: string }>(options: {
+  input: S;
+  notice: OperatorNotice;
+  /** The part of the person's page a failed form goes back to. */
+  fragment: string;
+  act: (operator: Operator, params: P, input: z.output<S>, ctx: ActionContext) => Promise<{ ok: true } | { ok: false; code: ErrorCode; message?: string; retryAfterSeconds?: number }>;
+}) {
+  return operatorRoute<{ params: Promise<P> }>({
+    POST: async (request, operator, ctx, { params }) => {
+      const found = await params;
+      const back = { page: `/admin/users/${encodeURIComponent(found.id)}`, fragment: options.fragment };
+      const input = await readOptionalInput(request, options.input, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
+      if (!input.ok) return answerFailure(input.mode, input.error, back);
+      const result = await options.act(operator, found, input.data, ctx);
+      if (!result.ok) return answerRefusal(input.mode, result, result.code === "reauthentication_required" ? CONFIRM_FORM : back);
+      return operatorDone(request, found.id, options.notice);
+    },
+  });
 }
 
 export function answerThrown(request: Request, error: unknown): Response {

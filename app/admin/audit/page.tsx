@@ -4,9 +4,9 @@ import { LocalTime } from "@/app/components/local-time";
 import { first, type Query } from "@/app/components/query";
 import { AUDIT_ACTION_NAMES, operatorAuditInput } from "@/lib/edge/credentials";
 import { auditEntries } from "@/lib/server/actions/operators";
-import { ConsoleNav, operatorPage } from "../gate";
+import { consoleMetadata, ConsoleNav, operatorPage } from "../gate";
 
-export const metadata: Metadata = { title: "Audit log · Operator console" };
+export const generateMetadata = (): Promise<Metadata> => consoleMetadata("Audit log · Operator console");
 
 const ACTION_WORDS: Record<(typeof AUDIT_ACTION_NAMES)[number], string> = {
   audit_exported: "Log exported",

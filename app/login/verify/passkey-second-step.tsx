@@ -3,6 +3,7 @@
 // At the second step, a passkey instead of the app's code (offered only when the account has one).
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
+import { PasskeyButton } from "@/app/components/passkey-button";
 import { announceAuthChange } from "@/app/components/auth-channel";
 
 async function messageOf(answer: Response | null): Promise<string | undefined> {
@@ -35,28 +36,8 @@ async function finishWithPasskey(next: string): Promise<string | null> {
 
 export function PasskeySecondStep({ next }: { next: string }) {
   const [supported, setSupported] = useState(false);
-  const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
   if (!supported) return null;
-  return (
-    <div className="passkey-sign-in">
-      <p className="or">or</p>
-      <button
-        type="button"
-        className="button secondary block"
-        disabled={pending}
-        onClick={async () => {
-          setPending(true);
-          setError(null);
-          const failure = await finishWithPasskey(next);
-          setPending(false);
-          if (failure) setError(failure);
-        }}
-      >
-        {pending ? "Waiting for your passkey…" : "Use a passkey instead"}
-      </button>
-      <div role="alert">{error ? <p className="alert error">{error}</p> : null}</div>
-    </div>
-  );
+  return <PasskeyButton label="Use a passkey instead" run={() => finishWithPasskey(next)} error={error} onError={setError} />;
 }

@@ -204,21 +204,33 @@ export async function canConfirmWithPasskey(actor: Actor, ctx: ActionContext): P
 }
 
 /**
- * Options for confirming it's you with one of this account's passkeys (only those are offered).
- * The challenge is this session's; challenges count against the per-IP passkey limit, as at
- * sign-in, so a session cannot fill the table either.
+ * Options for `navigator.credentials.get()` offering one account's passkeys only (user
+ * verification required), counted against the per-IP passkey limit, as at sign-in: the caller
+ * stores the challenge, bound to what it belongs to.
  */
-export async function startConfirmingWithPasskey(actor: Actor, ctx: ActionContext): Promise<{ ok: true; options: unknown } | RateLimited | { ok: false; code: "passkey_not_found" }> {
-  const passkeys = await listPasskeys(ctx.db, actor.userId);
-  if (passkeys.length === 0) return { ok: false, code: "passkey_not_found" };
+async function optionsForAccount(userId: string, ctx: ActionContext) {
+  const passkeys = await listPasskeys(ctx.db, userId);
+  if (passkeys.length === 0) return { ok: false as const, code: "passkey_not_found" as const };
   const taken = await takePasskeyChallenge(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
-  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
+  if (!taken.ok) return { ok: false as const, code: "rate_limited" as const, retryAfterSeconds: taken.retryAfterSeconds };
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(ctx).rpID,
     userVerification: "required",
     allowCredentials: passkeys.map((p) => ({ id: p.id, transports: transportsOf(p) })),
     timeout: CEREMONY_TIMEOUT_MS,
   });
+  return { ok: true as const, options };
+}
+
+/**
+ * Options for confirming it's you with one of this account's passkeys (only those are offered).
+ * The challenge is this session's; challenges count against the per-IP passkey limit, as at
+ * sign-in, so a session cannot fill the table either.
+ */
+export async function startConfirmingWithPasskey(actor: Actor, ctx: ActionContext): Promise<{ ok: true; options: unknown } | RateLimited | { ok: false; code: "passkey_not_found" }> {
+  const asked = await optionsForAccount(actor.userId, ctx);
+  if (!asked.ok) return asked;
+  const { options } = asked;
   await saveChallenge(ctx.db, { purpose: "reauthenticate", challenge: options.challenge, userId: actor.userId, sessionId: actor.sessionId }, ctx.now);
   return { ok: true, options };
 }
@@ -256,16 +268,9 @@ export async function secondStepOffersPasskey(pendingToken: string, ctx: ActionC
 export async function startPasskeySecondStep(pendingToken: string, ctx: ActionContext): Promise<{ ok: true; options: unknown } | RateLimited | { ok: false; code: "passkey_not_found" | "sign_in_expired" }> {
   const pending = await findPendingSignIn(ctx.db, pendingToken, ctx.now);
   if (!pending) return { ok: false, code: "sign_in_expired" };
-  const passkeys = await listPasskeys(ctx.db, pending.userId);
-  if (passkeys.length === 0) return { ok: false, code: "passkey_not_found" };
-  const taken = await takePasskeyChallenge(ctx.db, ctx.client.ip, ctx.config.limits, ctx.now);
-  if (!taken.ok) return { ok: false, code: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds };
-  const options = await generateAuthenticationOptions({
-    rpID: relyingParty(ctx).rpID,
-    userVerification: "required",
-    allowCredentials: passkeys.map((p) => ({ id: p.id, transports: transportsOf(p) })),
-    timeout: CEREMONY_TIMEOUT_MS,
-  });
+  const asked = await optionsForAccount(pending.userId, ctx);
+  if (!asked.ok) return asked;
+  const { options } = asked;
   await saveChallenge(ctx.db, { purpose: "second_step", challenge: options.challenge, userId: pending.userId, browser: pendingBinding(pendingToken) }, ctx.now);
   return { ok: true, options };
 }

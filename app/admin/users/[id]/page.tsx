@@ -3,12 +3,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LocalTime } from "@/app/components/local-time";
 import { first, formErrorsOf, type Query } from "@/app/components/query";
-import { OPERATOR_NOTICES, type OperatorNotice } from "@/lib/edge/answer";
 import { personDetail, type PersonDetail } from "@/lib/server/actions/operators";
-import { ConsoleNav, operatorPage } from "../../gate";
+import { consoleMetadata, ConsoleNav, ConsoleNotice, operatorPage } from "../../gate";
 import { OperatorForm } from "../../operator-form";
 
-export const metadata: Metadata = { title: "A person · Operator console" };
+export const generateMetadata = (): Promise<Metadata> => consoleMetadata("A person · Operator console");
 
 const when = (date: Date | null) => (date ? <LocalTime iso={date.toISOString()} /> : "—");
 
@@ -20,8 +19,6 @@ export default async function PersonPage({ params, searchParams }: { params: Pro
   const person = await personDetail(id, gate.ctx);
   if (!person) notFound();
   const query = await searchParams;
-  const named = first(query.notice);
-  const notice = named && Object.hasOwn(OPERATOR_NOTICES, named) ? OPERATOR_NOTICES[named as OperatorNotice] : null;
   // A plain form that failed comes back with codes in the address: one message at the top (the
   // page has several reason fields).
   const { formError, fieldErrors } = formErrorsOf(query);
@@ -32,11 +29,7 @@ export default async function PersonPage({ params, searchParams }: { params: Pro
     <div className="console">
       <h1>{person.user.email}</h1>
       <ConsoleNav here="people" />
-      {notice ? (
-        <p className="alert info" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <ConsoleNotice named={first(query.notice)} />
       {failure ? (
         <p className="alert error" role="alert">
           {failure}

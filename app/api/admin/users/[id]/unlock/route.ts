@@ -1,20 +1,11 @@
-import { answerFailure, answerRefusal, CONFIRM_FORM, operatorDone } from "@/lib/edge/answer";
-import { fieldsFromForm, operatorOptionalReasonInput } from "@/lib/edge/credentials";
-import { readOptionalInput } from "@/lib/edge/read-input";
+import { operatorOptionalReasonInput } from "@/lib/edge/credentials";
 import { unlockPerson } from "@/lib/server/actions/operators";
-import { operatorRoute } from "@/lib/server/route";
+import { operatorChange } from "@/lib/server/route";
 
-type Params = { params: Promise<{ id: string }> };
-
-// Unlocks the account (whatever locked it).
-export const { GET, POST, PUT, PATCH, DELETE } = operatorRoute<Params>({
-  POST: async (request, operator, ctx, { params }) => {
-    const userId = (await params).id;
-    const back = { page: `/admin/users/${encodeURIComponent(userId)}`, fragment: "actions" };
-    const input = await readOptionalInput(request, operatorOptionalReasonInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
-    if (!input.ok) return answerFailure(input.mode, input.error, back);
-    const result = await unlockPerson(operator, userId, input.data, ctx);
-    if (!result.ok) return answerRefusal(input.mode, result, result.code === "reauthentication_required" ? CONFIRM_FORM : back);
-    return operatorDone(request, userId, "account_unlocked");
-  },
+// Lifts an operator's lock.
+export const { GET, POST, PUT, PATCH, DELETE } = operatorChange({
+  input: operatorOptionalReasonInput,
+  notice: "account_unlocked",
+  fragment: "actions",
+  act: (operator, { id }, input, ctx) => unlockPerson(operator, id, input, ctx),
 });

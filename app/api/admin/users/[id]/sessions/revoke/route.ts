@@ -1,20 +1,11 @@
-import { answerFailure, answerRefusal, CONFIRM_FORM, operatorDone } from "@/lib/edge/answer";
-import { fieldsFromForm, operatorSessionsInput } from "@/lib/edge/credentials";
-import { readOptionalInput } from "@/lib/edge/read-input";
+import { operatorSessionsInput } from "@/lib/edge/credentials";
 import { endSessionsOf } from "@/lib/server/actions/operators";
-import { operatorRoute } from "@/lib/server/route";
-
-type Params = { params: Promise<{ id: string }> };
+import { operatorChange } from "@/lib/server/route";
 
 // Ends one of the person's sessions ({sessionId}) or, with no body, all of them.
-export const { GET, POST, PUT, PATCH, DELETE } = operatorRoute<Params>({
-  POST: async (request, operator, ctx, { params }) => {
-    const userId = (await params).id;
-    const back = { page: `/admin/users/${encodeURIComponent(userId)}`, fragment: "sessions" };
-    const input = await readOptionalInput(request, operatorSessionsInput, { maxBytes: ctx.config.maxBodyBytes, formToObject: fieldsFromForm });
-    if (!input.ok) return answerFailure(input.mode, input.error, back);
-    const result = await endSessionsOf(operator, userId, input.data, ctx);
-    if (!result.ok) return answerRefusal(input.mode, result, result.code === "reauthentication_required" ? CONFIRM_FORM : back);
-    return operatorDone(request, userId, "sessions_revoked");
-  },
+export const { GET, POST, PUT, PATCH, DELETE } = operatorChange({
+  input: operatorSessionsInput,
+  notice: "sessions_revoked",
+  fragment: "sessions",
+  act: (operator, { id }, input, ctx) => endSessionsOf(operator, id, input, ctx),
 });
