@@ -6,7 +6,7 @@ import path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { databaseUrl } from "./database";
-import { accountWithPasskey, codeFor, turnOnApp } from "./factors";
+import { accountWithPasskey, codeFor, finishSecondStep, turnOnApp } from "./factors";
 import { COOKIE, createAccount, PASSWORD, signInWithForm, tokenCookies, uniqueEmail } from "./helpers";
 import { lastMailId, linkIn, mailsTo, waitForMail } from "./mail";
 import { countStatuses, sendTogether } from "./simultaneous";
@@ -48,10 +48,7 @@ const idOf = async (api: APIRequestContext) => ((await (await api.get("/api/auth
 async function signInWithCode(page: Page, email: string, code: string) {
   await page.goto("/login");
   await signInWithForm(page, email);
-  await page.getByLabel("Code").fill(code);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  // A recovery code lands on the account page, saying how many are left.
-  await expect(page).toHaveURL(/\/(dashboard|account\?recovery_codes_left=\d+)/);
+  await finishSecondStep(page, code);
 }
 
 test("an operator with a passkey finds a person, signs them out, locks and unlocks them, requires a new password and removes their second factor — and the person sees, hears and feels each", async ({ page, browser }) => {

@@ -55,3 +55,13 @@ export async function settleWaysIn(email: string) {
   await execute(`UPDATE "RecoveryCode" SET "createdAt" = ? WHERE "userId" = ${owner}`, earlier, email);
   await execute(`UPDATE "Passkey" SET "createdAt" = ? WHERE "userId" = ${owner}`, earlier, email);
 }
+
+/**
+ * At `/login/verify`: the app's code (or a recovery code), then in — the dashboard, or after a
+ * recovery code the account page saying how many are left.
+ */
+export async function finishSecondStep(page: Page, code: string) {
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/(dashboard|account\?recovery_codes_left=\d+)/);
+}

@@ -5,7 +5,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { signInAtProvider } from "../lib/testing/provider-browser";
 import { expect, test } from "./fixtures";
-import { codeFor, turnOnApp } from "./factors";
+import { codeFor, finishSecondStep, turnOnApp } from "./factors";
 import { COOKIE, createAccount, PASSWORD, signInWithForm, tokenCookies, uniqueEmail } from "./helpers";
 import { codeIn, lastMailId, waitForMail } from "./mail";
 import { countStatuses, sendManyTogether, sendTogether } from "./simultaneous";
@@ -115,9 +115,7 @@ test("with two-step sign-in on, a provider's sign-in still asks for the app's co
   await signInThere(phone, email);
   await expect(phone).toHaveURL(/\/login\/verify/);
   expect((await phone.request.get("/api/auth/session")).status()).toBe(401);
-  await phone.getByLabel("Code").fill(codeFor(secret));
-  await phone.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(phone).toHaveURL(/\/dashboard$/);
+  await finishSecondStep(phone, codeFor(secret));
   await other.close();
 });
 

@@ -4,7 +4,8 @@
 // with a redirect back here; with it, a fetch (with the API's own method) and a re-render in place.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
+import { answerOf, callApi, refusalOf } from "@/app/components/api";
+import { useGuardedRequest } from "@/app/components/guarded-request";
 import type { AccountNotice } from "@/lib/edge/answer";
 
 export function ActionButton(props: {
@@ -17,9 +18,8 @@ export function ActionButton(props: {
   variant?: "secondary" | "danger" | "link";
 }) {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const reauth = useReauth();
+  const request = useGuardedRequest();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -27,28 +27,23 @@ export function ActionButton(props: {
   }
 
   async function send() {
-    setPending(true);
     setError(null);
-    const response = await fetch(props.action, { method: props.method ?? "POST", headers: { accept: "application/json" } }).catch(
-      () => null,
+    await request.send(
+      () => callApi(props.action, { method: props.method }),
+      async (response) => {
+        if (!response?.ok) return setError(refusalOf(await answerOf(response)));
+        router.replace(`/account?notice=${props.notice}`, { scroll: false });
+        router.refresh();
+      },
     );
-    setPending(false);
-    if (await asksForReauth(response)) return reauth.ask(() => void send());
-    if (response?.ok) {
-      router.replace(`/account?notice=${props.notice}`, { scroll: false });
-      router.refresh();
-      return;
-    }
-    const body = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
-    setError(body?.error?.message ?? "That didn’t work just now. Please try again.");
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
 
   const className = props.variant === "link" ? "link-button" : `button ${props.variant ?? "secondary"}`;
   return (
     <form method="post" action={props.action} onSubmit={onSubmit} className="inline-form">
-      <button ref={reauth.returnFocusTo} type="submit" className={className} disabled={pending} aria-label={props.ariaLabel}>
+      <button ref={request.returnFocusTo} type="submit" className={className} disabled={request.pending} aria-label={props.ariaLabel}>
         {props.label}
       </button>
       {error ? (

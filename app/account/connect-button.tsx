@@ -4,12 +4,12 @@
 // there (or to the confirm form, when the sign-in is not fresh). With it, the same request as JSON,
 // so a request for a fresh sign-in shows the prompt in place, then leaves.
 import { useState, type FormEvent } from "react";
-import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
+import { answerOf, callApi, refusalOf } from "@/app/components/api";
+import { useGuardedRequest } from "@/app/components/guarded-request";
 
 export function ConnectButton({ providerId, name }: { providerId: string; name: string }) {
-  const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const reauth = useReauth();
+  const request = useGuardedRequest();
   const action = `/api/auth/oauth/${providerId}/start`;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -18,30 +18,27 @@ export function ConnectButton({ providerId, name }: { providerId: string; name: 
   }
 
   async function leave() {
-    setPending(true);
     setError(null);
-    const response = await fetch(action, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ purpose: "connect", next: "/account" }),
-    }).catch(() => null);
-    if (await asksForReauth(response)) {
-      setPending(false);
-      return reauth.ask(() => void leave());
-    }
-    const body = (await response?.json().catch(() => null)) as { redirect?: string; error?: { message?: string } } | null;
-    if (response?.ok && body?.redirect) return window.location.assign(body.redirect);
-    setPending(false);
-    setError(body?.error?.message ?? "That didn’t work just now. Please try again.");
+    await request.send(
+      () => callApi(action, { body: { purpose: "connect", next: "/account" } }),
+      async (response) => {
+        const answer = await answerOf(response);
+        if (response?.ok && typeof answer?.redirect === "string") {
+          window.location.assign(answer.redirect);
+          return "leaving";
+        }
+        setError(refusalOf(answer));
+      },
+    );
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
   return (
     <form method="post" action={action} onSubmit={onSubmit} className="inline-form">
       <input type="hidden" name="purpose" value="connect" />
       <input type="hidden" name="next" value="/account" />
-      <button ref={reauth.returnFocusTo} type="submit" className="button secondary" disabled={pending}>
-        {pending ? "Leaving…" : `Connect ${name}`}
+      <button ref={request.returnFocusTo} type="submit" className="button secondary" disabled={request.pending}>
+        {request.pending ? "Leaving…" : `Connect ${name}`}
       </button>
       {error ? (
         <p className="alert error" role="alert">

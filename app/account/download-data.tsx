@@ -4,14 +4,14 @@
 // sign-in too old) to the confirm form. With it, the file is fetched here, so that a request for a
 // fresh sign-in can show the prompt in place and then download — a navigation cannot.
 import { useState, type FormEvent } from "react";
-import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
+import { answerOf, callApi, refusalOf } from "@/app/components/api";
+import { useGuardedRequest } from "@/app/components/guarded-request";
 
 const EXPORT = "/api/auth/account/export";
 
 export function DownloadData() {
-  const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const reauth = useReauth();
+  const request = useGuardedRequest();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -19,15 +19,12 @@ export function DownloadData() {
   }
 
   async function download() {
-    setPending(true);
     setError(null);
-    const response = await fetch(EXPORT, { headers: { accept: "application/json" } }).catch(() => null);
-    setPending(false);
-    if (await asksForReauth(response)) return reauth.ask(() => void download());
-    if (!response?.ok) {
-      const body = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
-      return setError(body?.error?.message ?? "That didn’t work just now. Please try again.");
-    }
+    await request.send(() => callApi(EXPORT, { method: "GET" }), save);
+  }
+
+  async function save(response: Response | null) {
+    if (!response?.ok) return setError(refusalOf(await answerOf(response)));
     const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "keycard-data.json";
     const url = URL.createObjectURL(await response.blob());
     const link = Object.assign(document.createElement("a"), { href: url, download: name });
@@ -37,12 +34,12 @@ export function DownloadData() {
     URL.revokeObjectURL(url);
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
   return (
     <>
       <form method="get" action={EXPORT} onSubmit={onSubmit} className="inline-form">
-        <button ref={reauth.returnFocusTo} type="submit" className="button secondary" disabled={pending}>
-          {pending ? "Preparing…" : "Download my data"}
+        <button ref={request.returnFocusTo} type="submit" className="button secondary" disabled={request.pending}>
+          {request.pending ? "Preparing…" : "Download my data"}
         </button>
       </form>
       {error ? (

@@ -6,7 +6,8 @@ import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/brow
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { LocalTime } from "@/app/components/local-time";
-import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
+import { answerOf, callApi, refusalOf } from "@/app/components/api";
+import { useGuardedRequest } from "@/app/components/guarded-request";
 import { ActionButton } from "./action-button";
 
 export type PasskeyItem = { id: string; name: string; createdAt: string; lastUsedAt: string | null; synced: boolean };
@@ -15,56 +16,42 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
   const router = useRouter();
   const [supported, setSupported] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const reauth = useReauth();
+  const request = useGuardedRequest();
   const [renaming, setRenaming] = useState<string | null>(null);
 
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
 
   async function add() {
     setError(null);
-    setPending(true);
+    await request.send(() => callApi("/api/auth/passkeys/register/options"), register);
+  }
+
+  /** The device makes the passkey for these options; the server keeps its public key. */
+  async function register(started: Response | null) {
+    if (!started?.ok) return setError("Adding a passkey is unavailable just now. Please try again.");
+    let response;
     try {
-      const started = await fetch("/api/auth/passkeys/register/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
-      if (await asksForReauth(started)) return reauth.ask(() => void add());
-      if (!started?.ok) return setError("Adding a passkey is unavailable just now. Please try again.");
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: (await started.json()).options });
-      } catch (failure) {
-        const name = failure instanceof Error ? failure.name : "";
-        return setError(name === "InvalidStateError" ? "This device already holds a passkey for your account." : "No passkey was added.");
-      }
-      const saved = await fetch("/api/auth/passkeys/register", {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ response }),
-      }).catch(() => null);
-      if (!saved?.ok) {
-        const body = (await saved?.json().catch(() => null)) as { error?: { message?: string } } | null;
-        return setError(body?.error?.message ?? "That didn’t work just now. Please try again.");
-      }
-      router.replace("/account?notice=passkey_added#passkeys-section", { scroll: false });
-      router.refresh();
-    } finally {
-      setPending(false);
+      response = await startRegistration({ optionsJSON: (await started.json()).options });
+    } catch (failure) {
+      const name = failure instanceof Error ? failure.name : "";
+      return setError(name === "InvalidStateError" ? "This device already holds a passkey for your account." : "No passkey was added.");
     }
+    const saved = await callApi("/api/auth/passkeys/register", { body: { response } });
+    if (!saved?.ok) return setError(refusalOf(await answerOf(saved)));
+    router.replace("/account?notice=passkey_added#passkeys-section", { scroll: false });
+    router.refresh();
   }
 
   async function rename(event: FormEvent<HTMLFormElement>, id: string) {
     event.preventDefault();
     const name = String(new FormData(event.currentTarget).get("name") ?? "");
-    const response = await fetch(`/api/auth/passkeys/${encodeURIComponent(id)}/rename`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ name }),
-    }).catch(() => null);
+    const response = await callApi(`/api/auth/passkeys/${encodeURIComponent(id)}/rename`, { body: { name } });
     if (!response?.ok) return setError("The passkey could not be renamed. Use 1 to 64 characters.");
     setRenaming(null);
     router.refresh();
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
 
   return (
     <div>
@@ -112,8 +99,8 @@ export function Passkeys({ passkeys }: { passkeys: PasskeyItem[] }) {
         <p className="alert error">Passkeys need JavaScript.</p>
       </noscript>
       {supported ? (
-        <button ref={reauth.returnFocusTo} type="button" className="button" onClick={add} disabled={pending}>
-          {pending ? "Waiting for your device…" : "Add a passkey"}
+        <button ref={request.returnFocusTo} type="button" className="button" onClick={add} disabled={request.pending}>
+          {request.pending ? "Waiting for your device…" : "Add a passkey"}
         </button>
       ) : (
         <p className="muted">This browser cannot use passkeys.</p>

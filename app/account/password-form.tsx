@@ -7,7 +7,8 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Field } from "@/app/components/field";
-import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
+import { answerOf, callApi, refusalOf } from "@/app/components/api";
+import { useGuardedRequest } from "@/app/components/guarded-request";
 import { StrengthHint } from "@/app/components/strength-hint";
 
 type Errors = { form?: string; currentPassword?: string; newPassword?: string };
@@ -16,11 +17,9 @@ type Errors = { form?: string; currentPassword?: string; newPassword?: string };
 export function PasswordForm({ initialErrors, email, hasPassword = true }: { initialErrors: Errors; email: string; hasPassword?: boolean }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>(initialErrors);
-  const [pending, setPending] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-
   // What was sent when the server asked for a fresh sign-in: sent once more once it is given.
-  const reauth = useReauth();
+  const request = useGuardedRequest();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -30,31 +29,27 @@ export function PasswordForm({ initialErrors, email, hasPassword = true }: { ini
   }
 
   async function send(body: { currentPassword?: string; newPassword: string }) {
-    setPending(true);
     setErrors({});
-    const response = await fetch("/api/auth/password", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
-    }).catch(() => null);
-    setPending(false);
-    if (await asksForReauth(response)) return reauth.ask(() => void send(body));
+    await request.send(() => callApi("/api/auth/password", { body }), settle);
+  }
+
+  async function settle(response: Response | null) {
     if (response?.ok) {
       formRef.current?.reset();
       router.replace("/account?notice=password_changed", { scroll: false });
       router.refresh();
       return;
     }
-    const answer = (await response?.json().catch(() => null)) as { error?: { message?: string; fields?: Errors } } | null;
+    const answer = await answerOf(response);
     const fields = answer?.error?.fields ?? {};
     const next: Errors = { currentPassword: fields.currentPassword, newPassword: fields.newPassword };
-    if (!next.currentPassword && !next.newPassword) next.form = answer?.error?.message ?? "That didn’t work just now. Please try again.";
+    if (!next.currentPassword && !next.newPassword) next.form = refusalOf(answer);
     setErrors(next);
     const first = next.currentPassword ? "currentPassword" : next.newPassword ? "newPassword" : null;
     if (first) formRef.current?.querySelector<HTMLInputElement>(`[name="${first}"]`)?.focus();
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
 
   return (
     <form ref={formRef} method="post" action="/api/auth/password" onSubmit={onSubmit} noValidate className="card">
@@ -69,8 +64,8 @@ export function PasswordForm({ initialErrors, email, hasPassword = true }: { ini
         hint="At least 8 characters, hard to guess. Your other sessions will be signed out."
       />
       <StrengthHint inputId="newPassword" email={email} />
-      <button ref={reauth.returnFocusTo} type="submit" className="button" disabled={pending}>
-        {pending ? (hasPassword ? "Changing…" : "Setting…") : hasPassword ? "Change password" : "Set password"}
+      <button ref={request.returnFocusTo} type="submit" className="button" disabled={request.pending}>
+        {request.pending ? (hasPassword ? "Changing…" : "Setting…") : hasPassword ? "Change password" : "Set password"}
       </button>
     </form>
   );

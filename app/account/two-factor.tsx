@@ -5,7 +5,8 @@
 // secrets need JavaScript: they are answered in JSON and never put in an address or a page's HTML.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
+import { answerOf, callApi, refusalOf } from "@/app/components/api";
+import { useGuardedRequest } from "@/app/components/guarded-request";
 import { ActionButton } from "./action-button";
 
 type Setup = { secret: string; qrSvg: string };
@@ -15,38 +16,25 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
   const [setup, setSetup] = useState<Setup | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const reauth = useReauth();
+  const [confirming, setConfirming] = useState(false);
+  const request = useGuardedRequest();
 
-  async function post(path: string, body?: unknown): Promise<Response | null> {
-    return fetch(path, {
-      method: "POST",
-      headers: { accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    }).catch(() => null);
-  }
-
-  async function fail(response: Response | null) {
-    const body = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
-    setError(body?.error?.message ?? "That didn’t work just now. Please try again.");
-  }
+  const fail = async (response: Response | null) => setError(refusalOf(await answerOf(response)));
 
   async function start() {
     setError(null);
-    setPending(true);
-    const response = await post("/api/auth/two-factor/setup");
-    setPending(false);
-    if (await asksForReauth(response)) return reauth.ask(() => void start());
-    if (!response?.ok) return fail(response);
-    setSetup(await response.json());
+    await request.send(
+      () => callApi("/api/auth/two-factor/setup"),
+      async (response) => (response?.ok ? setSetup(await response.json()) : fail(response)),
+    );
   }
 
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
-    setPending(true);
-    const response = await post("/api/auth/two-factor/confirm", { code: String(new FormData(event.currentTarget).get("code") ?? "") });
-    setPending(false);
+    setConfirming(true);
+    const response = await callApi("/api/auth/two-factor/confirm", { body: { code: String(new FormData(event.currentTarget).get("code") ?? "") } });
+    setConfirming(false);
     if (!response?.ok) return fail(response);
     setSetup(null);
     setCodes((await response.json()).recoveryCodes);
@@ -54,10 +42,10 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
 
   async function regenerate() {
     setError(null);
-    const response = await post("/api/auth/two-factor/recovery-codes");
-    if (await asksForReauth(response)) return reauth.ask(() => void regenerate());
-    if (!response?.ok) return fail(response);
-    setCodes((await response.json()).recoveryCodes);
+    await request.send(
+      () => callApi("/api/auth/two-factor/recovery-codes"),
+      async (response) => (response?.ok ? setCodes((await response.json()).recoveryCodes) : fail(response)),
+    );
   }
 
   function download() {
@@ -68,7 +56,7 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
     URL.revokeObjectURL(url);
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
 
   if (codes) {
     return (
@@ -121,8 +109,8 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
             </p>
           ) : null}
         </div>
-        <button type="submit" className="button" disabled={pending}>
-          {pending ? "Checking…" : "Turn on two-step sign-in"}
+        <button type="submit" className="button" disabled={confirming}>
+          {confirming ? "Checking…" : "Turn on two-step sign-in"}
         </button>
       </form>
     );
@@ -145,13 +133,13 @@ export function TwoFactor({ on, recoveryCodesLeft }: { on: boolean; recoveryCode
       <div className="actions">
         {on ? (
           <>
-            <button ref={reauth.returnFocusTo} type="button" className="button secondary" onClick={regenerate}>
+            <button ref={request.returnFocusTo} type="button" className="button secondary" onClick={regenerate}>
               New recovery codes
             </button>
             <ActionButton action="/api/auth/two-factor/disable" label="Turn off two-step sign-in" notice="two_factor_disabled" variant="danger" />
           </>
         ) : (
-          <button ref={reauth.returnFocusTo} type="button" className="button" onClick={start} disabled={pending}>
+          <button ref={request.returnFocusTo} type="button" className="button" onClick={start} disabled={request.pending}>
             Set up an authenticator app
           </button>
         )}

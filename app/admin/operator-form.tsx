@@ -5,9 +5,8 @@
 // factor, and the page refreshed with what happened.
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import { asksForReauth, useReauth } from "@/app/components/reauth-prompt";
-
-type Answer = { error?: { message?: string; fields?: Record<string, string> } } | null;
+import { answerOf, callApi, refusalOf } from "@/app/components/api";
+import { useGuardedRequest } from "@/app/components/guarded-request";
 
 export function OperatorForm(props: {
   action: string;
@@ -26,8 +25,8 @@ export function OperatorForm(props: {
 }) {
   const router = useRouter();
   const id = useId();
-  const reauth = useReauth({ strong: true });
-  const [pending, setPending] = useState(false);
+  // A change needs the second factor again: only the prompt's ways that prove one.
+  const request = useGuardedRequest({ strong: true });
   const [error, setError] = useState<string | null>(props.initialError ?? null);
   const [reasonError, setReasonError] = useState<string | null>(null);
 
@@ -38,27 +37,24 @@ export function OperatorForm(props: {
   }
 
   async function send(body: Record<string, string>) {
-    setPending(true);
     setError(null);
     setReasonError(null);
-    const response = await fetch(props.action, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
-    }).catch(() => null);
-    setPending(false);
-    if (await asksForReauth(response)) return reauth.ask(() => void send(body));
-    if (response?.ok) {
-      router.replace(props.then, { scroll: false });
-      router.refresh();
-      return;
-    }
-    const answer = (await response?.json().catch(() => null)) as Answer;
-    if (answer?.error?.fields?.reason) return setReasonError(answer.error.fields.reason);
-    setError(answer?.error?.message ?? "That didn’t work just now. Please try again.");
+    await request.send(
+      () => callApi(props.action, { body }),
+      async (response) => {
+        if (response?.ok) {
+          router.replace(props.then, { scroll: false });
+          router.refresh();
+          return;
+        }
+        const answer = await answerOf(response);
+        if (answer?.error?.fields?.reason) return setReasonError(answer.error.fields.reason);
+        setError(refusalOf(answer));
+      },
+    );
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
   return (
     <form method="post" action={props.action} onSubmit={onSubmit} className="operator-form" noValidate>
       {Object.entries(props.hidden ?? {}).map(([name, value]) => (
@@ -88,8 +84,8 @@ export function OperatorForm(props: {
           ) : null}
         </div>
       ) : null}
-      <button ref={reauth.returnFocusTo} type="submit" className={`button ${props.danger ? "danger" : "secondary"}`} disabled={pending} aria-label={props.ariaLabel}>
-        {pending ? "Working…" : props.label}
+      <button ref={request.returnFocusTo} type="submit" className={`button ${props.danger ? "danger" : "secondary"}`} disabled={request.pending} aria-label={props.ariaLabel}>
+        {request.pending ? "Working…" : props.label}
       </button>
       {props.note ? <p className="hint">{props.note}</p> : null}
       {error ? (

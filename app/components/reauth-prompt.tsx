@@ -5,13 +5,14 @@
 // start over.
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement, type RefObject } from "react";
+import { answerOf, callApi, refusalOf } from "./api";
 
 type Ways = { password: boolean; appCode: boolean; passkey: boolean; providers: { id: string; name: string }[] };
 
 /** How this account can confirm it's you here: its password, a passkey (if this browser can use one), a connected provider. */
 async function waysToConfirm(): Promise<Ways> {
-  const answer = await fetch("/api/auth/reauthenticate/ways", { headers: { accept: "application/json" } }).catch(() => null);
-  const body = (await answer?.json().catch(() => null)) as Partial<Ways> | null;
+  const answer = await callApi("/api/auth/reauthenticate/ways", { method: "GET" });
+  const body = (await answerOf(answer)) as Partial<Ways> | null;
   // Unknown: the password is what most accounts have.
   if (!answer?.ok || !body) return { password: true, appCode: false, passkey: false, providers: [] };
   return {
@@ -27,27 +28,20 @@ async function waysToConfirm(): Promise<Ways> {
  * on); null once on the way, else what to tell the person.
  */
 async function confirmAtProvider(providerId: string): Promise<string | null> {
-  const answer = await fetch(`/api/auth/oauth/${providerId}/start`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify({ purpose: "reauthenticate", next: window.location.pathname + window.location.search }),
-  }).catch(() => null);
-  const body = (await answer?.json().catch(() => null)) as { redirect?: string; error?: { message?: string } } | null;
-  if (answer?.ok && body?.redirect) {
+  const answer = await callApi(`/api/auth/oauth/${providerId}/start`, { body: { purpose: "reauthenticate", next: window.location.pathname + window.location.search } });
+  const body = await answerOf(answer);
+  if (answer?.ok && typeof body?.redirect === "string") {
     window.location.assign(body.redirect);
     return null;
   }
-  return body?.error?.message ?? "That didn’t work just now. Please try again.";
+  return refusalOf(body);
 }
-
-const messageOf = async (answer: Response | null) =>
-  ((await answer?.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message;
 
 /** Null once confirmed; otherwise what to tell the person. */
 async function confirmWithPasskey(): Promise<string | null> {
   // Options are asked for at the click: a challenge lives two minutes.
-  const started = await fetch("/api/auth/reauthenticate/passkey/options", { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
-  if (!started?.ok) return (await messageOf(started)) ?? "Confirming with a passkey is unavailable just now. Please use your password.";
+  const started = await callApi("/api/auth/reauthenticate/passkey/options");
+  if (!started?.ok) return (await answerOf(started))?.error?.message ?? "Confirming with a passkey is unavailable just now. Please use your password.";
   let response;
   try {
     response = await startAuthentication({ optionsJSON: (await started.json()).options });
@@ -55,13 +49,9 @@ async function confirmWithPasskey(): Promise<string | null> {
     const dismissed = error instanceof Error && (error.name === "NotAllowedError" || error.name === "AbortError");
     return dismissed ? "No passkey was used." : "Your browser could not use a passkey here. Please use your password.";
   }
-  const answer = await fetch("/api/auth/reauthenticate/passkey", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify({ response }),
-  }).catch(() => null);
+  const answer = await callApi("/api/auth/reauthenticate/passkey", { body: { response } });
   if (answer?.ok) return null;
-  return (await messageOf(answer)) ?? "That didn’t work just now. Please try again.";
+  return refusalOf(await answerOf(answer));
 }
 
 /**
@@ -129,19 +119,15 @@ export function ReauthPrompt({ onConfirmed, onCancel, strong = false }: { onConf
     const form = new FormData(event.currentTarget);
     const password = String(form.get("password") ?? "");
     const code = form.get("code");
-    const response = await fetch("/api/auth/reauthenticate", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(code === null ? { password } : { password, code: String(code) }),
-    }).catch(() => null);
+    const response = await callApi("/api/auth/reauthenticate", { body: code === null ? { password } : { password, code: String(code) } });
     setPending(false);
     if (response?.ok) return onConfirmed();
-    const body = (await response?.json().catch(() => null)) as { error?: { code?: string; message?: string; fields?: { password?: string; code?: string } } } | null;
+    const body = await answerOf(response);
     if (body?.error?.fields?.code) {
       setAskCode(true);
       return setCodeError(body.error.fields.code);
     }
-    setError(body?.error?.fields?.password ?? body?.error?.message ?? "That didn’t work just now. Please try again.");
+    setError(body?.error?.fields?.password ?? refusalOf(body));
   }
 
   const others = [passkeyOffered ? "use a passkey" : null, ...ways.providers.map((p) => `continue with ${p.name}`)].filter(Boolean);

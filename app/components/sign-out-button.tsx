@@ -5,12 +5,12 @@
 // navigation, so nothing signed-in stays in the client-side router's cache for Back to show.
 import { useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
-import { asksForReauth, useReauth } from "./reauth-prompt";
+import { callApi } from "./api";
+import { useGuardedRequest } from "./guarded-request";
 
 export function SignOutButton({ everywhere = false, label }: { everywhere?: boolean; label?: string }) {
   const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const reauth = useReauth();
+  const request = useGuardedRequest();
   const action = everywhere ? "/api/auth/logout?everywhere=1" : "/api/auth/logout";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -19,28 +19,23 @@ export function SignOutButton({ everywhere = false, label }: { everywhere?: bool
   }
 
   async function send() {
-    setPending(true);
     setError(null);
-    const response = await fetch(action, { method: "POST", headers: { accept: "application/json" } }).catch(() => null);
-    if (await asksForReauth(response)) {
-      setPending(false);
-      reauth.ask(() => void send());
-      return;
-    }
-    if (response?.ok) {
-      announceAuthChange("signed-out");
-      window.location.assign("/login?signedout=1");
-      return;
-    }
-    setPending(false);
-    setError("We couldn’t sign you out just now. You are still signed in; please try again.");
+    await request.send(
+      () => callApi(action),
+      (response) => {
+        if (!response?.ok) return setError("We couldn’t sign you out just now. You are still signed in; please try again.");
+        announceAuthChange("signed-out");
+        window.location.assign("/login?signedout=1");
+        return "leaving";
+      },
+    );
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
 
   return (
     <form method="post" action={action} onSubmit={onSubmit}>
-      <button ref={reauth.returnFocusTo} type="submit" className={everywhere ? "button danger" : "button secondary"} disabled={pending}>
+      <button ref={request.returnFocusTo} type="submit" className={everywhere ? "button danger" : "button secondary"} disabled={request.pending}>
         {label ?? (everywhere ? "Sign out everywhere" : "Sign out")}
       </button>
       {error ? (

@@ -8,7 +8,8 @@ import { useRef, useState, type FormEvent } from "react";
 import { announceAuthChange } from "./auth-channel";
 import { safeNextPath, secondStepPath } from "@/lib/edge/next-path";
 import { Field } from "./field";
-import { asksForReauth, useReauth } from "./reauth-prompt";
+import { answerOf, callApi, refusalOf } from "./api";
+import { useGuardedRequest } from "./guarded-request";
 import { StrengthHint } from "./strength-hint";
 
 export type StepField = {
@@ -47,10 +48,9 @@ export type StepFormProps = {
 export function StepForm(props: StepFormProps) {
   const router = useRouter();
   const [errors, setErrors] = useState<Record<string, string | undefined>>({ form: props.formError, ...props.fieldErrors });
-  const [pending, setPending] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   // What was sent when the server asked for the password again: sent once more once it is given.
-  const reauth = useReauth();
+  const request = useGuardedRequest();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -58,19 +58,13 @@ export function StepForm(props: StepFormProps) {
   }
 
   async function send(body: Record<string, FormDataEntryValue>) {
-    setPending(true);
     setErrors({});
-    const response = await fetch(props.action, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
-    }).catch(() => null);
-    if (await asksForReauth(response)) {
-      setPending(false);
-      reauth.ask(() => void send(body));
-      return;
-    }
-    const answer = (await response?.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string; fields?: Record<string, string> } }) | null;
+    await request.send(() => callApi(props.action, { body }), settle);
+  }
+
+  /** Where the answer leads (the form stays pending while it goes), or what went wrong, by field. */
+  async function settle(response: Response | null) {
+    const answer = await answerOf(response);
     if (response?.ok) {
       // The server may say where to go (a path of this site only; the second step's page when a
       // second factor is still to come); else `then`.
@@ -79,24 +73,23 @@ export function StepForm(props: StepFormProps) {
       if (props.leaves) {
         announceAuthChange("signed-out");
         window.location.assign(next);
-        return;
+        return "leaving";
       }
       if (props.signsIn && response.status !== 202) announceAuthChange("signed-in");
       router.replace(next);
       router.refresh();
-      return;
+      return "leaving";
     }
-    setPending(false);
     const fields = answer?.error?.fields ?? {};
     const next: Record<string, string | undefined> = {};
     for (const field of props.fields) next[field.name] = fields[field.name];
     const blamed = props.fields.find((f) => next[f.name]);
-    if (!blamed) next.form = response ? (answer?.error?.message ?? "That didn’t work just now. Please try again.") : "Could not reach the server. Check your connection and try again.";
+    if (!blamed) next.form = response ? refusalOf(answer) : "Could not reach the server. Check your connection and try again.";
     setErrors(next);
     if (blamed) formRef.current?.querySelector<HTMLInputElement>(`[name="${blamed.name}"]`)?.focus();
   }
 
-  if (reauth.prompt) return reauth.prompt;
+  if (request.prompt) return request.prompt;
 
   return (
     <form ref={formRef} method="post" action={props.action} onSubmit={onSubmit} noValidate className={props.quiet ? "inline-form" : "card"}>
@@ -108,8 +101,8 @@ export function StepForm(props: StepFormProps) {
         <Field key={field.name} {...field} error={errors[field.name]} />
       ))}
       {props.strengthOf ? <StrengthHint inputId={props.strengthOf} /> : null}
-      <button ref={reauth.returnFocusTo} type="submit" className={props.quiet ? "button secondary" : props.danger ? "button danger" : "button block"} disabled={pending}>
-        {pending ? props.pending : props.submit}
+      <button ref={request.returnFocusTo} type="submit" className={props.quiet ? "button secondary" : props.danger ? "button danger" : "button block"} disabled={request.pending}>
+        {request.pending ? props.pending : props.submit}
       </button>
     </form>
   );

@@ -18,7 +18,7 @@ import { confirmPendingLink, disconnectProvider, finishConfirmationWithCode, fin
 import { removePassword } from "./change-password";
 import { signIn } from "./sign-in";
 import { finishSignUp } from "./sign-up";
-import { finishSignInWithSecondFactor } from "./two-factor";
+import { confirmTotpSetup, finishSignInWithSecondFactor, startTotpSetup } from "./two-factor";
 
 const { db, ctx, email, PASSWORD } = useActionTests({ label: "fed", client: { ip: "198.51.100.30", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" } });
 let provider: { issuer: string; close: () => Promise<void> };
@@ -41,6 +41,16 @@ async function roundTrip(login: string, options: { purpose?: ProviderPurpose; ac
   const callback = await signInAtProvider(started.redirect, login);
   const result = await finishProviderCallback({ providerId: "corp", callback, browserValue: started.browserValue, browser: options.held ?? {} }, at(seconds + 1));
   return { result, browserValue: started.browserValue, callback };
+}
+
+/** The account `address` signed up through the provider, its authenticator app turned on (at 12–13 s). */
+async function turnOnAppOf(address: string) {
+  const user = await db.user.findUniqueOrThrow({ where: { email: address } });
+  const actor = { userId: user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: user.id } })).id };
+  const setup = await startTotpSetup(actor, at(12));
+  assert.ok(setup.ok);
+  assert.ok((await confirmTotpSetup(actor, { code: totpCodeAt(setup.secret, at(13).now) }, at(13))).ok);
+  return { user, setup };
 }
 
 it("a new identity whose address the provider vouches for makes an account, proved, without a password; the next time, it signs in", async () => {
@@ -135,12 +145,7 @@ it("with two-step sign-in on, a provider's sign-in still asks for the code", asy
   const address = email();
   const made = await roundTrip(address);
   assert.ok(made.result.ok);
-  const user = await db.user.findUniqueOrThrow({ where: { email: address } });
-  const actor = { userId: user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: user.id } })).id };
-  const { startTotpSetup, confirmTotpSetup } = await import("./two-factor");
-  const setup = await startTotpSetup(actor, at(12));
-  assert.ok(setup.ok);
-  assert.ok((await confirmTotpSetup(actor, { code: totpCodeAt(setup.secret, at(13).now) }, at(13))).ok);
+  const { user, setup } = await turnOnAppOf(address);
   const { result } = await roundTrip(address, { seconds: 100 });
   assert.ok(result.ok && result.kind === "second_factor", JSON.stringify(result));
   const done = await finishSignInWithSecondFactor({ pendingToken: result.pendingToken, code: totpCodeAt(setup.secret, at(130).now) }, at(130));
@@ -152,12 +157,7 @@ it("with two-step sign-in on, a provider's sign-in still asks for the code", asy
 it("wrong codes after a provider's sign-in, on an account without a password: at the ceiling nothing is switched off (no password appears) and the owner is told which door is open", async () => {
   const address = email();
   assert.ok((await roundTrip(address)).result.ok);
-  const user = await db.user.findUniqueOrThrow({ where: { email: address } });
-  const actor = { userId: user.id, sessionId: (await db.session.findFirstOrThrow({ where: { userId: user.id } })).id };
-  const { startTotpSetup, confirmTotpSetup } = await import("./two-factor");
-  const setup = await startTotpSetup(actor, at(12));
-  assert.ok(setup.ok);
-  assert.ok((await confirmTotpSetup(actor, { code: totpCodeAt(setup.secret, at(13).now) }, at(13))).ok);
+  const { user, setup } = await turnOnAppOf(address);
   await db.user.update({ where: { id: user.id }, data: { secondFactorFailures: config.secondFactorMaxFailures - 1 } });
   const { result } = await roundTrip(address, { seconds: 100 });
   assert.ok(result.ok && result.kind === "second_factor");
