@@ -118,3 +118,29 @@ it("no page or route handler touches the database client directly: they call acc
   const offenders = sourcesUnder("app").filter((file) => specifiers(file).some((s) => s === "@/lib/db" || s.includes("/store/")));
   assert.deepEqual(offenders.map(rel), []);
 });
+
+it("the password dictionaries never load in the thread that serves requests: no server module imports zxcvbn", () => {
+  // The server scores new passwords on its password worker (lib/server/password.ts); only the
+  // browser's strength hint loads zxcvbn, through a dynamic import in a client component.
+  const staticImports = (file: string) => specifiers(file).filter((s) => !fs.readFileSync(file, "utf8").includes(`import("${s}")`));
+  const reaches = (entry: string) => {
+    const seen = new Set<string>();
+    const chains: string[] = [];
+    const visit = (file: string, chain: string[]) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const specifier of staticImports(file)) {
+        if (specifier.startsWith("@zxcvbn-ts/")) chains.push([...chain, rel(file), specifier].join(" → "));
+        const target = resolve(file, specifier);
+        if (target && /\.tsx?$/.test(target)) visit(target, [...chain, rel(file)]);
+      }
+    };
+    visit(entry, []);
+    return chains;
+  };
+  const serverModules = [...sourcesUnder("lib/server"), ...sourcesUnder("app")].filter((file) => !/^["']use client["']/.test(fs.readFileSync(file, "utf8")));
+  assert.ok(serverModules.length > 50);
+  assert.deepEqual(serverModules.flatMap(reaches), []);
+  // The walk finds the import where there is one.
+  assert.ok(reaches(path.join(root, "lib/shared/password-strength.ts")).length > 0);
+});

@@ -339,11 +339,17 @@ const logSchema = z.object({
 
 export type LogSettings = { level: string; pretty: boolean };
 
+// The middleware asks on every page request: parsed again only when the two variables change.
+let logSettings: { from: string; settings: LogSettings } | undefined;
+
 export function getLogSettings(): LogSettings {
-  const parsed = logSchema.safeParse(process.env);
+  const from = `${process.env.NODE_ENV}\n${process.env.LOG_LEVEL}`;
+  if (logSettings?.from === from) return logSettings.settings;
+  const parsed = logSchema.safeParse({ NODE_ENV: process.env.NODE_ENV, LOG_LEVEL: process.env.LOG_LEVEL });
   const e = parsed.success ? parsed.data : { NODE_ENV: "production" as const, LOG_LEVEL: undefined };
   // Tests keep quiet unless asked; development gets readable lines, production JSON.
-  return { level: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"), pretty: e.NODE_ENV === "development" };
+  logSettings = { from, settings: { level: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"), pretty: e.NODE_ENV === "development" } };
+  return logSettings.settings;
 }
 
 let edgeCached: EdgeConfig | undefined;

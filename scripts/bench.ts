@@ -53,6 +53,9 @@ async function prepare(databaseUrl: string, port: number, secrets: Record<string
     RATE_LIMIT_LOGIN_IP: "100000/60",
     RATE_LIMIT_LOGIN_ACCOUNT: "100000/60",
     RATE_LIMIT_REFRESH_IP: "100000/60",
+    // The sign-up burst: twenty new addresses at once, from one IP, every round.
+    RATE_LIMIT_REGISTER_IP: "100000/60",
+    RATE_LIMIT_MAIL_IP: "100000/60",
   };
   const config = parseConfig({ ...env, NODE_ENV: "production" });
   const names = cookieNames(config);
@@ -92,6 +95,8 @@ async function main() {
   if (!postgres) console.log("TEST_DATABASE_URL_POSTGRES is not set: PostgreSQL is not measured.");
   const { server, signedIn, freshRefreshCookies } = sqlite;
   try {
+    // Where the server's memory goes: its resident size after each kind of work, first time each.
+    const stages = await memoryByStage(server, signedIn);
     // Throughput climbs for the first seconds of a fresh server (V8 compiles the hot paths, Next
     // fills its caches): measured rounds only start once every path has been exercised.
     console.log(`Warming up…`);
@@ -144,15 +149,17 @@ async function main() {
 
       const quiet = await load("/bench/protected", signedIn, 4, 4);
       const burst = await duringSignInBurst(() => load("/bench/protected", signedIn, 4, 4));
+      const signUps = await duringSignUpBurst(round, () => load("/bench/protected", signedIn, 4, 4));
       note("p99 quiet", quiet.p99);
       note("p99 during 20 sign-ins", burst.p99);
+      note("p99 during 20 sign-ups", signUps.p99);
 
       // An unknown email must cost what a wrong password costs: otherwise the time of the answer
       // tells who has an account. Measured here as figures, never asserted in a timed test.
       note("p50 sign-in, wrong password", await signInLatency("bench@example.com", 10));
       note("p50 sign-in, unknown email", await signInLatency("nobody-here@example.com", 10));
     }
-    report(rounds, peakMemoryMb(server), postgres ? peakMemoryMb(postgres.server) : null);
+    report(rounds, stages, peakMemoryMb(server), postgres ? peakMemoryMb(postgres.server) : null);
   } finally {
     for (const target of [sqlite, postgres]) {
       if (!target) continue;
@@ -226,6 +233,59 @@ async function duringSignInBurst(measure: () => Promise<Sample>): Promise<Sample
   return measuring;
 }
 
+/** Runs `measure` while 20 new addresses sign up at once (zxcvbn, bcrypt at cost 12, a mail each). */
+async function duringSignUpBurst(round: number, measure: () => Promise<Sample>): Promise<Sample> {
+  const measuring = measure();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const stamp = Date.now().toString(36);
+  const statuses = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => signUp(`burst-${stamp}-${round}-${i}@example.com`).then((r) => r.status)),
+  );
+  if (statuses.some((s) => s !== 202)) throw new Error(`sign-ups answered ${statuses.join(", ")}`);
+  return measuring;
+}
+
+function signUp(email: string) {
+  return fetch(`${ORIGIN}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: "violet harbour lantern 4812" }),
+  });
+}
+
+type Stage = { stage: string; rssMb: number };
+
+/**
+ * The server's resident memory after each first: started, a page, a signed-in page (the first
+ * database read), a sign-in (the password thread), a sign-up (the password dictionaries, a mail),
+ * and then quiet past the password thread's idle time (it ends and gives its memory back).
+ */
+async function memoryByStage(server: ChildProcess, signedIn: Record<string, string>): Promise<Stage[]> {
+  const stages: Stage[] = [];
+  const note = async (stage: string) => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stages.push({ stage, rssMb: residentMb(server) });
+  };
+  await note("started (its first page served)");
+  await fetch(`${ORIGIN}/bench/open`).then((r) => r.text());
+  await note("a public page");
+  await fetch(`${ORIGIN}/bench/protected`, { headers: signedIn }).then((r) => r.text());
+  await note("a signed-in page (the first database read)");
+  const signIn = await fetch(`${ORIGIN}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "bench@example.com", password: "benchmark password" }),
+  });
+  if (signIn.status !== 200) throw new Error(`the sign-in answered ${signIn.status}`);
+  await note("a sign-in (bcrypt on the password thread)");
+  const signUpAnswer = await signUp(`stages-${Date.now().toString(36)}@example.com`);
+  if (signUpAnswer.status !== 202) throw new Error(`the sign-up answered ${signUpAnswer.status}`);
+  await note("a sign-up (password dictionaries, a mail)");
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  await note("11 s quiet (the idle password thread has ended)");
+  return stages;
+}
+
 /** Median time of `n` sequential sign-ins with a wrong password for `email`, in ms. */
 async function signInLatency(email: string, n: number): Promise<number> {
   const times: number[] = [];
@@ -243,15 +303,24 @@ async function signInLatency(email: string, n: number): Promise<number> {
 }
 
 function peakMemoryMb(server: ChildProcess): number {
+  return statusMb(server, "VmHWM");
+}
+
+function residentMb(server: ChildProcess): number {
+  return statusMb(server, "VmRSS");
+}
+
+/** A size from /proc/<pid>/status, in MB (0 where there is no /proc). */
+function statusMb(server: ChildProcess, field: "VmHWM" | "VmRSS"): number {
   try {
     const status = fs.readFileSync(`/proc/${server.pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
   } catch {
     return 0;
   }
 }
 
-function report(rounds: Record<string, number[]>, peakMb: number, postgresPeakMb: number | null) {
+function report(rounds: Record<string, number[]>, stages: Stage[], peakMb: number, postgresPeakMb: number | null) {
   const m = (key: string) => median(rounds[key]);
   const rows: [string, string, string, string][] = [
     ["Protected page, valid token ÷ same page unprotected (throughput)", `${m("protected rps").toFixed(0)} ÷ ${m("open rps").toFixed(0)} req/s`, m("page ratio").toFixed(2), "≥ 0.95"],
@@ -261,6 +330,7 @@ function report(rounds: Record<string, number[]>, peakMb: number, postgresPeakMb
       ? ["POST /api/auth/refresh, PostgreSQL ÷ SQLite (throughput)", `${m("refresh rps (PostgreSQL)").toFixed(0)} ÷ ${m("refresh rps (SQLite)").toFixed(0)} req/s (PostgreSQL ÷ its empty handler: ${m("refresh ratio (PostgreSQL)").toFixed(2)})`, m("refresh PostgreSQL ÷ SQLite").toFixed(2), "≥ 0.5 (within 2×)"]
       : ["POST /api/auth/refresh, PostgreSQL ÷ SQLite", "not measured: set TEST_DATABASE_URL_POSTGRES", "—", "≥ 0.5 (within 2×)"],
     ["Protected page p99 during 20 concurrent sign-ins (bcrypt 12)", `${m("p99 during 20 sign-ins").toFixed(0)} ms (quiet: ${m("p99 quiet").toFixed(0)} ms)`, "—", "< 50 ms"],
+    ["Protected page p99 during 20 concurrent sign-ups (zxcvbn, bcrypt 12, a mail each)", `${m("p99 during 20 sign-ups").toFixed(0)} ms`, "—", "< 50 ms"],
     ["Sign-in, unknown email ÷ known email with a wrong password (p50 latency)", `${m("p50 sign-in, unknown email").toFixed(0)} ÷ ${m("p50 sign-in, wrong password").toFixed(0)} ms`, (m("p50 sign-in, unknown email") / m("p50 sign-in, wrong password")).toFixed(2), "≈ 1.00"],
     ["Peak server memory (RSS high-water mark)", `${peakMb.toFixed(0)} MB${postgresPeakMb ? ` (the PostgreSQL server: ${postgresPeakMb.toFixed(0)} MB)` : ""}`, "—", "—"],
   ];
@@ -272,11 +342,18 @@ function report(rounds: Record<string, number[]>, peakMb: number, postgresPeakMb
     "| Measure | Figures | Ratio | Target |",
     "| --- | --- | ---: | --- |",
     ...rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+    "Server memory by stage (SQLite server, resident set after each first; the peak is after the whole run)",
+    "",
+    "| Stage | RSS |",
+    "| --- | ---: |",
+    ...stages.map((s) => `| ${s.stage} | ${s.rssMb.toFixed(0)} MB |`),
+    `| peak, after every load above | ${peakMb.toFixed(0)} MB |`,
   ];
   console.log(`\n${lines.join("\n")}`);
   const file = path.join(root, "bench", "results", `${new Date().toISOString().slice(0, 10)}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rounds: ROUNDS, seconds: SECONDS, medians: Object.fromEntries(Object.keys(rounds).map((k) => [k, m(k)])), peakMb, postgresPeakMb, raw: rounds }, null, 2) + "\n");
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rounds: ROUNDS, seconds: SECONDS, medians: Object.fromEntries(Object.keys(rounds).map((k) => [k, m(k)])), stages, peakMb, postgresPeakMb, raw: rounds }, null, 2) + "\n");
   console.log(`\nSaved ${path.relative(root, file)}`);
 }
 

@@ -38,14 +38,14 @@ function create() {
     }),
     passwordWork: new Histogram({
       name: "keycard_password_work_seconds",
-      help: "bcrypt work by operation, on a hashing thread.",
+      help: "Password work by operation (bcrypt hash or compare, zxcvbn score), on a password thread.",
       labelNames: ["op"] as const,
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
     passwordWait: new Histogram({
       name: "keycard_password_queue_wait_seconds",
-      help: "Time a bcrypt operation waited for a hashing thread.",
+      help: "Time a password operation waited for a password thread.",
       buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),

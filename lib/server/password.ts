@@ -1,15 +1,22 @@
-// Password hashing. Node only.
+// Password hashing and scoring. Node only.
 //
 // bcryptjs is pure JavaScript: at cost 12 one hash holds its thread for about a quarter of a
 // second. On the main thread, twenty people signing in at once would stall every other request for
 // seconds (measured: p99 of page requests 1,850 ms during such a burst). So hashing runs on worker
 // threads, and the main thread only waits for the answer.
 //
+// Scoring a new password (zxcvbn) runs there too: its dictionaries take about 60 MB once loaded
+// and a check holds its thread for milliseconds, and only sign-ups, resets and changes need them.
+// A worker loads them at its first score, and a worker left idle for ten seconds exits, which
+// gives all of that memory back (the next password check starts a new one: tens of milliseconds,
+// beside bcrypt's quarter of a second).
+//
 // The queue in front of those threads is bounded (BCRYPT_MAX_QUEUE): past it a new check is refused
 // at once with BusyError (503 `busy`, Retry-After) instead of waiting behind minutes of work.
 import "server-only";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import type { Scored } from "@/lib/shared/password-rule";
 import { BusyError } from "./faults";
 import { log } from "./log";
 import { metrics } from "./metrics";
@@ -18,6 +25,11 @@ export type HashSettings = { bcryptCost: number; bcryptMaxQueue?: number };
 
 export function hashPassword(password: string, settings: HashSettings): Promise<string> {
   return runOnWorker("hash", [password, settings.bcryptCost], settings.bcryptMaxQueue) as Promise<string>;
+}
+
+/** How guessable `password` is for someone who knows `guessable` (the owner's address, its parts). */
+export function scorePassword(password: string, guessable: string[], settings: HashSettings): Promise<Scored> {
+  return runOnWorker("score", [password, guessable], settings.bcryptMaxQueue) as Promise<Scored>;
 }
 
 let comparisons = 0;
@@ -35,6 +47,16 @@ export function passwordComparisons(): number {
 /** The work factor a bcrypt hash was made with ($2b$12$… → 12). */
 export function hashCost(hash: string): number {
   return Number(/^\$2[aby]?\$(\d\d)\$/.exec(hash)?.[1] ?? 0);
+}
+
+/** Threads running now (tests): they start with the first check and end when left idle. */
+export function passwordThreads(): number {
+  return pool.length;
+}
+
+/** Tests only: how long a thread may stay idle before it ends. */
+export function setPasswordThreadIdleMs(ms: number): void {
+  idleRetireMs = ms;
 }
 
 /** Password checks waiting or running right now. */
@@ -57,13 +79,28 @@ export function dummyPasswordHash(settings: HashSettings): Promise<string> {
 }
 
 // The worker is plain CommonJS evaluated from a string, so no bundler has to know about it; it
-// loads bcryptjs from node_modules itself.
+// loads bcryptjs and zxcvbn from node_modules itself. Its zxcvbn is built exactly as the
+// browser's (lib/shared/password-strength.ts; password.test.ts compares their verdicts).
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const bcrypt = require("bcryptjs");
+let zxcvbn;
+function score(password, guessable) {
+  if (!zxcvbn) {
+    const { ZxcvbnFactory } = require("@zxcvbn-ts/core");
+    const common = require("@zxcvbn-ts/language-common");
+    const en = require("@zxcvbn-ts/language-en");
+    zxcvbn = new ZxcvbnFactory({ translations: en.translations, graphs: common.adjacencyGraphs, dictionary: { ...common.dictionary, ...en.dictionary } });
+  }
+  const result = zxcvbn.check(password, guessable);
+  return { score: result.score, warning: result.feedback.warning ?? null, suggestions: result.feedback.suggestions ?? [] };
+}
 parentPort.on("message", ({ id, op, args }) => {
   const started = performance.now();
-  const work = op === "hash" ? bcrypt.hash(args[0], args[1]) : bcrypt.compare(args[0], args[1]);
+  const work =
+    op === "hash" ? bcrypt.hash(args[0], args[1]) :
+    op === "compare" ? bcrypt.compare(args[0], args[1]) :
+    new Promise((resolve) => resolve(score(args[0], args[1])));
   const ms = () => performance.now() - started;
   work.then((result) => parentPort.postMessage({ id, result, ms: ms() }), (error) => parentPort.postMessage({ id, error: String(error), ms: ms() }));
 });
@@ -73,18 +110,25 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 
 // One thread fewer than the machine has cores, at least one: the main thread keeps a core.
 const POOL_SIZE = Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
-const pool: { worker: Worker; busy: number; jobs: Set<number> }[] = [];
+// Long enough that a sign-in, its second step and a burst of them share one worker; short enough
+// that a quiet server does not hold the dictionaries and a thread's heap for nothing.
+let idleRetireMs = 10_000;
+type PoolEntry = { worker: Worker; busy: number; jobs: Set<number>; idle?: NodeJS.Timeout };
+const pool: PoolEntry[] = [];
 const pending = new Map<number, Pending>();
 const workMs = new Map<number, number>();
 let nextId = 0;
 
 function worker() {
   if (pool.length < POOL_SIZE) {
-    const entry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0, jobs: new Set<number>() };
+    const entry: PoolEntry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0, jobs: new Set<number>() };
     entry.worker.on("message", ({ id, result, error, ms }: { id: number; result?: unknown; error?: string; ms?: number }) => {
       if (ms !== undefined) workMs.set(id, ms);
       // An idle worker must not keep the process alive (scripts and tests end on their own).
-      if (--entry.busy === 0) entry.worker.unref();
+      if (--entry.busy === 0) {
+        entry.worker.unref();
+        retireWhenIdle(entry);
+      }
       const job = pending.get(id);
       pending.delete(id);
       entry.jobs.delete(id);
@@ -112,13 +156,25 @@ function worker() {
   return pool.reduce((a, b) => (b.busy < a.busy ? b : a));
 }
 
+/** Ends `entry` if it stays idle: out of the pool first, so no job can reach a thread that is exiting. */
+function retireWhenIdle(entry: PoolEntry) {
+  clearTimeout(entry.idle);
+  entry.idle = setTimeout(() => {
+    if (entry.busy > 0 || !pool.includes(entry)) return;
+    pool.splice(pool.indexOf(entry), 1);
+    void entry.worker.terminate();
+  }, idleRetireMs);
+  entry.idle.unref();
+}
+
 // How long a refused caller is told to wait: about what the queue in front of it takes to clear.
 const BUSY_RETRY_SECONDS = 2;
 
-function runOnWorker(op: "hash" | "compare", args: [string, string | number], maxQueue = Infinity): Promise<unknown> {
+function runOnWorker(op: "hash" | "compare" | "score", args: [string, string | number | string[]], maxQueue = Infinity): Promise<unknown> {
   if (pending.size >= maxQueue) return Promise.reject(new BusyError(BUSY_RETRY_SECONDS));
   const entry = worker();
   const id = nextId++;
+  clearTimeout(entry.idle);
   if (entry.busy++ === 0) entry.worker.ref();
   const queued = performance.now();
   const work = new Promise((resolve, reject) => {

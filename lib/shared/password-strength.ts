@@ -1,15 +1,13 @@
-// How guessable a new password is (lib/shared: the browser and Node both use it; the edge never does): zxcvbn-ts with its common and English dictionaries. Used by the
-// server to refuse weak passwords (sign-up, change, reset) and by the forms to say the same thing
-// as the person types (loaded there only when a new-password field is used: the dictionaries are
-// large). Never imported by the middleware.
+// How guessable a new password is, scored in this thread: zxcvbn-ts with its common and English
+// dictionaries. The forms load it only when a new-password field is used (the dictionaries are
+// large); the server never imports it — it scores on its password worker instead, with the same
+// dictionaries (lib/server/password.ts; a test holds the two to the same verdicts).
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
+import { guessableFromEmail, judge, type Strength } from "./password-rule";
 
-/** zxcvbn's scale is 0–4; 3 is "safely unguessable: moderate protection from offline slow-hash attacks". */
-export const MIN_PASSWORD_SCORE = 3;
-
-export type Strength = { ok: boolean; score: number; warning: string | null; suggestions: string[] };
+export { guessableFromEmail, MIN_PASSWORD_SCORE, strengthMessage, type Strength } from "./password-rule";
 
 let factory: ZxcvbnFactory | undefined;
 function zxcvbn(): ZxcvbnFactory {
@@ -21,26 +19,7 @@ function zxcvbn(): ZxcvbnFactory {
   return factory;
 }
 
-/** The address and its parts ("jane.doe@example.com" → jane, doe, example…): guessable for its owner. */
-export function guessableFromEmail(email: string): string[] {
-  const [local = "", domain = ""] = email.toLowerCase().split("@");
-  const parts = [email, local, domain, ...local.split(/[._+-]+/), ...domain.split(".")];
-  return [...new Set(parts.filter((p) => p.length >= 3))];
-}
-
 export function passwordStrength(password: string, email = ""): Strength {
   const result = zxcvbn().check(password, guessableFromEmail(email));
-  return {
-    ok: result.score >= MIN_PASSWORD_SCORE,
-    score: result.score,
-    warning: result.feedback.warning ?? null,
-    suggestions: result.feedback.suggestions ?? [],
-  };
-}
-
-/** One sentence for the person: why, then what to do. */
-export function strengthMessage(s: Strength): string {
-  const why = s.warning ?? "This password would be easy to guess.";
-  const what = s.suggestions[0] ?? "Add another word or two.";
-  return `${why} ${what}`;
+  return judge({ score: result.score, warning: result.feedback.warning ?? null, suggestions: result.feedback.suggestions ?? [] });
 }

@@ -28,7 +28,7 @@ export async function changePassword(
   const stale = await needsFreshSignIn(actor, ctx);
   if (stale) return stale;
   const owner = await ctx.db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true, passwordHash: true } });
-  const weak = refuseWeakPassword(input.newPassword, owner.email);
+  const weak = await refuseWeakPassword(input.newPassword, owner.email, ctx.config);
   if (weak) return weak;
   const setting = owner.passwordHash === null;
   if (!setting) {

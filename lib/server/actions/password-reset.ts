@@ -61,7 +61,7 @@ export async function resetPassword(input: { token: string; password: string; br
   if (owner?.email !== challenge.email) return { ok: false, code: "link_expired" };
   if (owner.lockedAt) return accountLocked(config);
   // Checked before the link is used: a refused password leaves it working, to try another.
-  const weak = refuseWeakPassword(input.password, owner.email);
+  const weak = await refuseWeakPassword(input.password, owner.email, config);
   if (weak) return weak;
   const newPasswordHash = await hashPassword(input.password, config);
   const provedLate = owner.emailVerifiedAt === null;

@@ -39,7 +39,7 @@ export async function startSignUp(
   // Scored once the sign-up limit is taken: judging a password is work too (dictionaries,
   // patterns), which nobody may ask for without end. Before the mail limit: a person trying
   // passwords the form refuses does not spend their address's mail.
-  const weak = refuseWeakPassword(input.password, input.email);
+  const weak = await refuseWeakPassword(input.password, input.email, config);
   if (weak) return weak;
   const address = limited(await takeMailAttempt(db, { email: input.email, ip: ctx.client.ip, purpose: "sign_up" }, config.limits, now));
   if (address) return address;
