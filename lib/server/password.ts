@@ -7,9 +7,10 @@
 //
 // Scoring a new password (zxcvbn) runs there too: its dictionaries take about 60 MB once loaded
 // and a check holds its thread for milliseconds, and only sign-ups, resets and changes need them.
-// A worker loads them at its first score, and a worker left idle for ten seconds exits, which
-// gives all of that memory back (the next password check starts a new one: tens of milliseconds,
-// beside bcrypt's quarter of a second).
+// One thread loads them, at its first score, and every score goes to it. A thread left idle for
+// ten seconds exits, which gives all of that memory back: the next check starts a thread again
+// (tens of milliseconds), and the next score loads the dictionaries again (about 0.4 s on this
+// project's 2-core machine, once) — a cost paid only after a quiet spell.
 //
 // The queue in front of those threads is bounded (BCRYPT_MAX_QUEUE): past it a new check is refused
 // at once with BusyError (503 `busy`, Retry-After) instead of waiting behind minutes of work.
@@ -54,9 +55,17 @@ export function passwordThreads(): number {
   return pool.length;
 }
 
-/** Tests only: how long a thread may stay idle before it ends. */
-export function setPasswordThreadIdleMs(ms: number): void {
-  idleRetireMs = ms;
+/** Threads holding the password dictionaries now (tests): one at most. */
+export function scoringThreads(): number {
+  return pool.filter((entry) => entry.scorer).length;
+}
+
+/** Tests only: how long a thread may stay idle before it ends, and how many may run; returns what was set before. */
+export function setPasswordThreads(options: { idleMs?: number; size?: number }): { idleMs: number; size: number } {
+  const before = { idleMs: idleRetireMs, size: poolSize };
+  idleRetireMs = options.idleMs ?? idleRetireMs;
+  poolSize = options.size ?? poolSize;
+  return before;
 }
 
 /** Password checks waiting or running right now. */
@@ -110,50 +119,66 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 
 // One thread fewer than the machine has cores, at least one: the main thread keeps a core.
 const POOL_SIZE = Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+let poolSize = POOL_SIZE;
 // Long enough that a sign-in, its second step and a burst of them share one worker; short enough
 // that a quiet server does not hold the dictionaries and a thread's heap for nothing.
 let idleRetireMs = 10_000;
-type PoolEntry = { worker: Worker; busy: number; jobs: Set<number>; idle?: NodeJS.Timeout };
+type Operation = "hash" | "compare" | "score";
+/** `jobs`: id → operation of each job sent to it; `scorer`: it holds (or is loading) the dictionaries. */
+type PoolEntry = { worker: Worker; busy: number; jobs: Map<number, Operation>; scorer: boolean; idle?: NodeJS.Timeout };
 const pool: PoolEntry[] = [];
 const pending = new Map<number, Pending>();
 const workMs = new Map<number, number>();
 let nextId = 0;
 
-function worker() {
-  if (pool.length < POOL_SIZE) {
-    const entry: PoolEntry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0, jobs: new Set<number>() };
-    entry.worker.on("message", ({ id, result, error, ms }: { id: number; result?: unknown; error?: string; ms?: number }) => {
-      if (ms !== undefined) workMs.set(id, ms);
-      // An idle worker must not keep the process alive (scripts and tests end on their own).
-      if (--entry.busy === 0) {
-        entry.worker.unref();
-        retireWhenIdle(entry);
-      }
-      const job = pending.get(id);
-      pending.delete(id);
-      entry.jobs.delete(id);
-      if (error !== undefined) job?.reject(new Error(`bcrypt: ${error}`));
-      else job?.resolve(result);
-    });
-    // A worker that dies takes its jobs with it: fail them now, or they would wait forever and
-    // fill the bounded queue until every sign-in is refused as busy.
-    const retire = (reason: unknown) => {
-      if (pool.includes(entry)) pool.splice(pool.indexOf(entry), 1);
-      for (const id of entry.jobs) {
-        pending.get(id)?.reject(new Error(`bcrypt worker stopped: ${String(reason)}`));
-        pending.delete(id);
-      }
-      entry.jobs.clear();
-    };
-    entry.worker.on("error", (error) => {
-      log().error({ err: error }, "password worker failed");
-      retire(error);
-    });
-    entry.worker.on("exit", (code) => retire(`exit code ${code}`));
-    pool.push(entry);
-    return entry;
+/**
+ * The thread for a job of `op`: scores go to the thread that already holds the dictionaries (one
+ * copy, however many threads); anything else to an idle thread, a new one while the pool is not
+ * full, or the least busy.
+ */
+function worker(op: Operation): PoolEntry {
+  if (op === "score") {
+    const scorer = pool.find((entry) => entry.scorer);
+    if (scorer) return scorer;
   }
-  return pool.reduce((a, b) => (b.busy < a.busy ? b : a));
+  const chosen = pool.find((entry) => entry.busy === 0) ?? (pool.length < poolSize ? startWorker() : pool.reduce((a, b) => (b.busy < a.busy ? b : a)));
+  if (op === "score") chosen.scorer = true;
+  return chosen;
+}
+
+function startWorker(): PoolEntry {
+  const entry: PoolEntry = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0, jobs: new Map(), scorer: false };
+  entry.worker.on("message", ({ id, result, error, ms }: { id: number; result?: unknown; error?: string; ms?: number }) => {
+    if (ms !== undefined) workMs.set(id, ms);
+    // An idle worker must not keep the process alive (scripts and tests end on their own).
+    if (--entry.busy === 0) {
+      entry.worker.unref();
+      retireWhenIdle(entry);
+    }
+    const job = pending.get(id);
+    const op = entry.jobs.get(id);
+    pending.delete(id);
+    entry.jobs.delete(id);
+    if (error !== undefined) job?.reject(new Error(`password ${op}: ${error}`));
+    else job?.resolve(result);
+  });
+  // A worker that dies takes its jobs with it: fail them now, or they would wait forever and
+  // fill the bounded queue until every sign-in is refused as busy.
+  const retire = (reason: unknown) => {
+    if (pool.includes(entry)) pool.splice(pool.indexOf(entry), 1);
+    for (const [id, op] of entry.jobs) {
+      pending.get(id)?.reject(new Error(`password ${op}: its thread stopped: ${String(reason)}`));
+      pending.delete(id);
+    }
+    entry.jobs.clear();
+  };
+  entry.worker.on("error", (error) => {
+    log().error({ err: error }, "password worker failed");
+    retire(error);
+  });
+  entry.worker.on("exit", (code) => retire(`exit code ${code}`));
+  pool.push(entry);
+  return entry;
 }
 
 /** Ends `entry` if it stays idle: out of the pool first, so no job can reach a thread that is exiting. */
@@ -170,16 +195,16 @@ function retireWhenIdle(entry: PoolEntry) {
 // How long a refused caller is told to wait: about what the queue in front of it takes to clear.
 const BUSY_RETRY_SECONDS = 2;
 
-function runOnWorker(op: "hash" | "compare" | "score", args: [string, string | number | string[]], maxQueue = Infinity): Promise<unknown> {
+function runOnWorker(op: Operation, args: [string, string | number | string[]], maxQueue = Infinity): Promise<unknown> {
   if (pending.size >= maxQueue) return Promise.reject(new BusyError(BUSY_RETRY_SECONDS));
-  const entry = worker();
+  const entry = worker(op);
   const id = nextId++;
   clearTimeout(entry.idle);
   if (entry.busy++ === 0) entry.worker.ref();
   const queued = performance.now();
   const work = new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    entry.jobs.add(id);
+    entry.jobs.set(id, op);
     entry.worker.postMessage({ id, op, args });
   });
   metrics().passwordQueue.set(pending.size);
