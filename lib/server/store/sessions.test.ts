@@ -141,4 +141,22 @@ describe("a refresh that fails half-way", () => {
     assert.ok(retried.ok);
     assert.equal(await liveTokens(session.id), 1);
   });
+
+  it("a sign-out landing between the refresh's read and its write wins: the refresh answers revoked and writes nothing", async () => {
+    const { session, refreshToken } = await start();
+    // The sign-out commits just before the rotation's transaction starts.
+    const signingOutMeanwhile = new Proxy(db, {
+      get(target, property) {
+        if (property !== "$transaction") return Reflect.get(target, property);
+        return async (...args: Parameters<typeof db.$transaction>) => {
+          await revokeSession(db, session.id, "signed_out", at(59));
+          return (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args);
+        };
+      },
+    });
+    assert.deepEqual(await rotateRefreshToken(signingOutMeanwhile, refreshToken, config, at(60)), { ok: false, code: "revoked" });
+    const tokens = await db.refreshToken.findMany({ where: { sessionId: session.id } });
+    assert.equal(tokens.length, 1, "no successor was written");
+    assert.equal(tokens[0].consumedAt, null, "the token's consume was rolled back with the rest");
+  });
 });
