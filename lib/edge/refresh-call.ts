@@ -41,7 +41,13 @@ export async function callRefreshRoute(
   }
 
   const setCookie = response.headers.getSetCookie();
-  if (response.status === 200) return { kind: "refreshed", setCookie, values: cookieValues(setCookie) };
+  if (response.status === 200) {
+    // Read to the end, though nothing in it is needed: until its body is read (or collected), a
+    // response can keep its connection from going back to undici's pool, and a refresh that
+    // follows opens another.
+    await response.arrayBuffer().catch(() => null);
+    return { kind: "refreshed", setCookie, values: cookieValues(setCookie) };
+  }
   if (response.status === 401) {
     const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
     return { kind: "signed-out", setCookie, code: body?.error?.code ?? "invalid" };
