@@ -40,6 +40,9 @@ export type SessionRecord = {
   amr: string;
 };
 
+/** The columns of a SessionRecord, for a query that returns one. */
+const SESSION_RECORD = { id: true, userId: true, persistent: true, createdAt: true, idleExpiresAt: true, expiresAt: true, authenticatedAt: true, amr: true } as const;
+
 export type IssuedRefreshToken = { session: SessionRecord; refreshToken: string };
 
 export type RotateFailure = "invalid" | "expired" | "revoked" | "reused";
@@ -168,7 +171,10 @@ export async function rotateRefreshToken(
   if (!looksLikeRefreshToken(presented)) return { ok: false, code: "invalid" };
 
   const tokenHash = hashRefreshToken(presented);
-  const row = await db.refreshToken.findUnique({ where: { tokenHash }, include: { session: true } });
+  const row = await db.refreshToken.findUnique({
+    where: { tokenHash },
+    select: { id: true, consumedAt: true, session: { select: { id: true, revokedAt: true, expiresAt: true, idleExpiresAt: true, replacesSessionId: true } } },
+  });
   if (!row) return { ok: false, code: "invalid" };
   const { session } = row;
   if (session.revokedAt) return { ok: false, code: "revoked" };
@@ -200,6 +206,7 @@ export async function rotateRefreshToken(
           }),
           db.session.update({
             where: { id: session.id, revokedAt: null },
+            select: SESSION_RECORD,
             data: {
               lastActiveAt: now,
               idleExpiresAt: earlier(addSeconds(now, settings.sessionIdleTtlSeconds), session.expiresAt),
