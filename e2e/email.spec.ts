@@ -4,6 +4,7 @@ import { expect, test } from "./fixtures";
 import { createAccount, PASSWORD, registerWithForm, signIn, tokenCookies, uniqueEmail } from "./helpers";
 import { codeIn, lastMailId, linkIn, mailsTo, waitForMail } from "./mail";
 import { E2E } from "./settings";
+import { passwordStrength, strengthMessage } from "../lib/shared/password-strength";
 
 test("a forgotten password: a link by mail, opening it uses nothing, the new password ends every session and signs in here", async ({ page, person: { email }, secondDevice }) => {
   const after = await lastMailId();
@@ -22,6 +23,12 @@ test("a forgotten password: a link by mail, opening it uses nothing, the new pas
   expect((await page.request.get(link)).status()).toBe(200);
 
   await page.goto(link);
+  // The page names the account, and judges a new password against its address as the server will.
+  await expect(page.locator("main")).toContainText(`For ${email}.`);
+  const fromTheAddress = `${email.split("@")[0]}!`;
+  expect([passwordStrength(fromTheAddress, "").ok, passwordStrength(fromTheAddress, email).ok], "guessable only from the address").toEqual([true, false]);
+  await page.getByLabel("New password").pressSequentially(fromTheAddress);
+  await expect(page.getByTestId("password-strength")).toHaveText(strengthMessage(passwordStrength(fromTheAddress, email)));
   await page.getByLabel("New password").fill("a brand new password");
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page).toHaveURL(/\/account\?notice=password_reset$/);

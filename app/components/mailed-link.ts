@@ -4,14 +4,16 @@ import { isStoreFault } from "@/lib/server/faults";
 import type { ActionContext } from "@/lib/server/actions/context";
 import { pageActionContext } from "@/lib/server/route";
 
-export type LinkState = "works" | "spent" | "store_unavailable";
+export type LinkState<T> = { state: "works"; found: T } | { state: "spent" } | { state: "store_unavailable" };
 
-export async function mailedLinkState(token: string, works: (token: string, ctx: ActionContext) => Promise<boolean>): Promise<LinkState> {
-  if (!token) return "spent";
+/** `find`: what the link leads to while it works, else null or false. */
+export async function mailedLinkState<T>(token: string, find: (token: string, ctx: ActionContext) => Promise<T | null | false>): Promise<LinkState<T>> {
+  if (!token) return { state: "spent" };
   try {
-    return (await works(token, await pageActionContext())) ? "works" : "spent";
+    const found = await find(token, await pageActionContext());
+    return found === null || found === false ? { state: "spent" } : { state: "works", found };
   } catch (error) {
     if (!isStoreFault(error)) throw error;
-    return "store_unavailable";
+    return { state: "store_unavailable" };
   }
 }

@@ -39,6 +39,8 @@ export type StepFormProps = {
   quiet?: boolean;
   /** A new-password field to judge as the person types (its id). */
   strengthOf?: string;
+  /** The account's address, which makes some passwords guessable (when the form has no Email field). */
+  strengthFor?: string;
   /** Success leaves the signed-in app (the account is gone): a full navigation, other tabs told. */
   leaves?: boolean;
   /** The submit button's look. */
@@ -100,7 +102,7 @@ export function StepForm(props: StepFormProps) {
       {props.fields.map((field) => (
         <Field key={field.name} {...field} error={errors[field.name]} />
       ))}
-      {props.strengthOf ? <StrengthHint inputId={props.strengthOf} /> : null}
+      {props.strengthOf ? <StrengthHint inputId={props.strengthOf} email={props.strengthFor} /> : null}
       <button ref={request.returnFocusTo} type="submit" className={props.quiet ? "button secondary" : props.danger ? "button danger" : "button block"} disabled={request.pending}>
         {request.pending ? props.pending : props.submit}
       </button>

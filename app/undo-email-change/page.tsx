@@ -35,7 +35,7 @@ export default async function UndoEmailChangePage({ searchParams }: { searchPara
     );
   }
   const token = first(query.token) ?? "";
-  const state = await mailedLinkState(token, undoLinkWorks);
+  const { state } = await mailedLinkState(token, undoLinkWorks);
   if (state === "store_unavailable") return <StoreUnavailable title="This wasn’t me" />;
   if (state === "spent") {
     const why = `${formErrorOf(query) ?? "It has expired or was already used."} If your account was taken over, reset your password from your address.`;

@@ -44,9 +44,13 @@ export async function requestPasswordReset(input: { email: string }, ctx: Action
   return { ok: true };
 }
 
-/** Whether a reset link still works (for the page that shows its form). Uses nothing up. */
-export async function resetLinkWorks(token: string, ctx: ActionContext): Promise<boolean> {
-  return (await findByToken(ctx.db, "password_reset", token, ctx.config, ctx.now)) !== null;
+/**
+ * The address a reset link was mailed to, while the link still works (for the page that shows its
+ * form: it names the account, and judges the new password against that address as the server
+ * will). Null when it no longer works. Uses nothing up.
+ */
+export async function resetLinkAddress(token: string, ctx: ActionContext): Promise<string | null> {
+  return (await findByToken(ctx.db, "password_reset", token, ctx.config, ctx.now))?.email ?? null;
 }
 
 export type ResetResult = SignedIn | SecondFactorRequired | AccountLocked | { ok: false; code: "link_expired" } | WeakPassword;
