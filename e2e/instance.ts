@@ -11,11 +11,12 @@ const root = path.join(__dirname, "..");
 /** `kill` resolves to the exit code (null when a signal ended it). */
 export type Instance = { url: string; kill: (signal: NodeJS.Signals) => Promise<number | null> };
 
-export async function startInstance(name: keyof typeof E2E.instances): Promise<Instance> {
+/** `cwd`: the directory it is started from (the app's own by default). */
+export async function startInstance(name: keyof typeof E2E.instances, { cwd = root }: { cwd?: string } = {}): Promise<Instance> {
   const env = JSON.parse(fs.readFileSync(path.join(root, E2E.instancesFile), "utf8"))[name];
   const { port } = E2E.instances[name];
   const server: ChildProcess = spawn(process.execPath, [path.join(root, "scripts/server.mjs"), "--port", String(port)], {
-    cwd: root,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -26,6 +26,10 @@ const argument = (name, fallback) => {
   return at > 0 ? process.argv[at + 1] : fallback;
 };
 
+// The app's own directory, whatever directory started it (a service manager's may be "/"): the
+// password thread, for one, loads its packages from the working directory.
+process.chdir(root);
+
 // What `next start` does before anything else: a production server, with .env loaded.
 process.env.NODE_ENV ||= "production";
 require("@next/env").loadEnvConfig(root, false);
