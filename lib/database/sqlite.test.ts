@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { it } from "node:test";
+import { isStoreFault } from "@/lib/server/faults";
 import { TEST_DATABASE, useTestDatabase } from "@/lib/testing/test-db";
+import { BUSY_TIMEOUT_MS } from "./sqlite";
 import { sqliteFile } from "@/scripts/database-url.mjs";
 
 const { db, url } = useTestDatabase();
@@ -21,6 +23,24 @@ function writeFromAnotherProcess(file: string, sql: string) {
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   return { exited, stderr: () => stderr };
+}
+
+/** Another process holding the write lock for `ms`: resolves once it holds it; `released` once it let go. */
+async function holdTheDatabase(file: string, ms: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const db = new (require("better-sqlite3"))(process.argv[1]); db.exec("BEGIN IMMEDIATE"); console.log("held");
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[2])); db.exec("COMMIT");`,
+      file,
+      String(ms),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const released = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+  return { released };
 }
 
 if (TEST_DATABASE === "sqlite") {
@@ -46,6 +66,22 @@ if (TEST_DATABASE === "sqlite") {
     ]);
     assert.equal(reader.passwordHash, "x-updated");
     assert.equal(written.passwordHash, "changed");
+  });
+
+  // A time limit: what this guards against is every later query waiting for ever.
+  it("a transaction that cannot get the database in time fails as an outage, and the next ones work once it is free", { timeout: 30_000 }, async () => {
+    const other = await holdTheDatabase(sqliteFile(url()), BUSY_TIMEOUT_MS + 1500);
+    const refused = await db.$transaction(async (tx) => tx.user.create({ data: user("waited@example.com") })).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    assert.ok(refused, "the transaction went through while another process held the database");
+    assert.equal(isStoreFault(refused), true, `not told apart as an outage: ${String(refused)}`);
+    assert.equal(await other.released, 0);
+
+    // Nothing of it stays behind: the next transaction and a plain read go through.
+    await db.$transaction(async (tx) => tx.user.create({ data: user("after@example.com") }));
+    assert.equal(await db.user.count({ where: { email: { in: ["waited@example.com", "after@example.com"] } } }), 1);
   });
 
   it("queries answer right whatever statements were kept or dropped (more distinct queries than are kept)", async () => {

@@ -51,21 +51,18 @@ const KEPT_STATEMENTS = 1000;
  * columns, and hands the adapter a one-use binding of it: better-sqlite3 binds a statement for
  * good, so the adapter's own `bind` cannot be called on a kept one.
  *
- * It also makes every transaction BEGIN IMMEDIATE. The adapter's plain BEGIN takes no lock until
- * the first write; when another process (a second instance, the admin CLI) has written meanwhile,
- * that write cannot wait for it and fails at once with SQLITE_BUSY (answered 503). IMMEDIATE takes
- * the write lock at BEGIN, where the busy timeout does wait. Within one process transactions take
- * turns anyway (gated, below), so nothing waits longer than before.
+ * The adapter's own BEGIN does nothing: gated() (below) has begun the transaction already.
  */
 function reusingStatements(client: Database): void {
   const prepare = client.prepare.bind(client);
   const kept = new Map<string, Kept>();
   const keptFor = (sql: string): Kept => {
+    if (sql === "BEGIN") return ALREADY_BEGUN;
     let found = kept.get(sql);
     if (found) {
       kept.delete(sql);
     } else {
-      const statement = prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+      const statement = prepare(sql);
       found = { statement, columns: statement.reader ? statement.columns() : [] };
       if (kept.size >= KEPT_STATEMENTS) kept.delete(kept.keys().next().value!);
     }
@@ -86,8 +83,19 @@ function reusingStatements(client: Database): void {
 }
 
 type Kept = { statement: Statement; columns: ColumnDefinition[] };
+const ALREADY_BEGUN = { statement: { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) }, columns: [] } as unknown as Kept;
 
-/** `adapter` with plain queries held back while one of its transactions is open or waiting. */
+/**
+ * `adapter` with plain queries held back while one of its transactions is open or waiting, and
+ * transactions that begin IMMEDIATE.
+ *
+ * The adapter's plain BEGIN takes no lock until the first write; when another process (a second
+ * instance, the admin CLI) has written meanwhile, that write cannot wait for it and fails at once
+ * with SQLITE_BUSY (answered 503). IMMEDIATE takes the write lock at BEGIN, where the busy timeout
+ * does wait. It begins here, not in the adapter: the adapter takes a lock of its own before its
+ * BEGIN and never releases it if BEGIN fails, which IMMEDIATE can (another process holding the
+ * database past the busy timeout), and every later query would then wait for ever.
+ */
 function gated(adapter: Adapter): Adapter {
   // Transactions take turns here (so the adapter's own lock never waits); `waiting` counts the
   // open one and those queued behind it, and `queue` settles when the last of them ends.
@@ -115,9 +123,13 @@ function gated(adapter: Adapter): Adapter {
       queue = turn.then(() => mine);
       await turn;
       let transaction: Transaction;
+      let begun = false;
       try {
+        await adapter.executeRaw({ sql: "BEGIN IMMEDIATE", args: [], argTypes: [] });
+        begun = true;
         transaction = await adapter.startTransaction(isolationLevel);
       } catch (error) {
+        if (begun) await adapter.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => undefined);
         waiting--;
         end();
         throw error;
