@@ -6,7 +6,7 @@ import { passwordComparisons } from "@/lib/server/password";
 import { testConfig } from "@/lib/testing/settings";
 import { codeMailedTo, signUpThroughMail } from "@/lib/testing/sign-up";
 import { finishEmailChange, requestEmailChange, undoEmailChange } from "./change-email";
-import { requestPasswordReset, resetPassword } from "./password-reset";
+import { requestPasswordReset, resetLinkAddress, resetPassword } from "./password-reset";
 import { refreshTokens } from "./refresh";
 import { signIn } from "./sign-in";
 import { finishSignUp, resendSignUpCode, startSignUp } from "./sign-up";
@@ -142,6 +142,10 @@ it("changing the address: a fresh sign-in, the new address proved, the old one t
   const session = await db.session.findFirstOrThrow({ where: { userId: person.user.id } });
   const actor = { userId: person.user.id, sessionId: session.id };
   const newAddress = email();
+  // A reset link mailed to the address before the change.
+  await requestPasswordReset({ email: oldAddress }, ctx(1));
+  const before = linkIn((await newestMail(oldAddress, "password_reset")).text, "/reset-password").searchParams.get("token")!;
+  assert.equal(await resetLinkAddress(before, ctx(1)), oldAddress, "its page names the account");
 
   assert.deepEqual(await requestEmailChange(actor, { email: newAddress }, ctx(601)), { ok: false, code: "reauthentication_required" }, "a borrowed laptop cannot move the account");
   const started = await requestEmailChange(actor, { email: newAddress }, ctx(2));
@@ -149,6 +153,8 @@ it("changing the address: a fresh sign-in, the new address proved, the old one t
   const code = await codeMailedTo({ db, config }, newAddress, "email_change_code");
   assert.deepEqual(await finishEmailChange(actor, { challengeId: started.challengeId, code }, ctx(3)), { ok: true, email: newAddress });
   assert.equal((await db.user.findUniqueOrThrow({ where: { id: actor.userId } })).email, newAddress);
+  assert.equal(await resetLinkAddress(before, ctx(3)), null, "the link's page shows it spent, naming nobody");
+  assert.deepEqual(await resetPassword({ token: before, password: "from the old mailbox" }, ctx(3)), { ok: false, code: "link_expired" });
 
   // Whoever changed it asks for a reset link at the new address; the owner takes the account back.
   await requestPasswordReset({ email: newAddress }, ctx(4));

@@ -47,10 +47,14 @@ export async function requestPasswordReset(input: { email: string }, ctx: Action
 /**
  * The address a reset link was mailed to, while the link still works (for the page that shows its
  * form: it names the account, and judges the new password against that address as the server
- * will). Null when it no longer works. Uses nothing up.
+ * will). Null when it no longer works — as resetPassword would find it: also when the account has
+ * left that address since. Uses nothing up.
  */
 export async function resetLinkAddress(token: string, ctx: ActionContext): Promise<string | null> {
-  return (await findByToken(ctx.db, "password_reset", token, ctx.config, ctx.now))?.email ?? null;
+  const challenge = await findByToken(ctx.db, "password_reset", token, ctx.config, ctx.now);
+  if (!challenge?.userId) return null;
+  const owner = await ctx.db.user.findUnique({ where: { id: challenge.userId }, select: { email: true } });
+  return owner?.email === challenge.email ? challenge.email : null;
 }
 
 export type ResetResult = SignedIn | SecondFactorRequired | AccountLocked | { ok: false; code: "link_expired" } | WeakPassword;
