@@ -52,6 +52,7 @@ export async function callRefreshRoute(
     const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
     return { kind: "signed-out", setCookie, code: body?.error?.code ?? "invalid" };
   }
+  await response.body?.cancel().catch(() => undefined); // not needed either; the connection goes back
   return { kind: "unavailable" };
 }
 
